@@ -1,0 +1,218 @@
+//! Checks that need every write-up at once: unique slugs, `related` and
+//! body links naming real write-ups, raw HTML policy, and taxonomy names that
+//! differ only in case or spacing or that share a slug.
+
+use super::load::Parsed;
+use crate::config::{Config, RawHtml};
+use crate::diagnostic::Diagnostic;
+use crate::text::{fold_name, slugify};
+use crate::yaml::FieldPath;
+use std::collections::{BTreeMap, HashMap};
+
+/// Resolves a link written in `from` (a path inside `content/`) to the
+/// content path it names, e.g. `2018/a.md` + `../2017/b.md#x` -> `2017/b.md`.
+pub fn resolve_content_link(from: &str, dest: &str) -> Option<String> {
+    let target = dest.split('#').next()?;
+    let target = percent_decode(target);
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `%20` and friends in link paths, as editors write them for spaces.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub(super) fn check_site(parsed: &mut [Parsed], config: &Config) {
+    check_slugs(parsed);
+    check_references(parsed, config);
+    check_term_spelling(parsed, "tags", |w| &w.tags);
+    check_term_spelling(parsed, "services", |w| &w.services);
+}
+
+fn check_slugs(parsed: &mut [Parsed]) {
+    let mut by_slug: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in parsed.iter().enumerate() {
+        if let Some(w) = &p.writeup {
+            by_slug.entry(w.slug.clone()).or_default().push(i);
+        }
+    }
+    for (slug, owners) in by_slug.into_iter().filter(|(_, o)| o.len() > 1) {
+        let files: Vec<String> = owners.iter().map(|&i| parsed[i].file.clone()).collect();
+        for &i in &owners {
+            let others: Vec<&str> = files
+                .iter()
+                .filter(|f| **f != parsed[i].file)
+                .map(String::as_str)
+                .collect();
+            let hint = "give one of them a different `slug:` (or rename the file)".to_string();
+            let message = format!("slug `{slug}` is also used by {}", others.join(", "));
+            let p = &mut parsed[i];
+            if p.writeup.as_ref().is_some_and(|w| w.slug_explicit) {
+                p.problems.push(crate::yaml::Problem {
+                    path: FieldPath::root().key("slug"),
+                    on_key: false,
+                    level: crate::diagnostic::Level::Error,
+                    message,
+                    hint: Some(hint),
+                });
+            } else {
+                p.diagnostics.push(
+                    Diagnostic::error(&p.file, message)
+                        .at(1, 1)
+                        .with_field("slug")
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
+}
+
+fn check_references(parsed: &mut [Parsed], config: &Config) {
+    let mut known: HashMap<String, ()> = HashMap::new();
+    let mut paths: HashMap<String, ()> = HashMap::new();
+    for p in parsed.iter() {
+        if let Some(w) = &p.writeup {
+            known.insert(w.slug.clone(), ());
+            known.insert(w.stem.clone(), ());
+            paths.insert(w.content_path.clone(), ());
+        }
+    }
+    for p in parsed.iter_mut() {
+        let Some(w) = &p.writeup else { continue };
+        let mut problems = Vec::new();
+        let mut diagnostics = Vec::new();
+        for (i, name) in w.related.iter().enumerate() {
+            if !known.contains_key(name) {
+                let mut suggestions: Vec<&str> = known.keys().map(String::as_str).collect();
+                suggestions.sort();
+                let hint = match crate::text::did_you_mean(name, &suggestions) {
+                    Some(s) => format!("did you mean `{s}`? `related` takes slugs or file names without .md"),
+                    None => "`related` takes the slugs (or file names without .md) of other write-ups".into(),
+                };
+                problems.push(crate::yaml::Problem {
+                    path: FieldPath::root().key("related").index(i),
+                    on_key: false,
+                    level: crate::diagnostic::Level::Error,
+                    message: format!("related[{i}]: no write-up has the slug {name:?}"),
+                    hint: Some(hint),
+                });
+            }
+        }
+        for link in &w.scan.links {
+            let target = resolve_content_link(&w.content_path, &link.dest);
+            if target.as_ref().is_some_and(|t| paths.contains_key(t)) {
+                continue;
+            }
+            let (line, column) = w.body_position(link.offset);
+            diagnostics.push(
+                Diagnostic::error(&w.file, format!("link to an unknown write-up: {}", link.dest))
+                    .at(line, column)
+                    .with_source(&w.text)
+                    .with_hint("links to other write-ups are relative paths to their .md files, e.g. ../2017-02-28-s3-outage.md"),
+            );
+        }
+        if config.markdown.raw_html == RawHtml::Deny {
+            for &offset in &w.scan.raw_html {
+                let (line, column) = w.body_position(offset);
+                diagnostics.push(
+                    Diagnostic::error(&w.file, "raw HTML is not allowed (markdown.raw_html: deny)")
+                        .at(line, column)
+                        .with_source(&w.text)
+                        .with_hint("write it in Markdown, or set markdown.raw_html to sanitize in blameless.yaml"),
+                );
+            }
+        }
+        p.problems.extend(problems);
+        p.diagnostics.extend(diagnostics);
+    }
+}
+
+/// Warns where one tag (or service) is spelled two ways, and where two
+/// different names make the same page slug and so share a page.
+fn check_term_spelling(parsed: &mut [Parsed], key: &str, terms: fn(&super::WriteUp) -> &Vec<String>) {
+    // First spelling seen (in file order) for each folded name and slug.
+    let mut first_by_fold: HashMap<String, (String, String)> = HashMap::new();
+    let mut first_by_slug: HashMap<String, (String, String)> = HashMap::new();
+    for p in parsed.iter() {
+        let Some(w) = &p.writeup else { continue };
+        for name in terms(w) {
+            first_by_fold
+                .entry(fold_name(name))
+                .or_insert_with(|| (name.clone(), p.file.clone()));
+            first_by_slug
+                .entry(slugify(name))
+                .or_insert_with(|| (name.clone(), p.file.clone()));
+        }
+    }
+    for p in parsed.iter_mut() {
+        let Some(w) = &p.writeup else { continue };
+        let mut problems = Vec::new();
+        for (i, name) in terms(w).iter().enumerate() {
+            let path = FieldPath::root().key(key).index(i);
+            let (first, file) = &first_by_fold[&fold_name(name)];
+            if first != name {
+                problems.push(crate::yaml::Problem {
+                    path,
+                    on_key: false,
+                    level: crate::diagnostic::Level::Warning,
+                    message: format!("{key}[{i}]: {name:?} differs from {first:?} (in {file}) only in case or spacing"),
+                    hint: Some(format!("write it {first:?} everywhere; both are shown as one")),
+                });
+                continue;
+            }
+            let (first, file) = &first_by_slug[&slugify(name)];
+            if fold_name(first) != fold_name(name) {
+                problems.push(crate::yaml::Problem {
+                    path,
+                    on_key: false,
+                    level: crate::diagnostic::Level::Warning,
+                    message: format!(
+                        "{key}[{i}]: {name:?} and {first:?} (in {file}) share the page /{}/{}/",
+                        if key == "tags" { "tags" } else { "services" },
+                        slugify(name)
+                    ),
+                    hint: Some("rename one of them if they are different things".into()),
+                });
+            }
+        }
+        p.problems.extend(problems);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_relative_to_the_file() {
+        assert_eq!(resolve_content_link("2018/a.md", "../2017/b.md#x").as_deref(), Some("2017/b.md"));
+        assert_eq!(resolve_content_link("a.md", "./b%20c.md").as_deref(), Some("b c.md"));
+        assert_eq!(resolve_content_link("a.md", "../../b.md"), None);
+    }
+}

@@ -1,0 +1,386 @@
+//! Reads and validates one write-up's front matter (already parsed YAML)
+//! into the content model, recording every problem with its field path.
+
+use super::{
+    ActionItem, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry, ENTRY_TYPES,
+};
+use crate::config::Config;
+use crate::datetime::{self, Stamp};
+use crate::text::did_you_mean;
+use crate::yaml::{FieldPath, Reader};
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde_yaml::{Mapping, Value};
+
+const KEYS: &[&str] = &[
+    "title",
+    "dek",
+    "date",
+    "slug",
+    "status",
+    "severity",
+    "authors",
+    "tags",
+    "services",
+    "summary",
+    "incident",
+    "impact",
+    "timeline",
+    "lessons",
+    "action_items",
+    "related",
+];
+
+/// The fields of a write-up as read from its front matter.
+#[derive(Debug, Default)]
+pub struct Fields {
+    pub title: Option<String>,
+    pub dek: Option<String>,
+    pub date: Option<Date>,
+    pub slug: Option<String>,
+    pub status: Option<Status>,
+    pub severity: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub services: Vec<String>,
+    pub summary: Option<String>,
+    pub incident: Moments,
+    pub impact: Impact,
+    pub timeline: Vec<TimelineEntry>,
+    pub lessons: Lessons,
+    pub action_items: Vec<ActionItem>,
+    pub related: Vec<String>,
+}
+
+/// A value that must be one of `allowed`; otherwise an error listing them.
+fn one_of(r: &mut Reader, value: &Value, path: &FieldPath, allowed: &[&str], what: &str) -> Option<String> {
+    let text = r.text(value, path)?;
+    if allowed.contains(&text.as_str()) {
+        return Some(text);
+    }
+    let hint = match did_you_mean(&text, allowed) {
+        Some(s) => format!("did you mean `{s}`? Allowed: {}", allowed.join(", ")),
+        None => format!("use one of {}", allowed.join(", ")),
+    };
+    r.error(path, format!("{path}: {text:?} is not {what}"), Some(hint));
+    None
+}
+
+fn required<'v>(r: &mut Reader, map: &'v Mapping, key: &str, example: &str) -> Option<&'v Value> {
+    let value = map.get(key);
+    if value.is_none() || value == Some(&Value::Null) {
+        r.error(
+            &FieldPath::root().key(key),
+            format!("missing required key `{key}`"),
+            Some(format!("add a line such as `{example}`")),
+        );
+        return None;
+    }
+    value
+}
+
+pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
+    let mut f = Fields::default();
+    let root = FieldPath::root();
+    let Some(map) = r.mapping(value, &root, KEYS) else {
+        return f;
+    };
+    let tz = &config.tz;
+    let p = |k: &str| root.key(k);
+
+    if let Some(v) = required(r, map, "title", "title: Database replaced with a stale snapshot") {
+        f.title = r.text(v, &p("title"));
+    }
+    if let Some(v) = required(r, map, "date", "date: 2018-10-07") {
+        if let Some(text) = r.text(v, &p("date")) {
+            match datetime::parse_date(&text, tz) {
+                Ok(d) => f.date = Some(d),
+                Err(e) => r.error(&p("date"), format!("date: {e}"), None),
+            }
+        }
+    }
+    let severities = config.severity_names();
+    let example = format!("severity: {}", severities.last().copied().unwrap_or("SEV3"));
+    if let Some(v) = required(r, map, "severity", &example) {
+        f.severity = one_of(r, v, &p("severity"), &severities, "a configured severity");
+    }
+    if let Some(v) = required(r, map, "authors", "authors: [your-name]") {
+        f.authors = r.text_list(v, &p("authors"));
+        if f.authors.is_empty() && matches!(v, Value::Sequence(_)) {
+            r.error(&p("authors"), "authors: name at least one author", Some("for example authors: [db-oncall]".into()));
+        }
+    }
+    if let Some(v) = map.get("dek") {
+        f.dek = r.string(v, &p("dek")).filter(|s| !s.trim().is_empty());
+    }
+    if let Some(v) = map.get("slug") {
+        if let Some(slug) = r.text(v, &p("slug")) {
+            let clean = crate::text::slugify(&slug);
+            if clean == slug {
+                f.slug = Some(slug);
+            } else {
+                r.error(
+                    &p("slug"),
+                    format!("slug: {slug:?} is not a valid slug"),
+                    Some(format!("use lowercase letters, digits and hyphens, for example `{clean}`")),
+                );
+            }
+        }
+    }
+    if let Some(v) = map.get("status") {
+        f.status = one_of(r, v, &p("status"), Status::NAMES, "a status").map(|s| match s.as_str() {
+            "draft" => Status::Draft,
+            "review" => Status::Review,
+            _ => Status::Published,
+        });
+    }
+    for (key, slot) in [("tags", &mut f.tags), ("services", &mut f.services), ("related", &mut f.related)] {
+        if let Some(v) = map.get(key) {
+            *slot = r.text_list(v, &p(key));
+        }
+    }
+    if let Some(v) = map.get("summary") {
+        f.summary = r.string(v, &p("summary")).filter(|s| !s.trim().is_empty());
+    }
+    if let Some(v) = map.get("incident") {
+        f.incident = read_moments(r, v, &p("incident"), config);
+    }
+    if let Some(v) = map.get("impact") {
+        f.impact = read_impact(r, v, &p("impact"));
+    }
+    if let Some(v) = map.get("timeline") {
+        let first_day = f.incident.started.map(|t| datetime::day_of(t, tz)).or(f.date);
+        f.timeline = read_timeline(r, v, &p("timeline"), config, first_day);
+    }
+    if let Some(v) = map.get("lessons") {
+        f.lessons = read_lessons(r, v, &p("lessons"));
+    }
+    if let Some(v) = map.get("action_items") {
+        f.action_items = read_action_items(r, v, &p("action_items"), config);
+    }
+    f
+}
+
+fn read_moments(r: &mut Reader, value: &Value, path: &FieldPath, config: &Config) -> Moments {
+    const ORDER: [&str; 4] = ["started", "detected", "mitigated", "resolved"];
+    let mut m = Moments::default();
+    let Some(map) = r.mapping(value, path, &ORDER) else {
+        return m;
+    };
+    let mut read: Vec<(&str, Timestamp)> = Vec::new();
+    for key in ORDER {
+        let Some(v) = map.get(key) else { continue };
+        let field = path.key(key);
+        let Some(text) = r.text(v, &field) else { continue };
+        match datetime::parse_stamp(&text, &config.tz) {
+            Ok(Stamp::Full(ts)) => read.push((key, ts)),
+            Ok(Stamp::TimeOnly(_)) => r.error(
+                &field,
+                format!("{field}: {text:?} has no date"),
+                Some("incident moments need a date, for example 2018-09-20 17:40".into()),
+            ),
+            Err(e) => r.error(&field, format!("{field}: {e}"), None),
+        }
+    }
+    for pair in read.windows(2) {
+        let ((before_key, before), (key, at)) = (pair[0], pair[1]);
+        if at < before {
+            r.error(
+                &path.key(key),
+                format!(
+                    "{path}.{key} ({}) is before {path}.{before_key} ({})",
+                    datetime::local_minutes(at, &config.tz),
+                    datetime::local_minutes(before, &config.tz)
+                ),
+                Some("the moments must be in order: started <= detected <= mitigated <= resolved".into()),
+            );
+        }
+    }
+    for (key, ts) in read {
+        let slot = match key {
+            "started" => &mut m.started,
+            "detected" => &mut m.detected,
+            "mitigated" => &mut m.mitigated,
+            _ => &mut m.resolved,
+        };
+        *slot = Some(ts);
+    }
+    m
+}
+
+fn read_impact(r: &mut Reader, value: &Value, path: &FieldPath) -> Impact {
+    let mut impact = Impact::default();
+    let Some(map) = r.mapping(value, path, &["summary", "users", "requests", "revenue", "data_loss"]) else {
+        return impact;
+    };
+    if let Some(v) = map.get("summary") {
+        impact.summary = r.string(v, &path.key("summary")).filter(|s| !s.trim().is_empty());
+    }
+    if let Some(v) = map.get("users") {
+        impact.users = r.whole_number(v, &path.key("users"));
+    }
+    if let Some(v) = map.get("requests") {
+        impact.requests = r.whole_number(v, &path.key("requests"));
+    }
+    if let Some(v) = map.get("revenue") {
+        impact.revenue = r.number(v, &path.key("revenue"));
+    }
+    if let Some(v) = map.get("data_loss") {
+        impact.data_loss = r.string(v, &path.key("data_loss")).filter(|s| !s.trim().is_empty());
+    }
+    impact
+}
+
+fn read_timeline(
+    r: &mut Reader,
+    value: &Value,
+    path: &FieldPath,
+    config: &Config,
+    first_day: Option<Date>,
+) -> Vec<TimelineEntry> {
+    let tz = &config.tz;
+    let mut entries = Vec::new();
+    let Some(items) = r.list(value, path) else {
+        return entries;
+    };
+    let mut previous: Option<Timestamp> = None;
+    for (i, item) in items.iter().enumerate() {
+        let item_path = path.index(i);
+        let Some(map) = r.mapping(item, &item_path, &["at", "event", "type"]) else {
+            continue;
+        };
+        let at_path = item_path.key("at");
+        let at = match map.get("at") {
+            None | Some(Value::Null) => {
+                r.error(&item_path, format!("{item_path}: missing `at`"), Some("give the time, for example `at: 17:40`".into()));
+                None
+            }
+            Some(v) => r.text(v, &at_path).and_then(|text| {
+                match datetime::parse_stamp(&text, tz) {
+                    Ok(Stamp::Full(ts)) => Some(ts),
+                    Ok(Stamp::TimeOnly(time)) => {
+                        let day = previous.map(|p| datetime::day_of(p, tz)).or(first_day)?;
+                        match datetime::local_to_timestamp(day.to_datetime(time), tz) {
+                            Ok(ts) => Some(ts),
+                            Err(e) => {
+                                r.error(&at_path, format!("{at_path}: {e}"), None);
+                                None
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        r.error(&at_path, format!("{at_path}: {e}"), None);
+                        None
+                    }
+                }
+            }),
+        };
+        let event = match map.get("event") {
+            None | Some(Value::Null) => {
+                r.error(&item_path, format!("{item_path}: missing `event`"), Some("say what happened, for example `event: Alert fired for replication lag`".into()));
+                None
+            }
+            Some(v) => r.text(v, &item_path.key("event")),
+        };
+        let kind = match map.get("type") {
+            None => Some("note".to_string()),
+            Some(v) => one_of(r, v, &item_path.key("type"), ENTRY_TYPES, "a timeline entry type"),
+        };
+        if let Some(at) = at {
+            if let Some(before) = previous {
+                if at < before {
+                    r.error(
+                        &at_path,
+                        format!(
+                            "{at_path}: {} is earlier than the entry before it ({})",
+                            datetime::local_minutes(at, tz),
+                            datetime::local_minutes(before, tz)
+                        ),
+                        Some("keep the timeline in time order; an entry with only HH:MM is on the day of the entry before it, so give the full date after midnight".into()),
+                    );
+                }
+            }
+            previous = Some(at);
+        }
+        if let (Some(at), Some(event), Some(kind)) = (at, event, kind) {
+            entries.push(TimelineEntry { at, event, kind });
+        }
+    }
+    entries
+}
+
+fn read_lessons(r: &mut Reader, value: &Value, path: &FieldPath) -> Lessons {
+    let mut lessons = Lessons::default();
+    let Some(map) = r.mapping(value, path, &["went_well", "went_wrong", "lucky"]) else {
+        return lessons;
+    };
+    for (key, slot) in [
+        ("went_well", &mut lessons.went_well),
+        ("went_wrong", &mut lessons.went_wrong),
+        ("lucky", &mut lessons.lucky),
+    ] {
+        if let Some(v) = map.get(key) {
+            *slot = r.text_list(v, &path.key(key));
+        }
+    }
+    lessons
+}
+
+fn read_action_items(r: &mut Reader, value: &Value, path: &FieldPath, config: &Config) -> Vec<ActionItem> {
+    let mut out = Vec::new();
+    let Some(items) = r.list(value, path) else {
+        return out;
+    };
+    let priorities: Vec<&str> = config.priorities.iter().map(String::as_str).collect();
+    for (i, item) in items.iter().enumerate() {
+        let ip = path.index(i);
+        let Some(map) = r.mapping(item, &ip, &["task", "owner", "priority", "status", "due", "ticket"]) else {
+            continue;
+        };
+        let need = |r: &mut Reader, key: &str, example: &str| match map.get(key) {
+            None | Some(Value::Null) => {
+                r.error(&ip, format!("{ip}: action item without `{key}`"), Some(format!("add `{key}: {example}`")));
+                None
+            }
+            Some(v) => r.text(v, &ip.key(key)),
+        };
+        let task = need(r, "task", "what will be done");
+        let owner = need(r, "owner", "a person or team");
+        let priority = map
+            .get("priority")
+            .and_then(|v| one_of(r, v, &ip.key("priority"), &priorities, "a configured priority"));
+        let status = match map.get("status") {
+            None => Some(ItemStatus::Open),
+            Some(v) => one_of(r, v, &ip.key("status"), ItemStatus::NAMES, "an action item status").map(|s| {
+                match s.as_str() {
+                    "in-progress" => ItemStatus::InProgress,
+                    "done" => ItemStatus::Done,
+                    "wontfix" => ItemStatus::Wontfix,
+                    _ => ItemStatus::Open,
+                }
+            }),
+        };
+        let due = map.get("due").and_then(|v| {
+            let text = r.text(v, &ip.key("due"))?;
+            match datetime::parse_date(&text, &config.tz) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    r.error(&ip.key("due"), format!("{ip}.due: {e}"), None);
+                    None
+                }
+            }
+        });
+        let ticket = map.get("ticket").and_then(|v| r.text(v, &ip.key("ticket")));
+        if let (Some(task), Some(owner), Some(status)) = (task, owner, status) {
+            out.push(ActionItem {
+                task,
+                owner,
+                priority,
+                status,
+                due,
+                ticket,
+            });
+        }
+    }
+    out
+}

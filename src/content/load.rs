@@ -1,0 +1,350 @@
+//! Finding write-up files under `content/`, reading them safely (size, NUL
+//! bytes, UTF-8), splitting front matter from body, and validating each one
+//! in parallel. Then the checks across files, and positions for everything.
+
+use super::frontmatter::{self, Fields};
+use super::{checks, Status, WriteUp};
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic};
+use crate::markdown;
+use crate::text::display_path;
+use crate::yaml::{self, Problem, Reader};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Largest write-up file read; a larger one is reported, not loaded.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Everything loaded from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Valid write-ups, sorted newest first (date, then slug).
+    pub writeups: Vec<WriteUp>,
+    /// Markdown of `content/_about.md`, if present.
+    pub about: Option<String>,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many write-up files were found (valid or not).
+    pub files: usize,
+}
+
+/// Where the front matter and the body are in a file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatterSplit {
+    /// Byte range of the YAML between the `---` lines.
+    pub yaml: std::ops::Range<usize>,
+    pub body_start: usize,
+    /// 1-based line of the first body line.
+    pub body_line: usize,
+}
+
+/// Splits `---` front matter from the body. The error is a message and
+/// hint for line 1.
+pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit, (String, String)> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err((
+            "missing front matter: a write-up starts with a line `---`".into(),
+            "put the YAML front matter (title, date, severity, authors...) between two `---` lines at the top; `blameless new \"Title\"` writes a template".into(),
+        ));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    let mut line = 1;
+    for l in lines {
+        line += 1;
+        let trimmed = l.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok(FrontMatterSplit {
+                yaml: yaml_start..offset,
+                body_start: offset + l.len(),
+                body_line: line + 1,
+            });
+        }
+        offset += l.len();
+    }
+    Err((
+        "unterminated front matter: no closing `---` line".into(),
+        "end the front matter with a line containing only `---`".into(),
+    ))
+}
+
+/// Reads a file's bytes as text, or says why not (position included).
+fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error(shown, format!("cannot read the file: {e}")))?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            shown,
+            format!(
+                "the file is {:.1} MiB; a write-up may be at most {} MiB",
+                metadata.len() as f64 / 1048576.0,
+                MAX_FILE_BYTES / 1048576
+            ),
+        )
+        .with_hint("move large logs or data out of the write-up and link to them"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(shown, format!("cannot read the file: {e}")))?;
+    fn position(bytes: &[u8], index: usize) -> (usize, usize) {
+        let before = &bytes[..index];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&bytes[line_start..index]).chars().count() + 1;
+        (line, column)
+    }
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let (line, column) = position(&bytes, nul);
+        return Err(Diagnostic::error(shown, "the file contains a NUL byte; it is not a text file")
+            .at(line, column)
+            .with_hint("remove the NUL byte, or move binary data out of content/"));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = position(e.as_bytes(), e.utf8_error().valid_up_to());
+        Diagnostic::error(shown, "the file is not valid UTF-8")
+            .at(line, column)
+            .with_hint("save the file as UTF-8")
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(shown, "the file is empty")
+            .with_hint("write the incident up, or delete the file; `blameless new \"Title\"` writes a template"));
+    }
+    Ok(text)
+}
+
+/// One file's outcome before the checks across files.
+pub(super) struct Parsed {
+    pub writeup: Option<WriteUp>,
+    pub problems: Vec<Problem>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub text: String,
+    pub yaml: std::ops::Range<usize>,
+    pub file: String,
+}
+
+fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> Parsed {
+    let file = display_path(root, path);
+    let mut parsed = Parsed {
+        writeup: None,
+        problems: Vec::new(),
+        diagnostics: Vec::new(),
+        text: String::new(),
+        yaml: 0..0,
+        file: file.clone(),
+    };
+    let text = match read_text(path, &file) {
+        Ok(text) => text,
+        Err(d) => {
+            parsed.diagnostics.push(d);
+            return parsed;
+        }
+    };
+    let split = match split_front_matter(&text) {
+        Ok(split) => split,
+        Err((message, hint)) => {
+            parsed.diagnostics.push(
+                Diagnostic::error(&file, message)
+                    .at(1, 1)
+                    .with_hint(hint)
+                    .with_source(&text),
+            );
+            parsed.text = text;
+            return parsed;
+        }
+    };
+    let yaml_text = &text[split.yaml.clone()];
+    let value = match yaml::parse(yaml_text) {
+        Ok(serde_yaml::Value::Null) => serde_yaml::Value::Mapping(Default::default()),
+        Ok(v) => v,
+        Err(e) => {
+            let line = if e.line > 0 { e.line + 1 } else { 1 };
+            let hint = if yaml_text.contains('\t') {
+                "YAML indentation must use spaces, not tabs"
+            } else {
+                "check indentation and quoting; a value containing `: ` or starting with `[`, `{`, `*`, `&` or `#` needs quotes"
+            };
+            parsed.diagnostics.push(
+                Diagnostic::error(&file, format!("invalid YAML in front matter: {}", e.message))
+                    .at(line, e.column.max(1))
+                    .with_source(&text)
+                    .with_hint(hint),
+            );
+            parsed.text = text;
+            return parsed;
+        }
+    };
+    let mut reader = Reader::default();
+    let fields = frontmatter::read(&mut reader, &value, config);
+    parsed.problems = reader.problems;
+    let body = &text[split.body_start..];
+    let scan = markdown::scan(body);
+    let content_path = display_path(content_dir, path);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    parsed.writeup = build_writeup(fields, &file, content_path, stem, &text, &split, scan);
+    parsed.text = text;
+    parsed.yaml = split.yaml;
+    parsed
+}
+
+/// The default slug: the file name without a leading `YYYY-MM-DD-`.
+fn default_slug(stem: &str) -> String {
+    let b = stem.as_bytes();
+    let dated = b.len() > 11
+        && b[..10].iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+        && b[10] == b'-';
+    crate::text::slugify(if dated { &stem[11..] } else { stem })
+}
+
+fn build_writeup(
+    f: Fields,
+    file: &str,
+    content_path: String,
+    stem: String,
+    text: &str,
+    split: &FrontMatterSplit,
+    scan: markdown::Scan,
+) -> Option<WriteUp> {
+    let (title, date, severity) = (f.title?, f.date?, f.severity?);
+    if f.authors.is_empty() {
+        return None;
+    }
+    let slug_explicit = f.slug.is_some();
+    let slug = f.slug.unwrap_or_else(|| default_slug(&stem));
+    Some(WriteUp {
+        file: file.to_string(),
+        content_path,
+        stem,
+        text: text.to_string(),
+        body_start: split.body_start,
+        body_line: split.body_line,
+        title,
+        dek: f.dek,
+        date,
+        slug,
+        slug_explicit,
+        status: f.status.unwrap_or(Status::Published),
+        severity,
+        authors: f.authors,
+        tags: f.tags,
+        services: f.services,
+        summary: f.summary,
+        incident: f.incident,
+        impact: f.impact,
+        timeline: f.timeline,
+        lessons: f.lessons,
+        action_items: f.action_items,
+        related: f.related,
+        scan,
+    })
+}
+
+/// The write-up files under `content_dir`, sorted; names starting with `_`
+/// or `.` (files and folders) are skipped.
+pub fn find_files(content_dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
+        })
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md")
+        })
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Loads and validates every write-up under `<root>/content`.
+pub fn load(root: &Path, config: &Config) -> Content {
+    let content_dir = root.join("content");
+    let mut content = Content::default();
+    if !content_dir.is_dir() {
+        content.diagnostics.push(
+            Diagnostic::error("content", "there is no content/ folder")
+                .with_hint("run `blameless init` to start a site, or pass --root DIR"),
+        );
+        return content;
+    }
+    let about_path = content_dir.join("_about.md");
+    if about_path.is_file() {
+        match read_text(&about_path, &display_path(root, &about_path)) {
+            Ok(text) => content.about = Some(text),
+            Err(d) => content.diagnostics.push(d),
+        }
+    }
+    let files = find_files(&content_dir);
+    content.files = files.len();
+    let mut parsed: Vec<Parsed> = files
+        .par_iter()
+        .map(|path| parse_file(root, &content_dir, path, config))
+        .collect();
+    checks::check_site(&mut parsed, config);
+    for p in &mut parsed {
+        let problems = std::mem::take(&mut p.problems);
+        if !problems.is_empty() {
+            let yaml_text = &p.text[p.yaml.clone()];
+            content
+                .diagnostics
+                .extend(yaml::locate_problems(&p.file, &p.text, yaml_text, 1, problems));
+        }
+        content.diagnostics.append(&mut p.diagnostics);
+    }
+    let failed: std::collections::HashSet<&str> = content
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == diagnostic::Level::Error)
+        .map(|d| d.file.as_str())
+        .collect();
+    content.writeups = parsed
+        .into_iter()
+        .filter_map(|p| p.writeup)
+        .filter(|w| !failed.contains(w.file.as_str()))
+        .collect();
+    content.writeups.sort_by(|a, b| (b.date, &b.slug).cmp(&(a.date, &a.slug)));
+    diagnostic::sort(&mut content.diagnostics);
+    content
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_with_crlf() {
+        let text = "---\r\ntitle: x\r\n---\r\nbody\r\n";
+        let s = split_front_matter(text).unwrap();
+        assert_eq!(&text[s.yaml.clone()], "title: x\r\n");
+        assert_eq!(&text[s.body_start..], "body\r\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn missing_and_unterminated_front_matter() {
+        assert!(split_front_matter("title: x\n").unwrap_err().0.starts_with("missing front matter"));
+        assert!(split_front_matter("---\ntitle: x\n").unwrap_err().0.starts_with("unterminated"));
+    }
+
+    #[test]
+    fn default_slugs_drop_the_date() {
+        assert_eq!(default_slug("2018-10-07-prod-db-stale-snapshot"), "prod-db-stale-snapshot");
+        assert_eq!(default_slug("s3-outage"), "s3-outage");
+        assert_eq!(default_slug("2018-10-07"), "2018-10-07");
+    }
+}

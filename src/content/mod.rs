@@ -1,0 +1,198 @@
+//! The content model: a write-up as read from its file and validated, with
+//! what is derived from it (slug, durations, summary). Loading and checks
+//! live in the submodules; nothing here renders.
+
+mod checks;
+mod frontmatter;
+mod load;
+
+pub use checks::resolve_content_link;
+pub use load::{find_files, load, split_front_matter, Content, FrontMatterSplit, MAX_FILE_BYTES};
+
+use crate::markdown::Scan;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    Published,
+}
+
+impl Status {
+    pub const NAMES: &'static [&'static str] = &["draft", "review", "published"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Published => "published",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemStatus {
+    Open,
+    InProgress,
+    Done,
+    Wontfix,
+}
+
+impl ItemStatus {
+    pub const NAMES: &'static [&'static str] = &["open", "in-progress", "done", "wontfix"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Open => "open",
+            ItemStatus::InProgress => "in-progress",
+            ItemStatus::Done => "done",
+            ItemStatus::Wontfix => "wontfix",
+        }
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, ItemStatus::Done | ItemStatus::Wontfix)
+    }
+}
+
+/// The standard kinds of timeline entry.
+pub const ENTRY_TYPES: &[&str] = &[
+    "trigger",
+    "detection",
+    "escalation",
+    "action",
+    "mitigation",
+    "resolution",
+    "note",
+];
+
+/// The key moments of an incident.
+#[derive(Debug, Clone, Default)]
+pub struct Moments {
+    pub started: Option<Timestamp>,
+    pub detected: Option<Timestamp>,
+    pub mitigated: Option<Timestamp>,
+    pub resolved: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Impact {
+    pub summary: Option<String>,
+    pub users: Option<u64>,
+    pub requests: Option<u64>,
+    pub revenue: Option<f64>,
+    pub data_loss: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    pub at: Timestamp,
+    pub event: String,
+    /// One of [`ENTRY_TYPES`].
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Lessons {
+    pub went_well: Vec<String>,
+    pub went_wrong: Vec<String>,
+    pub lucky: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionItem {
+    pub task: String,
+    pub owner: String,
+    pub priority: Option<String>,
+    pub status: ItemStatus,
+    pub due: Option<Date>,
+    pub ticket: Option<String>,
+}
+
+/// One validated write-up.
+#[derive(Debug, Clone)]
+pub struct WriteUp {
+    /// Path shown in messages, relative to the site root (`content/a.md`).
+    pub file: String,
+    /// Path inside `content/`, with `/` separators (`2018/a.md`).
+    pub content_path: String,
+    /// File name without `.md`.
+    pub stem: String,
+    /// The whole file, for diagnostics.
+    pub text: String,
+    /// Byte offset of the body in `text`, and its 1-based first line.
+    pub body_start: usize,
+    pub body_line: usize,
+    pub title: String,
+    pub dek: Option<String>,
+    pub date: Date,
+    pub slug: String,
+    pub slug_explicit: bool,
+    pub status: Status,
+    pub severity: String,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub services: Vec<String>,
+    pub summary: Option<String>,
+    pub incident: Moments,
+    pub impact: Impact,
+    pub timeline: Vec<TimelineEntry>,
+    pub lessons: Lessons,
+    pub action_items: Vec<ActionItem>,
+    pub related: Vec<String>,
+    pub scan: Scan,
+}
+
+impl WriteUp {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The explicit summary, else the body's first paragraph.
+    pub fn summary_text(&self) -> &str {
+        self.summary
+            .as_deref()
+            .unwrap_or(self.scan.first_paragraph.as_str())
+    }
+
+    fn seconds_between(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<i64> {
+        Some(b?.as_second() - a?.as_second())
+    }
+
+    pub fn time_to_detect(&self) -> Option<i64> {
+        Self::seconds_between(self.incident.started, self.incident.detected)
+    }
+
+    pub fn time_to_mitigate(&self) -> Option<i64> {
+        Self::seconds_between(self.incident.started, self.incident.mitigated)
+    }
+
+    pub fn time_to_resolve(&self) -> Option<i64> {
+        Self::seconds_between(self.incident.started, self.incident.resolved)
+    }
+
+    /// How long users were affected: to mitigation, else to resolution.
+    pub fn outage_seconds(&self) -> Option<i64> {
+        self.time_to_mitigate().or_else(|| self.time_to_resolve())
+    }
+
+    /// The first moment known: `incident.started`, else the first timeline entry.
+    pub fn start(&self) -> Option<Timestamp> {
+        self.incident
+            .started
+            .or_else(|| self.timeline.first().map(|e| e.at))
+    }
+
+    /// 1-based line and column in the file of a byte offset in the body.
+    pub fn body_position(&self, offset: usize) -> (usize, usize) {
+        let before = &self.body()[..offset.min(self.body().len())];
+        let line = self.body_line + before.matches('\n').count();
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        (line, column)
+    }
+}

@@ -1,0 +1,230 @@
+//! Dates and times as write-ups state them, and as pages show them.
+//!
+//! Uses `jiff` for parsing, arithmetic and IANA time zones (its tz database
+//! is bundled, so a build gives the same result on every machine).
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+/// What a timestamp field said, once read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// A full moment: RFC 3339, or a local date and time read in the site zone.
+    Full(Timestamp),
+    /// Only `HH:MM`: a time on a day given by context.
+    TimeOnly(Time),
+}
+
+const TIMESTAMP_FORMS: &str =
+    "RFC 3339 such as 2018-09-20T17:40:00-04:00, \"2018-09-20 17:40\" (site time zone), or \"17:40\"";
+
+/// Parses a publication date: `YYYY-MM-DD`, or an RFC 3339 timestamp whose
+/// date in the site zone is taken.
+pub fn parse_date(text: &str, tz: &TimeZone) -> Result<Date, String> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts.to_zoned(tz.clone()).date());
+    }
+    if text.len() == 10 {
+        if let Ok(date) = text.parse::<Date>() {
+            return Ok(date);
+        }
+    }
+    Err(format!(
+        "{text:?} is not a date; write it as YYYY-MM-DD, for example 2018-10-07"
+    ))
+}
+
+/// Parses a timestamp field. Local forms are read in `tz`.
+pub fn parse_stamp(text: &str, tz: &TimeZone) -> Result<Stamp, String> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(Stamp::Full(ts));
+    }
+    // A date-time with no offset: local time in the site's zone.
+    if text.len() >= 16 {
+        if let Ok(dt) = text.parse::<DateTime>() {
+            return local_to_timestamp(dt, tz).map(Stamp::Full);
+        }
+    }
+    if (4..=8).contains(&text.len()) && text.contains(':') {
+        if let Ok(time) = text.parse::<Time>() {
+            return Ok(Stamp::TimeOnly(time));
+        }
+    }
+    Err(format!(
+        "{text:?} is not a time; use {TIMESTAMP_FORMS}"
+    ))
+}
+
+/// A local date and time in `tz` as a moment (ambiguous times resolve to
+/// the earlier one, as most people mean around a DST change).
+pub fn local_to_timestamp(dt: DateTime, tz: &TimeZone) -> Result<Timestamp, String> {
+    dt.to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| format!("{dt} does not exist in the site time zone: {e}"))
+}
+
+/// The calendar day of a moment in `tz`.
+pub fn day_of(ts: Timestamp, tz: &TimeZone) -> Date {
+    ts.to_zoned(tz.clone()).date()
+}
+
+/// "Sunday, October 7th, 2018", as E-Scribe closes every post.
+pub fn long_date(date: Date) -> String {
+    let day = date.day();
+    let suffix = match (day % 10, day % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!(
+        "{}, {} {}{}, {}",
+        date.strftime("%A"),
+        date.strftime("%B"),
+        day,
+        suffix,
+        date.year()
+    )
+}
+
+/// "October 2018".
+pub fn month_name(date: Date) -> String {
+    date.strftime("%B %Y").to_string()
+}
+
+/// `2018-09-20 17:40` in `tz`.
+pub fn local_minutes(ts: Timestamp, tz: &TimeZone) -> String {
+    ts.to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// `2018-09-20T17:40:00-04:00` in `tz`, for `<time datetime>` and JSON.
+pub fn rfc3339(ts: Timestamp, tz: &TimeZone) -> String {
+    ts.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// RFC 822 date as RSS wants it: `Sun, 07 Oct 2018 00:00:00 +0000`.
+pub fn rfc822(ts: Timestamp) -> String {
+    ts.to_zoned(TimeZone::UTC)
+        .strftime("%a, %d %b %Y %H:%M:%S +0000")
+        .to_string()
+}
+
+/// A duration for people: "45 min", "1 h 05 min", "2 d 3 h".
+pub fn human_duration(seconds: i64) -> String {
+    let minutes = (seconds.max(0) + 30) / 60;
+    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    if days > 0 {
+        if hours > 0 {
+            format!("{days} d {hours} h")
+        } else {
+            format!("{days} d")
+        }
+    } else if hours > 0 {
+        format!("{hours} h {mins:02} min")
+    } else {
+        format!("{mins} min")
+    }
+}
+
+/// Offset from the start of an incident: `T+0m`, `T+1h05m`, `T-10m`,
+/// `T+2d03h`.
+pub fn offset_label(seconds: i64) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    if days > 0 {
+        format!("T{sign}{days}d{hours:02}h{mins:02}m")
+    } else if hours > 0 {
+        format!("T{sign}{hours}h{mins:02}m")
+    } else {
+        format!("T{sign}{mins}m")
+    }
+}
+
+/// Midnight at the start of `date` in `tz`, as a moment.
+pub fn start_of_day(date: Date, tz: &TimeZone) -> Timestamp {
+    local_to_timestamp(date.to_datetime(Time::midnight()), tz).unwrap_or_else(|_| {
+        date.to_datetime(Time::midnight())
+            .to_zoned(TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    })
+}
+
+/// Today's date in `tz` (only for leaving out future write-ups).
+pub fn today(tz: &TimeZone) -> Date {
+    Timestamp::now().to_zoned(tz.clone()).date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ny() -> TimeZone {
+        TimeZone::get("America/New_York").unwrap()
+    }
+
+    #[test]
+    fn long_dates_have_english_ordinals() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(long_date(d("2018-10-07")), "Sunday, October 7th, 2018");
+        assert_eq!(long_date(d("2018-10-01")), "Monday, October 1st, 2018");
+        assert_eq!(long_date(d("2018-10-02")), "Tuesday, October 2nd, 2018");
+        assert_eq!(long_date(d("2018-10-23")), "Tuesday, October 23rd, 2018");
+        assert_eq!(long_date(d("2018-10-11")), "Thursday, October 11th, 2018");
+        assert_eq!(long_date(d("2018-10-12")), "Friday, October 12th, 2018");
+        assert_eq!(long_date(d("2018-10-13")), "Saturday, October 13th, 2018");
+    }
+
+    #[test]
+    fn stamps_read_offsets_local_times_and_clock_times() {
+        let tz = ny();
+        let Stamp::Full(a) = parse_stamp("2018-09-20T17:40:00-04:00", &tz).unwrap() else {
+            panic!()
+        };
+        let Stamp::Full(b) = parse_stamp("2018-09-20 17:40", &tz).unwrap() else {
+            panic!()
+        };
+        assert_eq!(a, b);
+        assert_eq!(
+            parse_stamp("17:40", &tz).unwrap(),
+            Stamp::TimeOnly(Time::new(17, 40, 0, 0).unwrap())
+        );
+        assert!(parse_stamp("yesterday", &tz).is_err());
+        assert!(parse_stamp("2018-13-40 10:00", &tz).is_err());
+    }
+
+    #[test]
+    fn dates_accept_rfc3339() {
+        let tz = ny();
+        assert_eq!(
+            parse_date("2018-10-08T01:00:00Z", &tz).unwrap().to_string(),
+            "2018-10-07"
+        );
+        assert!(parse_date("07/10/2018", &tz).is_err());
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(45 * 60), "45 min");
+        assert_eq!(human_duration(65 * 60), "1 h 05 min");
+        assert_eq!(human_duration(2 * 86400 + 3 * 3600), "2 d 3 h");
+        assert_eq!(offset_label(0), "T+0m");
+        assert_eq!(offset_label(65 * 60), "T+1h05m");
+        assert_eq!(offset_label(-600), "T-10m");
+    }
+
+    #[test]
+    fn rss_dates_are_rfc822() {
+        let ts: Timestamp = "2018-10-07T12:00:00Z".parse().unwrap();
+        assert_eq!(rfc822(ts), "Sun, 07 Oct 2018 12:00:00 +0000");
+    }
+}

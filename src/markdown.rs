@@ -1,0 +1,351 @@
+//! Markdown bodies: scanning them for what validation needs (links to other
+//! write-ups, raw HTML, the first paragraph, word count) and rendering them to
+//! HTML with heading anchors, alerts, highlighted code and safe raw HTML.
+
+use crate::config::RawHtml;
+use crate::highlight;
+use crate::text::{escape_html, is_dangerous_url, slugify, squash_whitespace};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// A link in a body that points at another write-up's Markdown file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteUpLink {
+    /// As written, e.g. `../2017-02-28-s3-outage.md#timeline`.
+    pub dest: String,
+    /// Byte offset of the link in the body.
+    pub offset: usize,
+}
+
+/// What validation needs to know about a body.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    pub links: Vec<WriteUpLink>,
+    /// Byte offsets of raw HTML.
+    pub raw_html: Vec<usize>,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    pub words: usize,
+}
+
+/// True for a relative link to a `.md` file (optionally with `#fragment`).
+pub fn is_writeup_link(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or("");
+    !dest.contains("://")
+        && !dest.starts_with('/')
+        && !dest.starts_with("mailto:")
+        && path.to_ascii_lowercase().ends_with(".md")
+}
+
+pub fn scan(body: &str) -> Scan {
+    let mut scan = Scan::default();
+    let mut depth = 0usize;
+    let mut in_first_paragraph = false;
+    let mut first_done = false;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 && matches!(tag, Tag::Paragraph) && !first_done {
+                    in_first_paragraph = true;
+                }
+                if let Tag::Link { dest_url, .. } = &tag {
+                    if is_writeup_link(dest_url) {
+                        scan.links.push(WriteUpLink {
+                            dest: dest_url.to_string(),
+                            offset: range.start,
+                        });
+                    }
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && in_first_paragraph {
+                    in_first_paragraph = false;
+                    first_done = true;
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                scan.words += text.split_whitespace().count();
+                if in_first_paragraph {
+                    scan.first_paragraph.push_str(&text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if in_first_paragraph => {
+                scan.first_paragraph.push(' ');
+            }
+            Event::Html(_) | Event::InlineHtml(_) => scan.raw_html.push(range.start),
+            _ => {}
+        }
+    }
+    scan.first_paragraph = squash_whitespace(&scan.first_paragraph);
+    scan
+}
+
+/// Sanitiser for bodies that contain raw HTML: keeps the markup blameless
+/// itself writes (classes, ids, ARIA) and drops scripts, event handlers and
+/// script URLs.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["class", "id", "aria-label", "aria-hidden", "role", "tabindex"])
+            .add_tags(["input", "details", "summary", "section", "figure", "figcaption"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("pre", ["data-lang"])
+            .link_rel(None);
+        b
+    })
+}
+
+fn heading_tag(level: HeadingLevel) -> &'static str {
+    match level {
+        HeadingLevel::H1 => "h1",
+        HeadingLevel::H2 => "h2",
+        HeadingLevel::H3 => "h3",
+        HeadingLevel::H4 => "h4",
+        HeadingLevel::H5 => "h5",
+        HeadingLevel::H6 => "h6",
+    }
+}
+
+fn alert_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn code_block_html(code: &str, lang: &str) -> String {
+    let lang_attr = escape_html(lang);
+    match highlight::highlight(code, lang) {
+        Some(inner) => format!(
+            "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\"><code class=\"language-{lang_attr}\">{inner}</code></pre>\n"
+        ),
+        None if highlight::is_plain(lang) => format!(
+            "<pre class=\"code log\" tabindex=\"0\"><code>{}</code></pre>\n",
+            escape_html(code)
+        ),
+        None => format!(
+            "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\"><code>{}</code></pre>\n",
+            escape_html(code)
+        ),
+    }
+}
+
+/// Renders a body to HTML. `resolve` maps a write-up link as written to
+/// the URL of its page (`None` leaves it as it is; `check` reports those).
+/// Heading ids never collide with `reserved` (the page's own section ids).
+pub fn render(
+    body: &str,
+    raw_html: RawHtml,
+    reserved: &[&str],
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut used_ids: HashSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+    let mut events: Vec<Event> = Vec::new();
+    let mut has_raw_html = false;
+    let mut dropped_link = false;
+    let mut parser = Parser::new_ext(body, options());
+    while let Some(event) = parser.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let mut inner = Vec::new();
+                let mut text = String::new();
+                let mut has_link = false;
+                for e in parser.by_ref() {
+                    match &e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        Event::Start(Tag::Link { .. }) => has_link = true,
+                        _ => {}
+                    }
+                    inner.push(e);
+                }
+                let base = id
+                    .map(|i| slugify(&i))
+                    .unwrap_or_else(|| slugify(&text));
+                let mut anchor = base.clone();
+                let mut n = 1;
+                while !used_ids.insert(anchor.clone()) {
+                    anchor = format!("{base}-{n}");
+                    n += 1;
+                }
+                let tag = heading_tag(level);
+                if has_link {
+                    events.push(Event::Html(format!("<{tag} id=\"{anchor}\">").into()));
+                    events.extend(inner);
+                    events.push(Event::Html(format!("</{tag}>\n").into()));
+                } else {
+                    events.push(Event::Html(
+                        format!("<{tag} id=\"{anchor}\"><a class=\"heading-link\" href=\"#{anchor}\">").into(),
+                    ));
+                    events.extend(inner);
+                    events.push(Event::Html(format!("</a></{tag}>\n").into()));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split([' ', ',', '{'])
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let mut code = String::new();
+                for e in parser.by_ref() {
+                    match e {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => code.push_str(&t),
+                        _ => {}
+                    }
+                }
+                events.push(Event::Html(code_block_html(&code, &lang).into()));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = alert_title(kind);
+                events.push(Event::Html(
+                    format!("<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{title}</p>\n").into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if is_dangerous_url(&dest_url) {
+                    dropped_link = true;
+                    continue;
+                }
+                let dest_url = if is_writeup_link(&dest_url) {
+                    resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url)
+                } else {
+                    dest_url
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) if dropped_link => dropped_link = false,
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) if is_dangerous_url(&dest_url) && !dest_url.trim().starts_with("data:image/") => {
+                let _ = title;
+                // Keep only the alt text.
+                for e in parser.by_ref() {
+                    match e {
+                        Event::End(TagEnd::Image) => break,
+                        Event::Text(t) => events.push(Event::Text(t)),
+                        _ => {}
+                    }
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => match raw_html {
+                RawHtml::Deny => events.push(Event::Text(html)),
+                _ => {
+                    has_raw_html = true;
+                    events.push(Event::Html(html));
+                }
+            },
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html && raw_html == RawHtml::Sanitize {
+        html = sanitizer().clean(&html).to_string();
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(body: &str) -> String {
+        render(body, RawHtml::Sanitize, &["timeline"], &|dest| {
+            (dest == "../a.md").then(|| "/incidents/a/".to_string())
+        })
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_self_links() {
+        let out = html("## What happened\n\n## What happened\n\n## Timeline\n");
+        assert!(out.contains("<h2 id=\"what-happened\"><a class=\"heading-link\" href=\"#what-happened\">What happened</a></h2>"), "{out}");
+        assert!(out.contains("id=\"what-happened-1\""), "{out}");
+        assert!(out.contains("id=\"timeline-1\""), "{out}");
+    }
+
+    #[test]
+    fn writeup_links_are_rewritten() {
+        let out = html("See [the outage](../a.md) and [x](../missing.md).");
+        assert!(out.contains("href=\"/incidents/a/\""), "{out}");
+        assert!(out.contains("href=\"../missing.md\""), "{out}");
+    }
+
+    #[test]
+    fn scripts_and_script_links_are_removed() {
+        let out = html("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1))");
+        assert!(!out.contains("<script"), "{out}");
+        assert!(!out.contains("onerror"), "{out}");
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(out.contains("click"), "{out}");
+    }
+
+    #[test]
+    fn denied_html_is_shown_as_text() {
+        let out = render("<b>x</b>", RawHtml::Deny, &[], &|_| None);
+        assert!(out.contains("&lt;b&gt;"), "{out}");
+    }
+
+    #[test]
+    fn alerts_code_and_tables() {
+        let out = html("> [!WARNING]\n> Careful.\n\n```nosuchlang\n<x>\n```\n\n```log\nline\n```\n\n|a|b|\n|-|-|\n|1|2|\n");
+        assert!(out.contains("<div class=\"alert alert-warning\" role=\"note\"><p class=\"alert-title\">Warning</p>"), "{out}");
+        assert!(out.contains("<code>&lt;x&gt;\n</code>"), "{out}");
+        assert!(out.contains("<pre class=\"code log\""), "{out}");
+        assert!(out.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"), "{out}");
+    }
+
+    #[test]
+    fn scan_finds_links_html_and_first_paragraph() {
+        let body = "## Summary\n\nFirst *para*\ngoes on.\n\nSecond [x](../b.md) <b>y</b>\n";
+        let s = scan(body);
+        assert_eq!(s.first_paragraph, "First para goes on.");
+        assert_eq!(s.links.len(), 1);
+        assert_eq!(&body[s.links[0].offset..s.links[0].offset + 3], "[x]");
+        assert_eq!(s.raw_html.len(), 2);
+    }
+}

@@ -1,0 +1,202 @@
+//! Small text utilities shared by every stage: slugs, did-you-mean
+//! suggestions, number formatting and escaping for HTML and XML.
+//!
+//! Nothing here knows about write-ups or the site; it is the bottom layer.
+
+/// A URL- and file-system-safe slug: lowercase ASCII letters, digits and
+/// single hyphens. Non-ASCII text is transliterated (via `deunicode`, through
+/// the `slug` crate) so "Zürich-DB" becomes "zurich-db", not an empty string.
+/// Never returns an empty string, never contains `/`, `.` or `\`.
+pub fn slugify(text: &str) -> String {
+    let slug = slug::slugify(text);
+    if slug.is_empty() {
+        "untitled".to_string()
+    } else {
+        slug
+    }
+}
+
+/// The key under which two names count as the same taxonomy term:
+/// case-folded, with runs of white space collapsed.
+pub fn fold_name(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Levenshtein distance, used for did-you-mean hints on unknown keys.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `1234567` -> `"1,234,567"`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// "1 incident", "2 incidents".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// Escapes text for XML and drops the characters XML 1.0 cannot carry at
+/// all (most C0 controls, lone surrogates cannot occur in a `str`, U+FFFE/F).
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(ch),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// True for URLs that must never become live links: they run code or embed
+/// content where a reader expects a navigation.
+pub fn is_dangerous_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| cleaned.starts_with(scheme))
+}
+
+/// Collapses runs of white space into single spaces and trims the ends.
+pub fn squash_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `max` characters of `text`, cut at a word boundary, with an
+/// ellipsis when anything was cut.
+pub fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > max / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// A path as shown in messages: relative to the site root when inside it,
+/// with `/` separators.
+pub fn display_path(root: &std::path::Path, path: &std::path::Path) -> String {
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_readable() {
+        assert_eq!(slugify("Zürich DB outage"), "zurich-db-outage");
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("C++ & Rust"), "c-rust");
+        assert_eq!(slugify("!!!"), "untitled");
+        assert_eq!(slugify("日本"), "ri-ben");
+    }
+
+    #[test]
+    fn suggestions_find_typos() {
+        assert_eq!(
+            did_you_mean("sevrity", &["severity", "services"]),
+            Some("severity")
+        );
+        assert_eq!(did_you_mean("zzzzzz", &["severity", "services"]), None);
+    }
+
+    #[test]
+    fn numbers_get_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(plural(1, "tag", "tags"), "1 tag");
+        assert_eq!(plural(1000, "tag", "tags"), "1,000 tags");
+    }
+
+    #[test]
+    fn xml_escape_drops_invalid_characters() {
+        assert_eq!(escape_xml("a]]>&\u{1}b"), "a]]&gt;&amp;b");
+    }
+
+    #[test]
+    fn dangerous_urls_are_recognised() {
+        assert!(is_dangerous_url("javascript:alert(1)"));
+        assert!(is_dangerous_url(" JaVa\tScript:alert(1)"));
+        assert!(is_dangerous_url("data:text/html,x"));
+        assert!(!is_dangerous_url("https://example.com/javascript:"));
+        assert!(!is_dangerous_url("../other.md"));
+    }
+
+    #[test]
+    fn truncation_cuts_at_words() {
+        assert_eq!(truncate_words("short", 10), "short");
+        assert_eq!(
+            truncate_words("the quick brown fox jumps", 12),
+            "the quick…"
+        );
+    }
+}
