@@ -1,1 +1,174 @@
-fn main(){}
+//! The `blameless` command line: argument parsing only; the work is in the
+//! library (`blameless::commands`).
+
+use blameless::commands::{self, exit, Global};
+use blameless::diagnostic::Format;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "blameless",
+    version,
+    about = "A static site generator for incident write-ups (blameless postmortems)",
+    after_help = "Examples:\n  blameless init my-incidents\n  blameless new \"Database replaced with a stale snapshot\" --severity SEV2\n  blameless check\n  blameless build --base-url https://intranet.example.com/incidents/"
+)]
+struct Cli {
+    /// Site root folder
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Configuration file [default: <root>/blameless.yaml]
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more about what is being done
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to color output (NO_COLOR is respected with auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a new site: blameless.yaml, content/_about.md and an example write-up
+    #[command(after_help = "Example:\n  blameless init my-incidents")]
+    Init {
+        /// Folder to create the site in [default: the site root]
+        dir: Option<PathBuf>,
+    },
+    /// Write a new write-up from the template and print its path
+    #[command(
+        after_help = "Example:\n  blameless new \"Production database replaced with a stale snapshot\" --date 2018-10-07 --severity SEV2"
+    )]
+    New {
+        /// The title of the write-up
+        title: String,
+        /// Publication date, YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        /// One of the configured severities [default: SEV3]
+        #[arg(long)]
+        severity: Option<String>,
+        /// Author [default: git config user.name]
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Validate the configuration and every write-up; print every problem
+    #[command(
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 content errors, 2 configuration error.\n\nExamples:\n  blameless check\n  blameless check --format github --strict"
+    )]
+    Check {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// Treat warnings as errors
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Validate and render the site to static files
+    #[command(
+        after_help = "Examples:\n  blameless build\n  blameless build --drafts -o /tmp/preview\n  blameless build --base-url https://intranet.example.com/eng/incidents/"
+    )]
+    Build {
+        /// Include write-ups with status draft or review
+        #[arg(long)]
+        drafts: bool,
+        /// Include write-ups dated after today
+        #[arg(long)]
+        future: bool,
+        /// Override base_url from the configuration
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Output folder [default: build.output, public]
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Replace an output folder that blameless did not create
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            std::process::exit(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    };
+    let global = Global {
+        root: cli.root,
+        config: cli.config,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color,
+    };
+    let code = match cli.command {
+        Command::Init { dir } => commands::init(&global, dir.as_deref()),
+        Command::New {
+            title,
+            date,
+            severity,
+            author,
+        } => commands::new(
+            &global,
+            &title,
+            date.as_deref(),
+            severity.as_deref(),
+            author.as_deref(),
+        ),
+        Command::Check { format, strict } => {
+            let format = match format {
+                CheckFormat::Human => Format::Human,
+                CheckFormat::Json => Format::Json,
+                CheckFormat::Github => Format::Github,
+            };
+            commands::check(&global, format, strict)
+        }
+        Command::Build {
+            drafts,
+            future,
+            base_url,
+            output,
+            force,
+        } => commands::build(
+            &global,
+            &commands::BuildArgs {
+                drafts,
+                future,
+                base_url,
+                output,
+                force,
+            },
+        ),
+    };
+    std::process::exit(code);
+}

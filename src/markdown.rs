@@ -50,6 +50,15 @@ pub fn is_writeup_link(dest: &str) -> bool {
         && path.to_ascii_lowercase().ends_with(".md")
 }
 
+/// A link relative to the current page: no scheme, not `/…`, not `#…`.
+fn is_relative(dest: &str) -> bool {
+    let scheme_end = dest.find(':');
+    let path_start = dest.find(['/', '?', '#']);
+    let has_scheme = matches!((scheme_end, path_start), (Some(c), Some(p)) if c < p)
+        || (scheme_end.is_some() && path_start.is_none());
+    !dest.is_empty() && !has_scheme && !dest.starts_with('/') && !dest.starts_with('#')
+}
+
 pub fn scan(body: &str) -> Scan {
     let mut scan = Scan::default();
     let mut depth = 0usize;
@@ -150,12 +159,26 @@ fn code_block_html(code: &str, lang: &str) -> String {
 }
 
 /// Renders a body to HTML. `resolve` maps a write-up link as written to
-/// the URL of its page (`None` leaves it as it is; `check` reports those).
+/// the URL of its page; `None` (a write-up not in this build, such as a
+/// draft) keeps the link text without the link.
 /// Heading ids never collide with `reserved` (the page's own section ids).
 pub fn render(
     body: &str,
     raw_html: RawHtml,
     reserved: &[&str],
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    render_with_base(body, raw_html, reserved, "", resolve)
+}
+
+/// Like [`render`], with other relative links (not `/…`, `#…` or with a
+/// scheme) prefixed by `link_base`: for text shown on pages at every depth,
+/// such as the sidebar's About.
+pub fn render_with_base(
+    body: &str,
+    raw_html: RawHtml,
+    reserved: &[&str],
+    link_base: &str,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> String {
     let mut used_ids: HashSet<String> = reserved.iter().map(|s| s.to_string()).collect();
@@ -247,7 +270,15 @@ pub fn render(
                     continue;
                 }
                 let dest_url = if is_writeup_link(&dest_url) {
-                    resolve(&dest_url).map(CowStr::from).unwrap_or(dest_url)
+                    match resolve(&dest_url) {
+                        Some(url) => CowStr::from(url),
+                        None => {
+                            dropped_link = true;
+                            continue;
+                        }
+                    }
+                } else if !link_base.is_empty() && is_relative(&dest_url) {
+                    CowStr::from(format!("{link_base}{dest_url}"))
                 } else {
                     dest_url
                 };
@@ -312,7 +343,8 @@ mod tests {
     fn writeup_links_are_rewritten() {
         let out = html("See [the outage](../a.md) and [x](../missing.md).");
         assert!(out.contains("href=\"/incidents/a/\""), "{out}");
-        assert!(out.contains("href=\"../missing.md\""), "{out}");
+        assert!(!out.contains("missing.md"), "{out}");
+        assert!(out.contains(" and x."), "{out}");
     }
 
     #[test]
@@ -322,6 +354,15 @@ mod tests {
         assert!(!out.contains("onerror"), "{out}");
         assert!(!out.contains("javascript:"), "{out}");
         assert!(out.contains("click"), "{out}");
+    }
+
+    #[test]
+    fn relative_links_can_be_based() {
+        let out = render_with_base("[t](tags/) [a](https://x.org/) [h](#x) [m](mailto:a@b)", RawHtml::Sanitize, &[], "/eng/", &|_| None);
+        assert!(out.contains("href=\"/eng/tags/\""), "{out}");
+        assert!(out.contains("href=\"https://x.org/\""), "{out}");
+        assert!(out.contains("href=\"#x\""), "{out}");
+        assert!(out.contains("href=\"mailto:a@b\""), "{out}");
     }
 
     #[test]

@@ -1,0 +1,148 @@
+//! Site orchestration for `blameless build`: choose the write-ups to
+//! publish, render their bodies, group them, then render every page and feed
+//! into a staging folder that replaces the output only when all succeeded.
+
+mod pages;
+mod related;
+pub mod views;
+
+use crate::config::Config;
+use crate::content::{resolve_content_link, Content, Status, WriteUp};
+use crate::output::{OutputError, Staging};
+use crate::taxonomy::{Kind, Taxonomy};
+use crate::templates::{TemplateError, Templates};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use views::{EntryView, SiteView, Taxonomies, Urls};
+
+/// Ids the write-up template gives its own sections; body headings avoid them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main", "facts", "impact", "body", "timeline", "lessons", "action-items", "related", "tags",
+    "search", "sidebar", "about", "pile-o-tags", "stuff-we-run", "counter",
+];
+
+pub struct Options {
+    pub drafts: bool,
+    pub future: bool,
+    pub output: PathBuf,
+    pub force: bool,
+    /// Write-ups dated after this are future ones.
+    pub today: Date,
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub writeups: usize,
+    pub tags: usize,
+    pub services: usize,
+    pub files: usize,
+    pub output: PathBuf,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Template(TemplateError),
+    Output(OutputError),
+}
+
+impl From<TemplateError> for BuildError {
+    fn from(e: TemplateError) -> Self {
+        BuildError::Template(e)
+    }
+}
+
+impl From<OutputError> for BuildError {
+    fn from(e: OutputError) -> Self {
+        BuildError::Output(e)
+    }
+}
+
+/// Everything page rendering needs, computed once per build.
+pub(crate) struct Site<'a> {
+    pub config: &'a Config,
+    pub urls: Urls,
+    pub site: SiteView,
+    pub writeups: Vec<&'a WriteUp>,
+    pub entries: Vec<EntryView>,
+    pub bodies: Vec<String>,
+    pub tax: Taxonomies,
+    pub sidebar: String,
+    pub templates: Templates,
+    pub staging: Staging,
+}
+
+/// Which write-ups a build publishes.
+pub fn select<'a>(content: &'a Content, drafts: bool, future: bool, today: Date) -> Vec<&'a WriteUp> {
+    content
+        .writeups
+        .iter()
+        .filter(|w| drafts || w.status == Status::Published)
+        .filter(|w| future || w.date <= today)
+        .collect()
+}
+
+/// Builds the site. `content` must have passed validation.
+pub fn build(root: &Path, config: &Config, content: &Content, opts: &Options) -> Result<Report, BuildError> {
+    let templates = Templates::load(root)?;
+    let writeups = select(content, opts.drafts, opts.future, opts.today);
+    let urls = Urls::new(config);
+
+    // Links between write-ups resolve to pages only for write-ups in this build.
+    let url_of: HashMap<&str, String> = writeups
+        .iter()
+        .map(|w| (w.content_path.as_str(), urls.link(&Urls::writeup_path(&w.slug))))
+        .collect();
+    let bodies: Vec<String> = writeups
+        .par_iter()
+        .map(|w| {
+            let resolve = |dest: &str| {
+                let target = resolve_content_link(&w.content_path, dest)?;
+                let url = url_of.get(target.as_str())?;
+                Some(match dest.split_once('#') {
+                    Some((_, fragment)) => format!("{url}#{fragment}"),
+                    None => url.clone(),
+                })
+            };
+            crate::markdown::render(w.body(), config.markdown.raw_html, RESERVED_IDS, &resolve)
+        })
+        .collect();
+
+    let tax = Taxonomies(Kind::ALL.iter().map(|&k| Taxonomy::build(k, &writeups, config)).collect());
+    let entries: Vec<EntryView> = writeups
+        .par_iter()
+        .map(|w| views::entry_view(w, config, &urls, &tax))
+        .collect();
+    let staging = Staging::begin(&opts.output, root, opts.force)?;
+    let mut site = Site {
+        config,
+        site: SiteView::new(config, &urls),
+        urls,
+        writeups,
+        entries,
+        bodies,
+        tax,
+        sidebar: String::new(),
+        templates,
+        staging,
+    };
+    site.sidebar = pages::sidebar(&site, content.about.as_deref())?;
+
+    let mut files = pages::writeup_pages(&site)?;
+    files += pages::home_pages(&site)?;
+    files += pages::taxonomy_pages(&site)?;
+    files += pages::other_pages(&site)?;
+    files += pages::feeds_and_sitemap(&site)?;
+    files += pages::assets(&site, root)?;
+
+    let report = Report {
+        writeups: site.writeups.len(),
+        tags: site.tax.get(Kind::Tags).terms.len(),
+        services: site.tax.get(Kind::Services).terms.len(),
+        files,
+        output: opts.output.clone(),
+    };
+    site.staging.commit()?;
+    Ok(report)
+}

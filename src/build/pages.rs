@@ -1,0 +1,391 @@
+//! Rendering each kind of page, feed and asset into the staging folder.
+//! Each function returns how many files it wrote.
+
+use super::related::related;
+use super::views::{self, page_path, pagination, LinkView, Urls};
+use super::{BuildError, Site};
+use crate::content::WriteUp;
+use crate::datetime;
+use crate::feeds::{self, Channel, Item};
+use crate::taxonomy::{Kind, Term};
+use crate::templates::THEME_STATIC;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::Context;
+
+impl Site<'_> {
+    /// The context every template gets.
+    fn context(&self, title: &str, path: &str, feeds: Vec<LinkView>) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("sidebar", &self.sidebar);
+        ctx.insert("page_title", title);
+        ctx.insert("canonical", &self.urls.absolute(path));
+        ctx.insert("current_path", path);
+        let mut all = vec![LinkView {
+            name: format!("{} (all write-ups)", self.config.title),
+            url: self.urls.link("rss.xml"),
+        }];
+        all.extend(feeds);
+        ctx.insert("feeds", &all);
+        ctx
+    }
+
+    /// Renders `template` to `<path>index.html`.
+    fn page(&self, template: &str, ctx: &Context, path: &str) -> Result<usize, BuildError> {
+        let html = self.templates.render(template, ctx)?;
+        self.staging.write(&format!("{path}index.html"), html.as_bytes())?;
+        Ok(1)
+    }
+
+    /// Renders one page per chunk of `indices` (newest first) at `base`.
+    fn paginated(
+        &self,
+        template: &str,
+        base: &str,
+        title: &str,
+        indices: &[usize],
+        extra: &(dyn Fn(&mut Context) + Sync),
+        feeds: Vec<LinkView>,
+    ) -> Result<usize, BuildError> {
+        let per_page = self.config.paginate.max(1);
+        let chunks: Vec<&[usize]> = if indices.is_empty() {
+            vec![&[]]
+        } else {
+            indices.chunks(per_page).collect()
+        };
+        let total = chunks.len();
+        chunks
+            .par_iter()
+            .enumerate()
+            .map(|(n, chunk)| {
+                let number = n + 1;
+                let path = page_path(base, number);
+                let page_title = if number > 1 { format!("{title} (page {number})") } else { title.to_string() };
+                let mut ctx = self.context(&page_title, &path, feeds.clone());
+                let entries: Vec<&views::EntryView> = chunk.iter().map(|&i| &self.entries[i]).collect();
+                ctx.insert("entries", &entries);
+                if self.config.home_full_posts && base.is_empty() {
+                    let bodies: Vec<&str> = chunk.iter().map(|&i| self.bodies[i].as_str()).collect();
+                    ctx.insert("bodies", &bodies);
+                }
+                ctx.insert("full_posts", &(self.config.home_full_posts && base.is_empty()));
+                ctx.insert("pagination", &pagination(base, number, total, &self.urls));
+                extra(&mut ctx);
+                self.page(template, &ctx, &path)
+            })
+            .sum()
+    }
+}
+
+#[derive(Serialize)]
+struct CloudTag {
+    name: String,
+    url: String,
+    count: usize,
+    size: u8,
+}
+
+#[derive(Serialize)]
+struct Counter {
+    incidents: String,
+    since_year: Option<i16>,
+    action_items_closed: String,
+}
+
+/// The sidebar, rendered once and placed on every page.
+pub(super) fn sidebar(site: &Site, about_markdown: Option<&str>) -> Result<String, BuildError> {
+    let config = site.config;
+    let about_html = about_markdown
+        .filter(|_| config.sidebar.about)
+        .map(|md| {
+            crate::markdown::render_with_base(md, config.markdown.raw_html, &[], &site.urls.root, &|_| None)
+        });
+    let tags = site.tax.get(Kind::Tags);
+    let cloud: Vec<CloudTag> = tags
+        .cloud(config.sidebar.tag_cloud_size)
+        .into_iter()
+        .map(|(t, size)| CloudTag {
+            name: t.name.clone(),
+            url: site.urls.link(&Urls::term_path(Kind::Tags, &t.slug)),
+            count: t.pages.len(),
+            size,
+        })
+        .collect();
+    let services: Vec<LinkView> = site
+        .tax
+        .get(Kind::Services)
+        .terms
+        .iter()
+        .map(|t| LinkView {
+            name: t.name.clone(),
+            url: site.urls.link(&Urls::term_path(Kind::Services, &t.slug)),
+        })
+        .collect();
+    let closed: usize = site
+        .writeups
+        .iter()
+        .map(|w| w.action_items.iter().filter(|a| a.status.is_closed()).count())
+        .sum();
+    let counter = Counter {
+        incidents: crate::text::thousands(site.writeups.len()),
+        since_year: site.writeups.iter().map(|w| w.date.year()).min(),
+        action_items_closed: crate::text::thousands(closed),
+    };
+    let mut ctx = Context::new();
+    ctx.insert("site", &site.site);
+    ctx.insert("about_html", &about_html);
+    ctx.insert("tag_cloud", &cloud);
+    ctx.insert("all_tags_url", &site.urls.link("tags/"));
+    ctx.insert("services", &services);
+    ctx.insert("links", &config.sidebar.links);
+    ctx.insert("counter", &counter);
+    Ok(site.templates.render("sidebar.html", &ctx)?)
+}
+
+pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
+    let related = related(&site.writeups, &site.tax);
+    let n = site.writeups.len();
+    (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let w: &WriteUp = site.writeups[i];
+            let mut view = views::page_view(w, site.entries[i].clone(), site.bodies[i].clone(), site.config);
+            let link = |j: usize| LinkView {
+                name: site.entries[j].title.clone(),
+                url: site.entries[j].url.clone(),
+            };
+            // The list is newest first: the next (newer) one is before.
+            view.next = (i > 0).then(|| link(i - 1));
+            view.previous = (i + 1 < n).then(|| link(i + 1));
+            view.related = related[i]
+                .iter()
+                .map(|r| views::RelatedView {
+                    title: site.entries[r.index].title.clone(),
+                    url: site.entries[r.index].url.clone(),
+                    date_long: site.entries[r.index].date_long.clone(),
+                    shared: r.shared.clone(),
+                    explicit: r.explicit,
+                })
+                .collect();
+            let path = Urls::writeup_path(&w.slug);
+            let mut ctx = site.context(&w.title, &path, Vec::new());
+            ctx.insert("page", &view);
+            site.page("incident.html", &ctx, &path)
+        })
+        .sum()
+}
+
+pub(super) fn home_pages(site: &Site) -> Result<usize, BuildError> {
+    let all: Vec<usize> = (0..site.writeups.len()).collect();
+    site.paginated("index.html", "", &site.config.title, &all, &|_| {}, Vec::new())
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    feed_url: Option<String>,
+    count: usize,
+    size: u8,
+    color: Option<String>,
+    description: Option<String>,
+}
+
+fn term_view<'a>(site: &Site, kind: Kind, term: &'a Term, size: u8) -> TermView<'a> {
+    let path = Urls::term_path(kind, &term.slug);
+    let severity = (kind == Kind::Severity).then(|| views::severity_view(&term.name, site.config, &site.urls));
+    TermView {
+        name: &term.name,
+        slug: &term.slug,
+        url: site.urls.link(&path),
+        feed_url: kind.has_feeds().then(|| site.urls.link(&format!("{path}rss.xml"))),
+        count: term.pages.len(),
+        size,
+        color: severity.as_ref().map(|s| s.color.clone()),
+        description: severity.map(|s| s.description),
+    }
+}
+
+pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
+    let mut files = 0;
+    for kind in Kind::ALL {
+        let taxonomy = site.tax.get(kind);
+        let sizes: BTreeMap<&str, u8> = taxonomy
+            .cloud(usize::MAX)
+            .into_iter()
+            .map(|(t, s)| (t.slug.as_str(), s))
+            .collect();
+        let terms: Vec<TermView> = taxonomy
+            .terms
+            .iter()
+            .map(|t| term_view(site, kind, t, sizes.get(t.slug.as_str()).copied().unwrap_or(3)))
+            .collect();
+        let base = format!("{}/", kind.path());
+        let mut ctx = site.context(kind.title(), &base, Vec::new());
+        ctx.insert("kind", kind.path());
+        ctx.insert("title", kind.title());
+        ctx.insert("terms", &terms);
+        files += site.page("taxonomy.html", &ctx, &base)?;
+        for (term, view) in taxonomy.terms.iter().zip(&terms) {
+            let path = Urls::term_path(kind, &term.slug);
+            let title = format!("{}: {}", kind.singular(), term.name);
+            let feeds: Vec<LinkView> = view
+                .feed_url
+                .iter()
+                .map(|url| LinkView { name: format!("{} ({})", term.name, kind.singular().to_lowercase()), url: url.clone() })
+                .collect();
+            let extra = |ctx: &mut Context| {
+                ctx.insert("kind", kind.path());
+                ctx.insert("kind_singular", kind.singular());
+                ctx.insert("kind_title", kind.title());
+                ctx.insert("kind_url", &site.urls.link(&base));
+                ctx.insert("term", view);
+            };
+            files += site.paginated("term.html", &path, &title, &term.pages, &extra, feeds)?;
+        }
+    }
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct MonthView<'a> {
+    name: String,
+    count: usize,
+    entries: Vec<&'a views::EntryView>,
+}
+
+#[derive(Serialize)]
+struct YearView<'a> {
+    year: i16,
+    count: usize,
+    months: Vec<MonthView<'a>>,
+}
+
+pub(super) fn other_pages(site: &Site) -> Result<usize, BuildError> {
+    let mut years: Vec<YearView> = Vec::new();
+    for (i, w) in site.writeups.iter().enumerate() {
+        let month = datetime::month_name(w.date);
+        if years.last().is_none_or(|y| y.year != w.date.year()) {
+            years.push(YearView { year: w.date.year(), count: 0, months: Vec::new() });
+        }
+        let Some(year) = years.last_mut() else { continue };
+        year.count += 1;
+        if year.months.last().is_none_or(|m| m.name != month) {
+            year.months.push(MonthView { name: month, count: 0, entries: Vec::new() });
+        }
+        if let Some(m) = year.months.last_mut() {
+            m.count += 1;
+            m.entries.push(&site.entries[i]);
+        }
+    }
+    let mut ctx = site.context("Archive", "archive/", Vec::new());
+    ctx.insert("years", &years);
+    ctx.insert("total", &site.writeups.len());
+    let mut files = site.page("archive.html", &ctx, "archive/")?;
+    if site.config.search_enabled {
+        let ctx = site.context("Search", "search/", Vec::new());
+        files += site.page("search.html", &ctx, "search/")?;
+    }
+    let ctx = site.context("Page not found", "404.html", Vec::new());
+    let html = site.templates.render("404.html", &ctx)?;
+    site.staging.write("404.html", html.as_bytes())?;
+    Ok(files + 1)
+}
+
+fn feed_items<'a>(site: &'a Site, indices: &[usize]) -> Vec<Item<'a>> {
+    indices
+        .iter()
+        .take(site.config.feed.limit)
+        .map(|&i| {
+            let w = site.writeups[i];
+            let e = &site.entries[i];
+            let mut facts = vec![w.severity.clone()];
+            facts.extend(w.services.iter().cloned());
+            if let Some(d) = &e.duration {
+                facts.push(format!("outage {d}"));
+            }
+            Item {
+                title: &w.title,
+                link: e.permalink.clone(),
+                pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
+                description: format!("[{}] {}", facts.join(" · "), e.summary),
+                content_html: site.config.feed.full_content.then_some(site.bodies[i].as_str()),
+                categories: w.tags.iter().map(String::as_str).collect(),
+                authors: w.authors.iter().map(String::as_str).collect(),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
+    let config = site.config;
+    let all: Vec<usize> = (0..site.writeups.len()).collect();
+    let channel = Channel {
+        title: config.title.clone(),
+        link: &config.base_url,
+        self_url: site.urls.absolute("rss.xml"),
+        description: &config.description,
+        language: &config.language,
+    };
+    site.staging.write("rss.xml", feeds::rss(&channel, &feed_items(site, &all)).as_bytes())?;
+    let mut files = 1;
+    let mut sitemap: Vec<(String, Option<String>)> = vec![(config.base_url.clone(), None)];
+    for kind in Kind::ALL {
+        let taxonomy = site.tax.get(kind);
+        sitemap.push((site.urls.absolute(&format!("{}/", kind.path())), None));
+        let written: usize = taxonomy
+            .terms
+            .par_iter()
+            .map(|term| -> Result<usize, BuildError> {
+                if !kind.has_feeds() {
+                    return Ok(0);
+                }
+                let path = Urls::term_path(kind, &term.slug);
+                let channel = Channel {
+                    title: format!("{}: {} {}", config.title, kind.singular().to_lowercase(), term.name),
+                    link: &site.urls.absolute(&path),
+                    self_url: site.urls.absolute(&format!("{path}rss.xml")),
+                    description: &config.description,
+                    language: &config.language,
+                };
+                let xml = feeds::rss(&channel, &feed_items(site, &term.pages));
+                site.staging.write(&format!("{path}rss.xml"), xml.as_bytes())?;
+                Ok(1)
+            })
+            .sum::<Result<usize, BuildError>>()?;
+        files += written;
+        for term in &taxonomy.terms {
+            sitemap.push((site.urls.absolute(&Urls::term_path(kind, &term.slug)), None));
+        }
+    }
+    sitemap.push((site.urls.absolute("archive/"), None));
+    for e in &site.entries {
+        sitemap.push((e.permalink.clone(), Some(e.date.clone())));
+    }
+    site.staging.write("sitemap.xml", feeds::sitemap(&sitemap).as_bytes())?;
+    let robots = format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url);
+    site.staging.write("robots.txt", robots.as_bytes())?;
+    Ok(files + 2)
+}
+
+/// The theme's static files, the highlighting stylesheet, then the site's
+/// `static/` folder (which may override them).
+pub(super) fn assets(site: &Site, root: &std::path::Path) -> Result<usize, BuildError> {
+    for (name, text) in THEME_STATIC {
+        site.staging.write(name, text.as_bytes())?;
+    }
+    let css = crate::highlight::stylesheet(
+        &site.config.markdown.highlight_theme,
+        &site.config.markdown.highlight_theme_dark,
+    );
+    site.staging.write("highlight.css", css.as_bytes())?;
+    let mut files = THEME_STATIC.len() + 1;
+    let static_dir = root.join("static");
+    if static_dir.is_dir() {
+        files += site.staging.copy_tree(&static_dir)?;
+    }
+    Ok(files)
+}

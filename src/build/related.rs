@@ -1,0 +1,80 @@
+//! Related write-ups: explicit `related` links shown both ways, then up to
+//! three more that share the most services and tags.
+
+use super::views::Taxonomies;
+use crate::content::WriteUp;
+use crate::taxonomy::Kind;
+use std::collections::{BTreeSet, HashMap};
+
+/// How many write-ups found by shared services and tags are shown.
+pub const MORE: usize = 3;
+
+pub struct Related {
+    pub index: usize,
+    pub explicit: bool,
+    /// Shared service and tag names.
+    pub shared: Vec<String>,
+}
+
+/// For each write-up (by index), its related ones.
+pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for (i, w) in writeups.iter().enumerate() {
+        by_name.insert(w.stem.as_str(), i);
+    }
+    for (i, w) in writeups.iter().enumerate() {
+        by_name.insert(w.slug.as_str(), i);
+    }
+    let mut explicit: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); writeups.len()];
+    for (i, w) in writeups.iter().enumerate() {
+        for name in &w.related {
+            if let Some(&j) = by_name.get(name.as_str()) {
+                if i != j {
+                    explicit[i].insert(j);
+                    explicit[j].insert(i);
+                }
+            }
+        }
+    }
+    let services = tax.get(Kind::Services);
+    let tags = tax.get(Kind::Tags);
+    (0..writeups.len())
+        .map(|i| {
+            let w = writeups[i];
+            let mut out: Vec<Related> = explicit[i]
+                .iter()
+                .map(|&j| Related { index: j, explicit: true, shared: Vec::new() })
+                .collect();
+            // Score candidates: a shared service counts more than a shared tag.
+            let mut score: HashMap<usize, (u32, Vec<String>)> = HashMap::new();
+            for (names, taxonomy, weight) in [(&w.services, services, 2), (&w.tags, tags, 1)] {
+                for name in names {
+                    let Some(term) = taxonomy.term(name) else { continue };
+                    for &j in &term.pages {
+                        if j != i && !explicit[i].contains(&j) {
+                            let entry = score.entry(j).or_default();
+                            entry.0 += weight;
+                            if !entry.1.contains(&term.name) {
+                                entry.1.push(term.name.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            let mut ranked: Vec<(usize, (u32, Vec<String>))> = score.into_iter().collect();
+            // Highest score, then closest in the list (nearest in time), then newest.
+            ranked.sort_by(|a, b| {
+                b.1 .0
+                    .cmp(&a.1 .0)
+                    .then(a.0.abs_diff(i).cmp(&b.0.abs_diff(i)))
+                    .then(a.0.cmp(&b.0))
+            });
+            out.extend(ranked.into_iter().take(MORE).map(|(j, (_, shared))| Related {
+                index: j,
+                explicit: false,
+                shared,
+            }));
+            out
+        })
+        .collect()
+}

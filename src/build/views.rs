@@ -1,0 +1,376 @@
+//! What templates see: plain serialisable views of the site and its
+//! write-ups, with every date, duration and URL already formatted. The
+//! README's "Theming" section documents these shapes.
+
+use crate::config::Config;
+use crate::content::{WriteUp, ENTRY_TYPES};
+use crate::datetime::{self, human_duration, long_date, offset_label};
+use crate::taxonomy::{Kind, Taxonomy};
+use serde::Serialize;
+
+/// URLs of the site: root-relative for links inside pages (so the site
+/// works under any sub-path), absolute for feeds and canonical links.
+#[derive(Clone)]
+pub struct Urls {
+    pub root: String,
+    pub base_url: String,
+}
+
+impl Urls {
+    pub fn new(config: &Config) -> Urls {
+        Urls {
+            root: config.base_path().to_string(),
+            base_url: config.base_url.clone(),
+        }
+    }
+
+    /// `path` has no leading slash: `tags/dns/` -> `/eng/tags/dns/`.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.root, path)
+    }
+
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub fn writeup_path(slug: &str) -> String {
+        format!("incidents/{slug}/")
+    }
+
+    pub fn term_path(kind: Kind, slug: &str) -> String {
+        format!("{}/{slug}/", kind.path())
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    /// Root-relative prefix of every link, `/` or `/eng/incidents/`.
+    pub root: String,
+    pub language: String,
+    pub timezone: String,
+    pub contact: Option<String>,
+    pub search_enabled: bool,
+    pub feed_url: String,
+}
+
+impl SiteView {
+    pub fn new(config: &Config, urls: &Urls) -> SiteView {
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.clone(),
+            root: urls.root.clone(),
+            language: config.language.clone(),
+            timezone: config.timezone.clone(),
+            contact: config.contact.clone(),
+            search_enabled: config.search_enabled,
+            feed_url: urls.link("rss.xml"),
+        }
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct LinkView {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SeverityView {
+    pub name: String,
+    pub url: String,
+    pub color: String,
+    pub description: String,
+}
+
+/// A write-up as lists show it.
+#[derive(Serialize, Clone)]
+pub struct EntryView {
+    pub title: String,
+    pub dek: Option<String>,
+    pub url: String,
+    pub permalink: String,
+    /// `2018-10-07`
+    pub date: String,
+    /// `Sunday, October 7th, 2018`
+    pub date_long: String,
+    pub year: i16,
+    pub status: &'static str,
+    /// Not published: shown with a banner (only built with `--drafts`).
+    pub draft: bool,
+    pub severity: SeverityView,
+    pub services: Vec<LinkView>,
+    pub tags: Vec<LinkView>,
+    pub authors: Vec<LinkView>,
+    pub summary: String,
+    /// Time users were affected (to mitigation, else resolution), e.g. `3 h 50 min`.
+    pub duration: Option<String>,
+    /// When it started, local time in the site zone.
+    pub started: Option<String>,
+    pub word_count: usize,
+}
+
+fn term_links(names: &[String], tax: &Taxonomy, urls: &Urls) -> Vec<LinkView> {
+    names
+        .iter()
+        .filter_map(|n| tax.term(n))
+        .map(|t| LinkView {
+            name: t.name.clone(),
+            url: urls.link(&Urls::term_path(tax.kind, &t.slug)),
+        })
+        .collect()
+}
+
+pub fn severity_view(name: &str, config: &Config, urls: &Urls) -> SeverityView {
+    let level = config.severity(name);
+    SeverityView {
+        name: name.to_string(),
+        url: urls.link(&Urls::term_path(Kind::Severity, &crate::text::slugify(name))),
+        color: level.map(|l| l.color.clone()).unwrap_or_else(|| "#4b5563".into()),
+        description: level.map(|l| l.description.clone()).unwrap_or_default(),
+    }
+}
+
+/// The four taxonomies, in [`Kind::ALL`] order.
+pub struct Taxonomies(pub Vec<Taxonomy>);
+
+impl Taxonomies {
+    pub fn get(&self, kind: Kind) -> &Taxonomy {
+        &self.0[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+    }
+}
+
+pub fn entry_view(w: &WriteUp, config: &Config, urls: &Urls, tax: &Taxonomies) -> EntryView {
+    let path = Urls::writeup_path(&w.slug);
+    EntryView {
+        title: w.title.clone(),
+        dek: w.dek.clone(),
+        url: urls.link(&path),
+        permalink: urls.absolute(&path),
+        date: w.date.to_string(),
+        date_long: long_date(w.date),
+        year: w.date.year(),
+        status: w.status.as_str(),
+        draft: w.status != crate::content::Status::Published,
+        severity: severity_view(&w.severity, config, urls),
+        services: term_links(&w.services, tax.get(Kind::Services), urls),
+        tags: term_links(&w.tags, tax.get(Kind::Tags), urls),
+        authors: term_links(&w.authors, tax.get(Kind::Authors), urls),
+        summary: w.summary_text().to_string(),
+        duration: w.outage_seconds().map(human_duration),
+        started: w.start().map(|t| datetime::local_minutes(t, &config.tz)),
+        word_count: w.scan.words,
+    }
+}
+
+#[derive(Serialize)]
+pub struct MomentView {
+    pub label: &'static str,
+    pub at: String,
+    pub datetime: String,
+    /// Time since the start, for detected/mitigated/resolved.
+    pub after: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TimelineRow {
+    pub time: String,
+    pub datetime: String,
+    pub offset: Option<String>,
+    pub event: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Serialize)]
+pub struct ImpactView {
+    pub summary: Option<String>,
+    pub users: Option<String>,
+    pub requests: Option<String>,
+    pub revenue: Option<String>,
+    pub data_loss: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ActionView {
+    pub task: String,
+    pub owner: String,
+    pub priority: Option<String>,
+    pub status: &'static str,
+    pub closed: bool,
+    pub due: Option<String>,
+    pub ticket: Option<String>,
+    pub ticket_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct RelatedView {
+    pub title: String,
+    pub url: String,
+    pub date_long: String,
+    /// Services and tags it shares with this write-up (empty for explicit links).
+    pub shared: Vec<String>,
+    pub explicit: bool,
+}
+
+#[derive(Serialize)]
+pub struct LessonsView {
+    pub went_well: Vec<String>,
+    pub went_wrong: Vec<String>,
+    pub lucky: Vec<String>,
+}
+
+/// A write-up's own page.
+#[derive(Serialize)]
+pub struct PageView {
+    #[serde(flatten)]
+    pub entry: EntryView,
+    pub body_html: String,
+    pub moments: Vec<MomentView>,
+    pub time_to_detect: Option<String>,
+    pub time_to_mitigate: Option<String>,
+    pub time_to_resolve: Option<String>,
+    pub impact: ImpactView,
+    pub timeline: Vec<TimelineRow>,
+    pub lessons: LessonsView,
+    pub action_items: Vec<ActionView>,
+    pub related: Vec<RelatedView>,
+    pub previous: Option<LinkView>,
+    pub next: Option<LinkView>,
+}
+
+fn count(n: u64) -> String {
+    crate::text::thousands(n as usize)
+}
+
+pub fn page_view(
+    w: &WriteUp,
+    entry: EntryView,
+    body_html: String,
+    config: &Config,
+) -> PageView {
+    let tz = &config.tz;
+    let start = w.start();
+    let moments = [
+        ("Started", w.incident.started),
+        ("Detected", w.incident.detected),
+        ("Mitigated", w.incident.mitigated),
+        ("Resolved", w.incident.resolved),
+    ]
+    .into_iter()
+    .filter_map(|(label, at)| {
+        let at = at?;
+        Some(MomentView {
+            label,
+            at: datetime::local_minutes(at, tz),
+            datetime: datetime::rfc3339(at, tz),
+            after: match (label, start) {
+                ("Started", _) | (_, None) => None,
+                (_, Some(s)) => Some(human_duration(at.as_second() - s.as_second())),
+            },
+        })
+    })
+    .collect();
+    let timeline = w
+        .timeline
+        .iter()
+        .map(|e| TimelineRow {
+            time: datetime::local_minutes(e.at, tz),
+            datetime: datetime::rfc3339(e.at, tz),
+            offset: start.map(|s| offset_label(e.at.as_second() - s.as_second())),
+            event: e.event.clone(),
+            kind: if ENTRY_TYPES.contains(&e.kind.as_str()) { e.kind.clone() } else { "note".into() },
+        })
+        .collect();
+    let action_items = w
+        .action_items
+        .iter()
+        .map(|a| ActionView {
+            task: a.task.clone(),
+            owner: a.owner.clone(),
+            priority: a.priority.clone(),
+            status: a.status.as_str(),
+            closed: a.status.is_closed(),
+            due: a.due.map(|d| d.to_string()),
+            ticket: a.ticket.clone(),
+            ticket_url: match (&a.ticket, &config.ticket_url) {
+                (Some(t), Some(template)) => Some(template.replace("{ticket}", &percent_encode(t))),
+                _ => None,
+            },
+        })
+        .collect();
+    PageView {
+        entry,
+        body_html,
+        moments,
+        time_to_detect: w.time_to_detect().map(human_duration),
+        time_to_mitigate: w.time_to_mitigate().map(human_duration),
+        time_to_resolve: w.time_to_resolve().map(human_duration),
+        impact: ImpactView {
+            summary: w.impact.summary.clone(),
+            users: w.impact.users.map(count),
+            requests: w.impact.requests.map(count),
+            revenue: w.impact.revenue.map(|r| {
+                let whole = r.round();
+                if (r - whole).abs() < f64::EPSILON && whole.abs() < 1e15 {
+                    count(whole.abs() as u64)
+                } else {
+                    format!("{r:.2}")
+                }
+            }),
+            data_loss: w.impact.data_loss.clone(),
+        },
+        timeline,
+        lessons: LessonsView {
+            went_well: w.lessons.went_well.clone(),
+            went_wrong: w.lessons.went_wrong.clone(),
+            lucky: w.lessons.lucky.clone(),
+        },
+        action_items,
+        related: Vec::new(),
+        previous: None,
+        next: None,
+    }
+}
+
+/// Percent-encodes a ticket id for a URL path or query.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+/// URL path of page `n` (1-based) of a list at `base` (`""` or `tags/dns/`).
+pub fn page_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+pub fn pagination(base: &str, current: usize, total: usize, urls: &Urls) -> Pagination {
+    Pagination {
+        current,
+        total,
+        previous_url: (current > 1).then(|| urls.link(&page_path(base, current - 1))),
+        next_url: (current < total).then(|| urls.link(&page_path(base, current + 1))),
+    }
+}

@@ -1,0 +1,273 @@
+//! What each CLI command does, from loading to printing, returning the
+//! process exit code. `main.rs` only parses arguments and calls these.
+
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic, Format, Level};
+use crate::scaffold::{self, ScaffoldError};
+use crate::text::{display_path, plural};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Exit codes, as documented in the README.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const CONTENT: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const IO: i32 = 3;
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub root: PathBuf,
+    pub config: Option<PathBuf>,
+    pub quiet: bool,
+    pub verbose: bool,
+    /// Color on stderr/stdout for people.
+    pub color: bool,
+}
+
+impl Global {
+    fn eprint_diagnostics(&self, diagnostics: &[Diagnostic]) {
+        let mut err = std::io::stderr().lock();
+        for d in diagnostics {
+            if self.quiet && d.level == Level::Warning {
+                continue;
+            }
+            let _ = err.write_all(diagnostic::render_human(d, self.color).as_bytes());
+        }
+    }
+
+    fn error(&self, message: &str) {
+        let (red, reset) = if self.color { ("\x1b[1;31m", "\x1b[0m") } else { ("", "") };
+        eprintln!("{red}error:{reset} {message}");
+    }
+
+    /// Loads the config, printing its problems. `Err` is the exit code.
+    pub fn load_config(&self) -> Result<Config, i32> {
+        match Config::load(&self.root, self.config.as_deref()) {
+            Ok((config, warnings)) => {
+                self.eprint_diagnostics(&warnings);
+                Ok(config)
+            }
+            Err(errors) => {
+                self.eprint_diagnostics(&errors);
+                Err(exit::USAGE)
+            }
+        }
+    }
+}
+
+/// `blameless check`.
+pub fn check(global: &Global, format: Format, strict: bool) -> i32 {
+    let (config, config_diagnostics) = match Config::load(&global.root, global.config.as_deref()) {
+        Ok((config, warnings)) => (Some(config), warnings),
+        Err(errors) => (None, errors),
+    };
+    let config_failed = config.is_none();
+    let config = config.unwrap_or_default();
+    let content = crate::content::load(&global.root, &config);
+    let mut all = config_diagnostics;
+    all.extend(content.diagnostics);
+    if strict {
+        for d in &mut all {
+            d.level = Level::Error;
+        }
+    }
+    let (errors, warnings) = diagnostic::summary(&all);
+    match format {
+        Format::Json => print!("{}", diagnostic::render_json(&all)),
+        Format::Github => {
+            let mut out = std::io::stdout().lock();
+            for d in &all {
+                let _ = out.write_all(diagnostic::render_github(d).as_bytes());
+            }
+        }
+        Format::Human => {
+            global.eprint_diagnostics(&all);
+            if !global.quiet || errors > 0 {
+                let status = if errors == 0 { "ok" } else { "failed" };
+                eprintln!(
+                    "check {status}: {}, {} in {}",
+                    plural(errors, "error", "errors"),
+                    plural(warnings, "warning", "warnings"),
+                    plural(content.files, "write-up", "write-ups"),
+                );
+            }
+        }
+    }
+    if config_failed {
+        exit::USAGE
+    } else if errors > 0 {
+        exit::CONTENT
+    } else {
+        exit::OK
+    }
+}
+
+/// `blameless new`.
+pub fn new(
+    global: &Global,
+    title: &str,
+    date: Option<&str>,
+    severity: Option<&str>,
+    author: Option<&str>,
+) -> i32 {
+    let config = match global.load_config() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if title.trim().is_empty() {
+        global.error("the title must not be empty");
+        return exit::USAGE;
+    }
+    let date = match date {
+        None => crate::datetime::today(&config.tz),
+        Some(text) => match crate::datetime::parse_date(text, &config.tz) {
+            Ok(d) => d,
+            Err(e) => {
+                global.error(&format!("--date: {e}"));
+                return exit::USAGE;
+            }
+        },
+    };
+    let names = config.severity_names();
+    let severity = match severity {
+        Some(s) if names.contains(&s) => s.to_string(),
+        Some(s) => {
+            global.error(&format!(
+                "--severity: {s:?} is not a configured severity (use one of {})",
+                names.join(", ")
+            ));
+            return exit::USAGE;
+        }
+        None if names.contains(&"SEV3") => "SEV3".to_string(),
+        None => names[names.len() / 2].to_string(),
+    };
+    let author = author
+        .map(str::to_string)
+        .or_else(|| scaffold::git_user_name(&global.root))
+        .unwrap_or_else(|| "your-name".into());
+    match scaffold::new_writeup(&global.root, &config, title, date, &severity, &author) {
+        Ok(path) => {
+            println!("{}", display_path(&global.root, &path));
+            exit::OK
+        }
+        Err(e) => scaffold_error(global, e),
+    }
+}
+
+fn scaffold_error(global: &Global, error: ScaffoldError) -> i32 {
+    match error {
+        ScaffoldError::Exists(paths) => {
+            for p in paths {
+                global.error(&format!(
+                    "{} already exists; not overwriting it",
+                    display_path(&global.root, &p)
+                ));
+            }
+            exit::USAGE
+        }
+        ScaffoldError::Io(path, e) => {
+            global.error(&format!("cannot write {}: {e}", path.display()));
+            exit::IO
+        }
+    }
+}
+
+/// `blameless init [DIR]`.
+pub fn init(global: &Global, dir: Option<&Path>) -> i32 {
+    let dir = dir.map(Path::to_path_buf).unwrap_or_else(|| global.root.clone());
+    let today = crate::datetime::today(&jiff::tz::TimeZone::UTC);
+    match scaffold::init(&dir, today) {
+        Ok(files) => {
+            if !global.quiet {
+                for f in &files {
+                    println!("created {}", f.display());
+                }
+                println!(
+                    "Next: cd {} && blameless new \"What happened\" && blameless build",
+                    dir.display()
+                );
+            }
+            exit::OK
+        }
+        Err(e) => scaffold_error(global, e),
+    }
+}
+
+/// Arguments of `blameless build`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildArgs {
+    pub drafts: bool,
+    pub future: bool,
+    pub base_url: Option<String>,
+    pub output: Option<PathBuf>,
+    pub force: bool,
+}
+
+/// `blameless build`: validate like `check`, then render.
+pub fn build(global: &Global, args: &BuildArgs) -> i32 {
+    let started = std::time::Instant::now();
+    let mut config = match global.load_config() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Some(url) = &args.base_url {
+        if let Err(message) = config.set_base_url(url) {
+            global.error(&format!("--base-url: {message}"));
+            return exit::USAGE;
+        }
+    }
+    let content = crate::content::load(&global.root, &config);
+    global.eprint_diagnostics(&content.diagnostics);
+    let (errors, _) = diagnostic::summary(&content.diagnostics);
+    if errors > 0 {
+        global.error(&format!(
+            "{} found; nothing was written",
+            plural(errors, "error", "errors")
+        ));
+        return exit::CONTENT;
+    }
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| global.root.join(&config.build.output));
+    let options = crate::build::Options {
+        drafts: args.drafts || config.build.drafts,
+        future: args.future || config.build.future,
+        output,
+        force: args.force,
+        today: crate::datetime::today(&config.tz),
+    };
+    match crate::build::build(&global.root, &config, &content, &options) {
+        Ok(report) => {
+            if !global.quiet {
+                eprintln!(
+                    "Built {}, {}, {} -> {} in {:.2} s",
+                    plural(report.writeups, "write-up", "write-ups"),
+                    plural(report.tags, "tag", "tags"),
+                    plural(report.services, "service", "services"),
+                    display_path(&global.root, &report.output),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            if global.verbose {
+                eprintln!("{} files written", crate::text::thousands(report.files));
+            }
+            exit::OK
+        }
+        Err(crate::build::BuildError::Template(e)) => {
+            global.error(&format!("{}: {}", e.file, e.message));
+            global.error("the build failed; the previous output was left as it was");
+            exit::CONTENT
+        }
+        Err(crate::build::BuildError::Output(e)) => {
+            global.error(&e.to_string());
+            match e {
+                crate::output::OutputError::Refused { .. } => exit::USAGE,
+                crate::output::OutputError::Io { .. } => exit::IO,
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! RSS 2.0 feeds, the site's and one per tag, service and severity.
+//! Written by hand rather than by template so that every text is escaped for
+//! XML and characters XML cannot carry are dropped, whatever a field holds.
+
+use crate::text::escape_xml;
+use std::fmt::Write as _;
+
+/// One feed item, with every URL already absolute.
+pub struct Item<'a> {
+    pub title: &'a str,
+    pub link: String,
+    pub pub_date: String,
+    pub description: String,
+    pub content_html: Option<&'a str>,
+    pub categories: Vec<&'a str>,
+    pub authors: Vec<&'a str>,
+}
+
+pub struct Channel<'a> {
+    pub title: String,
+    pub link: &'a str,
+    pub self_url: String,
+    pub description: &'a str,
+    pub language: &'a str,
+}
+
+/// The RSS document. `lastBuildDate` is the newest item's date, never the
+/// clock, so builds are reproducible.
+pub fn rss(channel: &Channel, items: &[Item]) -> String {
+    let mut out = String::with_capacity(4096 + items.len() * 2048);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
+    let _ = writeln!(out, "  <title>{}</title>", escape_xml(&channel.title));
+    let _ = writeln!(out, "  <link>{}</link>", escape_xml(channel.link));
+    let _ = writeln!(out, "  <description>{}</description>", escape_xml(channel.description));
+    let _ = writeln!(out, "  <language>{}</language>", escape_xml(channel.language));
+    let _ = writeln!(out, "  <generator>blameless {}</generator>", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(
+        out,
+        "  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
+        escape_xml(&channel.self_url)
+    );
+    if let Some(newest) = items.first() {
+        let _ = writeln!(out, "  <lastBuildDate>{}</lastBuildDate>", newest.pub_date);
+    }
+    for item in items {
+        out.push_str("  <item>\n");
+        let _ = writeln!(out, "    <title>{}</title>", escape_xml(item.title));
+        let _ = writeln!(out, "    <link>{}</link>", escape_xml(&item.link));
+        let _ = writeln!(out, "    <guid isPermaLink=\"true\">{}</guid>", escape_xml(&item.link));
+        let _ = writeln!(out, "    <pubDate>{}</pubDate>", item.pub_date);
+        for author in &item.authors {
+            let _ = writeln!(out, "    <dc:creator>{}</dc:creator>", escape_xml(author));
+        }
+        for category in &item.categories {
+            let _ = writeln!(out, "    <category>{}</category>", escape_xml(category));
+        }
+        let _ = writeln!(out, "    <description>{}</description>", escape_xml(&item.description));
+        if let Some(html) = item.content_html {
+            let _ = writeln!(out, "    <content:encoded>{}</content:encoded>", escape_xml(html));
+        }
+        out.push_str("  </item>\n");
+    }
+    out.push_str("</channel>\n</rss>\n");
+    out
+}
+
+/// `sitemap.xml` for the given absolute URLs.
+pub fn sitemap(urls: &[(String, Option<String>)]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (url, lastmod) in urls {
+        let _ = write!(out, "  <url><loc>{}</loc>", escape_xml(url));
+        if let Some(date) = lastmod {
+            let _ = write!(out, "<lastmod>{date}</lastmod>");
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}

@@ -1,0 +1,257 @@
+//! Writing the built site safely. Pages are written into a temporary sibling
+//! of the output folder, which replaces the output only once everything has
+//! been written; a failed build leaves the published site as it was. The
+//! output folder carries a marker file, and folders that could hold someone's
+//! work (the site root, `content/`, the home folder, `/`, a folder blameless
+//! did not create) are never replaced.
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+/// Marks a folder as blameless output, safe to replace.
+pub const MARKER: &str = ".blameless-output";
+
+#[derive(Debug)]
+pub enum OutputError {
+    Refused { path: PathBuf, reason: String },
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+impl fmt::Display for OutputError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            OutputError::Refused { path, reason } => {
+                write!(f, "refusing to write the site to {}: {reason}", path.display())
+            }
+            OutputError::Io { path, error } => write!(f, "cannot write {}: {error}", path.display()),
+        }
+    }
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |error| OutputError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// An absolute, lexically normal path, with the existing part of it
+/// resolved through symlinks.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut normal = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    // Resolve symlinks in the longest prefix that exists.
+    let mut existing = normal.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        if !existing.pop() {
+            break;
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// Why `output` must not be replaced, if it must not.
+pub fn refusal(output: &Path, root: &Path) -> Option<String> {
+    let out = absolute(output);
+    let root = absolute(root);
+    if out.parent().is_none() {
+        return Some("it is the file system root".into());
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        if out == absolute(Path::new(&home)) {
+            return Some("it is your home folder".into());
+        }
+    }
+    if out == root {
+        return Some("it is the site root".into());
+    }
+    if root.starts_with(&out) {
+        return Some("it contains the site root".into());
+    }
+    for source in ["content", "templates", "static", "themes"] {
+        let dir = root.join(source);
+        if out.starts_with(&dir) {
+            return Some(format!("it is inside the site's {source}/ folder"));
+        }
+    }
+    None
+}
+
+/// A build being written; dropped without [`Staging::commit`], it removes
+/// everything it wrote.
+pub struct Staging {
+    target: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+fn sibling(target: &Path, suffix: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    target.with_file_name(format!(".{name}.{suffix}"))
+}
+
+impl Staging {
+    /// Checks that `output` may be replaced and prepares a temporary folder
+    /// beside it (removing one left by a killed build).
+    pub fn begin(output: &Path, root: &Path, force: bool) -> Result<Staging, OutputError> {
+        let target = absolute(output);
+        if let Some(reason) = refusal(&target, root) {
+            return Err(OutputError::Refused {
+                path: output.to_path_buf(),
+                reason,
+            });
+        }
+        if target.exists() {
+            if !target.is_dir() {
+                return Err(OutputError::Refused {
+                    path: output.to_path_buf(),
+                    reason: "it is a file, not a folder".into(),
+                });
+            }
+            let empty = std::fs::read_dir(&target)
+                .map_err(io_error(&target))?
+                .next()
+                .is_none();
+            if !empty && !target.join(MARKER).is_file() && !force {
+                return Err(OutputError::Refused {
+                    path: output.to_path_buf(),
+                    reason: format!(
+                        "it is not empty and has no {MARKER} marker, so blameless did not make it (it may hold someone's files); empty it, choose another folder with -o, or pass --force"
+                    ),
+                });
+            }
+        }
+        let temp = sibling(&target, "blameless-tmp");
+        for stale in [&temp, &sibling(&target, "blameless-old")] {
+            if stale.exists() {
+                std::fs::remove_dir_all(stale).map_err(io_error(stale))?;
+            }
+        }
+        std::fs::create_dir_all(&temp).map_err(io_error(&temp))?;
+        Ok(Staging {
+            target,
+            temp,
+            committed: false,
+        })
+    }
+
+    /// Writes one file; `relative` is a `/`-separated path made by the
+    /// build, checked again here so no name can leave the output folder.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let mut path = self.temp.clone();
+        for part in relative.split('/') {
+            if part.is_empty() || part == "." || part == ".." || part.contains(['\\', ':', '\0']) {
+                return Err(OutputError::Refused {
+                    path: PathBuf::from(relative),
+                    reason: "the path would leave the output folder".into(),
+                });
+            }
+            path.push(part);
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        let mut file = std::fs::File::create(&path).map_err(io_error(&path))?;
+        file.write_all(bytes).map_err(io_error(&path))
+    }
+
+    /// Copies the regular files under `dir` (not following symlinks) to the
+    /// same relative paths; returns how many.
+    pub fn copy_tree(&self, dir: &Path) -> Result<usize, OutputError> {
+        let mut copied = 0;
+        for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+            let entry = entry.map_err(|e| OutputError::Io {
+                path: dir.to_path_buf(),
+                error: e.into(),
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let relative: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect();
+            let bytes = std::fs::read(entry.path()).map_err(io_error(entry.path()))?;
+            self.write(&relative.join("/"), &bytes)?;
+            copied += 1;
+        }
+        Ok(copied)
+    }
+
+    /// Puts the new site in place of the old one.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        self.write(MARKER, b"This folder is generated by blameless build and replaced on every build.\n")?;
+        let old = sibling(&self.target, "blameless-old");
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old).map_err(io_error(&self.target))?;
+        }
+        if let Err(error) = std::fs::rename(&self.temp, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(OutputError::Io {
+                path: self.target.clone(),
+                error,
+            });
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&old).map_err(io_error(&old))?;
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_outputs_are_refused() {
+        let root = Path::new("/srv/site");
+        assert_eq!(refusal(Path::new("/"), root).as_deref(), Some("it is the file system root"));
+        assert_eq!(refusal(Path::new("/srv/site"), root).as_deref(), Some("it is the site root"));
+        assert_eq!(refusal(Path::new("/srv"), root).as_deref(), Some("it contains the site root"));
+        assert_eq!(
+            refusal(Path::new("/srv/site/content/out"), root).as_deref(),
+            Some("it is inside the site's content/ folder")
+        );
+        assert_eq!(refusal(Path::new("/srv/site/public"), root), None);
+    }
+}

@@ -1,0 +1,184 @@
+//! Grouping write-ups by tag, service, severity and author. Names that
+//! differ only in case or spacing, or that make the same slug, share a term
+//! (and `check` warns about them).
+
+use crate::config::Config;
+use crate::content::WriteUp;
+use crate::text::{fold_name, slugify};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Tags,
+    Services,
+    Severity,
+    Authors,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Tags, Kind::Services, Kind::Severity, Kind::Authors];
+
+    /// The URL folder: `/tags/`, `/services/`, `/severity/`, `/authors/`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Kind::Tags => "tags",
+            Kind::Services => "services",
+            Kind::Severity => "severity",
+            Kind::Authors => "authors",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Tags => "Tags",
+            Kind::Services => "Services",
+            Kind::Severity => "Severities",
+            Kind::Authors => "Authors",
+        }
+    }
+
+    pub fn singular(self) -> &'static str {
+        match self {
+            Kind::Tags => "Tag",
+            Kind::Services => "Service",
+            Kind::Severity => "Severity",
+            Kind::Authors => "Author",
+        }
+    }
+
+    /// Whether each term gets an RSS feed.
+    pub fn has_feeds(self) -> bool {
+        !matches!(self, Kind::Authors)
+    }
+
+    fn names(self, w: &WriteUp) -> Vec<&str> {
+        match self {
+            Kind::Tags => w.tags.iter().map(String::as_str).collect(),
+            Kind::Services => w.services.iter().map(String::as_str).collect(),
+            Kind::Severity => vec![w.severity.as_str()],
+            Kind::Authors => w.authors.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// Indices into the site's write-ups, in their order (newest first).
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub kind: Kind,
+    /// Alphabetical by slug; severities in configured order.
+    pub terms: Vec<Term>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// Groups `writeups` (newest first) by `kind`.
+    pub fn build(kind: Kind, writeups: &[&WriteUp], config: &Config) -> Taxonomy {
+        let mut terms: Vec<Term> = Vec::new();
+        let mut by_slug: HashMap<String, usize> = HashMap::new();
+        let mut by_fold: HashMap<String, usize> = HashMap::new();
+        for (index, w) in writeups.iter().enumerate() {
+            for name in kind.names(w) {
+                let fold = fold_name(name);
+                let term = match by_fold.get(&fold) {
+                    Some(&t) => t,
+                    None => {
+                        let slug = slugify(name);
+                        let t = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                            terms.push(Term {
+                                name: name.split_whitespace().collect::<Vec<_>>().join(" "),
+                                slug,
+                                pages: Vec::new(),
+                            });
+                            terms.len() - 1
+                        });
+                        by_fold.insert(fold, t);
+                        t
+                    }
+                };
+                if terms[term].pages.last() != Some(&index) {
+                    terms[term].pages.push(index);
+                }
+            }
+        }
+        match kind {
+            Kind::Severity => {
+                let order: Vec<&str> = config.severity_names();
+                terms.sort_by_key(|t| order.iter().position(|n| *n == t.name).unwrap_or(usize::MAX));
+            }
+            _ => terms.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.name.cmp(&b.name))),
+        }
+        let mut by_key = HashMap::new();
+        for (i, t) in terms.iter().enumerate() {
+            by_key.insert(t.slug.clone(), i);
+        }
+        for (fold, _) in by_fold {
+            let slug = slugify(&fold);
+            if let Some(&i) = by_key.get(&slug) {
+                by_key.insert(fold, i);
+            }
+        }
+        Taxonomy { kind, terms, by_key }
+    }
+
+    /// The term a name (as written in a write-up) belongs to.
+    pub fn term(&self, name: &str) -> Option<&Term> {
+        self.by_key
+            .get(&fold_name(name))
+            .or_else(|| self.by_key.get(&slugify(name)))
+            .map(|&i| &self.terms[i])
+    }
+
+    /// The `limit` most used terms, alphabetically, each with a size step
+    /// 1..=6 on a log scale of its count (the Pile o'Tags).
+    pub fn cloud(&self, limit: usize) -> Vec<(&Term, u8)> {
+        let mut top: Vec<&Term> = self.terms.iter().collect();
+        top.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.slug.cmp(&b.slug)));
+        top.truncate(limit);
+        let counts = top.iter().map(|t| t.pages.len());
+        let (min, max) = (
+            counts.clone().min().unwrap_or(1) as f64,
+            counts.max().unwrap_or(1) as f64,
+        );
+        let span = (max.ln() - min.ln()).max(f64::EPSILON);
+        let mut cloud: Vec<(&Term, u8)> = top
+            .into_iter()
+            .map(|t| {
+                let step = if max == min {
+                    3.0
+                } else {
+                    1.0 + 5.0 * ((t.pages.len() as f64).ln() - min.ln()) / span
+                };
+                (t, step.round().clamp(1.0, 6.0) as u8)
+            })
+            .collect();
+        cloud.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
+        cloud
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cloud_sizes_follow_a_log_scale() {
+        let config = Config::default();
+        let mut t = Taxonomy::build(Kind::Tags, &[], &config);
+        for (name, count) in [("a", 1usize), ("b", 10), ("c", 100)] {
+            t.terms.push(Term {
+                name: name.into(),
+                slug: name.into(),
+                pages: (0..count).collect(),
+            });
+        }
+        let cloud: Vec<(String, u8)> = t.cloud(2).into_iter().map(|(t, s)| (t.name.clone(), s)).collect();
+        assert_eq!(cloud, [("b".to_string(), 1), ("c".to_string(), 6)]);
+    }
+}

@@ -1,0 +1,102 @@
+//! Tera templates: the default theme (`themes/escribe`, embedded in the
+//! binary so a site needs no theme files), overridden file by file by the
+//! site's own `templates/NAME.html`.
+
+use std::path::Path;
+use tera::Tera;
+
+macro_rules! theme_files {
+    ($kind:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../themes/escribe/", $kind, "/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, by file name.
+pub const THEME_TEMPLATES: &[(&str, &str)] = theme_files!("templates":
+    "base.html", "macros.html", "sidebar.html", "index.html", "incident.html",
+    "taxonomy.html", "term.html", "archive.html", "search.html", "404.html",
+);
+
+/// The default theme's static files, by path in the output.
+pub const THEME_STATIC: &[(&str, &str)] = theme_files!("static": "style.css", "favicon.svg");
+
+#[derive(Debug)]
+pub struct TemplateError {
+    /// The template file as the user knows it (`templates/base.html` or
+    /// `theme escribe: base.html`).
+    pub file: String,
+    pub message: String,
+}
+
+pub struct Templates {
+    tera: Tera,
+    overridden: Vec<String>,
+}
+
+/// Tera's error and all its causes on one line each.
+fn describe(error: &tera::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str("\n  caused by: ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+impl Templates {
+    /// The theme plus the `*.html` files in `<root>/templates`.
+    pub fn load(root: &Path) -> Result<Templates, TemplateError> {
+        let mut sources: Vec<(String, String)> = THEME_TEMPLATES
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        let mut overridden = Vec::new();
+        let dir = root.join("templates");
+        if dir.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                .map_err(|e| TemplateError {
+                    file: "templates/".into(),
+                    message: e.to_string(),
+                })?
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "html") && e.path().is_file())
+                .collect();
+            entries.sort_by_key(|e| e.file_name());
+            for entry in entries {
+                let name = entry.file_name().to_string_lossy().to_string();
+                let text = std::fs::read_to_string(entry.path()).map_err(|e| TemplateError {
+                    file: format!("templates/{name}"),
+                    message: e.to_string(),
+                })?;
+                sources.retain(|(n, _)| *n != name);
+                sources.push((name.clone(), text));
+                overridden.push(name);
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| TemplateError {
+                file: "templates".into(),
+                message: describe(&e),
+            })?;
+        Ok(Templates { tera, overridden })
+    }
+
+    fn shown_name(&self, name: &str) -> String {
+        if self.overridden.iter().any(|n| n == name) {
+            format!("templates/{name}")
+        } else {
+            format!("theme escribe: {name}")
+        }
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
+        self.tera.render(name, context).map_err(|e| TemplateError {
+            file: self.shown_name(name),
+            message: describe(&e),
+        })
+    }
+}
