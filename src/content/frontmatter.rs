@@ -100,7 +100,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
         }
     }
     let severities = config.severity_names();
-    let example = format!("severity: {}", severities.last().copied().unwrap_or("SEV3"));
+    let example = format!("severity: {}", severities.get(severities.len() / 2).copied().unwrap_or("SEV3"));
     if let Some(v) = required(r, map, "severity", &example) {
         f.severity = one_of(r, v, &p("severity"), &severities, "a configured severity");
     }

@@ -162,7 +162,9 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
         Ok(v) => v,
         Err(e) => {
             let line = if e.line > 0 { e.line + 1 } else { 1 };
-            let hint = if yaml_text.contains('\t') {
+            let hint = if e.message.contains("limit exceeded") {
+                "the front matter repeats or nests too deeply (YAML aliases or nesting); write the values out plainly"
+            } else if yaml_text.contains('\t') {
                 "YAML indentation must use spaces, not tabs"
             } else {
                 "check indentation and quoting; a value containing `: ` or starting with `[`, `{`, `*`, `&` or `#` needs quotes"
@@ -187,7 +189,7 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    parsed.writeup = build_writeup(fields, &file, content_path, stem, &text, &split, scan);
+    parsed.writeup = Some(build_writeup(fields, &file, content_path, stem, &text, &split, scan));
     parsed.text = text;
     parsed.yaml = split.yaml;
     parsed
@@ -213,14 +215,16 @@ fn build_writeup(
     text: &str,
     split: &FrontMatterSplit,
     scan: markdown::Scan,
-) -> Option<WriteUp> {
-    let (title, date, severity) = (f.title?, f.date?, f.severity?);
-    if f.authors.is_empty() {
-        return None;
-    }
+) -> WriteUp {
+    // A write-up with missing or bad required fields is still built (and
+    // then left out, as its file has errors) so that the checks across
+    // files report its other problems too.
+    let title = f.title.unwrap_or_default();
+    let date = f.date.unwrap_or(jiff::civil::date(1970, 1, 1));
+    let severity = f.severity.unwrap_or_default();
     let slug_explicit = f.slug.is_some();
     let slug = f.slug.unwrap_or_else(|| default_slug(&stem));
-    Some(WriteUp {
+    WriteUp {
         file: file.to_string(),
         content_path,
         stem,
@@ -245,7 +249,7 @@ fn build_writeup(
         action_items: f.action_items,
         related: f.related,
         scan,
-    })
+    }
 }
 
 /// The write-up files under `content_dir`, sorted; names starting with `_`

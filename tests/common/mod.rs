@@ -1,0 +1,95 @@
+//! Helpers for integration tests: temporary sites and running the binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// A temporary site folder; removed when dropped.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A site with the given files (path relative to the root, contents).
+    pub fn with(files: &[(&str, &str)]) -> Site {
+        let site = Site::new();
+        for (path, text) in files {
+            site.write(path, text.as_bytes());
+        }
+        site
+    }
+
+    /// A copy of a fixture folder under tests/fixtures.
+    pub fn fixture(name: &str) -> Site {
+        let site = Site::new();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        copy_dir(&from, site.path());
+        site
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, path: &str, bytes: &[u8]) {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, bytes).unwrap();
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.path().join(path))
+            .unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_blameless"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("HOME", dir)
+        .output()
+        .expect("run blameless");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target: PathBuf = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A valid write-up with the given extra front matter lines and body.
+pub fn writeup(title: &str, extra: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ndate: 2020-01-02\nseverity: SEV2\nauthors: [ana]\n{extra}---\n{body}"
+    )
+}
