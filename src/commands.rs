@@ -39,7 +39,11 @@ impl Global {
     }
 
     fn error(&self, message: &str) {
-        let (red, reset) = if self.color { ("\x1b[1;31m", "\x1b[0m") } else { ("", "") };
+        let (red, reset) = if self.color {
+            ("\x1b[1;31m", "\x1b[0m")
+        } else {
+            ("", "")
+        };
         eprintln!("{red}error:{reset} {message}");
     }
 
@@ -177,7 +181,9 @@ fn scaffold_error(global: &Global, error: ScaffoldError) -> i32 {
 
 /// `blameless init [DIR]`.
 pub fn init(global: &Global, dir: Option<&Path>) -> i32 {
-    let dir = dir.map(Path::to_path_buf).unwrap_or_else(|| global.root.clone());
+    let dir = dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| global.root.clone());
     let today = crate::datetime::today(&jiff::tz::TimeZone::UTC);
     match scaffold::init(&dir, today) {
         Ok(files) => {

@@ -312,7 +312,10 @@ fn read_config(r: &mut Reader, value: &Value) -> Config {
                         Err(_) => r.error(
                             &path,
                             format!("timezone: unknown time zone {name:?}"),
-                            Some("use an IANA name such as UTC, Europe/Berlin or America/New_York".into()),
+                            Some(
+                                "use an IANA name such as UTC, Europe/Berlin or America/New_York"
+                                    .into(),
+                            ),
                         ),
                     }
                 }
@@ -379,8 +382,7 @@ fn read_config(r: &mut Reader, value: &Value) -> Config {
             "home" => {
                 if let Some(m) = r.mapping(value, &path, &["full_posts"]) {
                     if let Some(v) = m.get("full_posts") {
-                        c.home_full_posts =
-                            r.boolean(v, &path.key("full_posts")).unwrap_or(false);
+                        c.home_full_posts = r.boolean(v, &path.key("full_posts")).unwrap_or(false);
                     }
                 }
             }
@@ -424,8 +426,12 @@ fn read_sidebar(r: &mut Reader, value: &Value, path: &FieldPath, sidebar: &mut S
             let Some(link) = r.mapping(item, &item_path, &["title", "url"]) else {
                 continue;
             };
-            let title = link.get("title").and_then(|t| r.text(t, &item_path.key("title")));
-            let url = link.get("url").and_then(|u| r.text(u, &item_path.key("url")));
+            let title = link
+                .get("title")
+                .and_then(|t| r.text(t, &item_path.key("title")));
+            let url = link
+                .get("url")
+                .and_then(|u| r.text(u, &item_path.key("url")));
             match (title, url) {
                 (Some(title), Some(url)) if crate::text::is_dangerous_url(&url) => {
                     r.error(
@@ -438,7 +444,9 @@ fn read_sidebar(r: &mut Reader, value: &Value, path: &FieldPath, sidebar: &mut S
                 _ => r.error(
                     &item_path,
                     format!("{item_path}: a link needs both `title` and `url`"),
-                    Some("for example {title: Status page, url: https://status.example.com}".into()),
+                    Some(
+                        "for example {title: Status page, url: https://status.example.com}".into(),
+                    ),
                 ),
             }
         }
@@ -457,12 +465,23 @@ fn read_severities(r: &mut Reader, value: &Value, path: &FieldPath) -> Option<Ve
         let Some(m) = r.mapping(item, &item_path, &["name", "description", "color"]) else {
             continue;
         };
-        let Some(name) = m.get("name").and_then(|v| r.text(v, &item_path.key("name"))) else {
-            r.error(&item_path, format!("{item_path}: a severity needs a `name`"), None);
+        let Some(name) = m
+            .get("name")
+            .and_then(|v| r.text(v, &item_path.key("name")))
+        else {
+            r.error(
+                &item_path,
+                format!("{item_path}: a severity needs a `name`"),
+                None,
+            );
             continue;
         };
         if levels.iter().any(|l| l.name == name) {
-            r.error(&item_path.key("name"), format!("{item_path}.name: {name:?} is listed twice"), None);
+            r.error(
+                &item_path.key("name"),
+                format!("{item_path}.name: {name:?} is listed twice"),
+                None,
+            );
             continue;
         }
         let description = m

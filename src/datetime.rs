@@ -53,9 +53,7 @@ pub fn parse_stamp(text: &str, tz: &TimeZone) -> Result<Stamp, String> {
             return Ok(Stamp::TimeOnly(time));
         }
     }
-    Err(format!(
-        "{text:?} is not a time; use {TIMESTAMP_FORMS}"
-    ))
+    Err(format!("{text:?} is not a time; use {TIMESTAMP_FORMS}"))
 }
 
 /// A local date and time in `tz` as a moment (ambiguous times resolve to

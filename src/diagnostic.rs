@@ -105,9 +105,8 @@ impl Diagnostic {
 /// Orders diagnostics by file, then position, so output is stable.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.level, &a.message).cmp(&(
-            &b.file, b.line, b.column, b.level, &b.message,
-        ))
+        (&a.file, a.line, a.column, a.level, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.level, &b.message))
     });
 }
 
@@ -244,11 +243,14 @@ mod tests {
     use super::*;
 
     fn sample() -> Diagnostic {
-        Diagnostic::error("content/a.md", "severity: \"SEV9\" is not a configured severity")
-            .at(4, 11)
-            .with_field("severity")
-            .with_hint("use one of SEV1, SEV2")
-            .with_source("---\ntitle: x\ndate: 2020-01-01\nseverity: SEV9\n")
+        Diagnostic::error(
+            "content/a.md",
+            "severity: \"SEV9\" is not a configured severity",
+        )
+        .at(4, 11)
+        .with_field("severity")
+        .with_hint("use one of SEV1, SEV2")
+        .with_source("---\ntitle: x\ndate: 2020-01-01\nseverity: SEV9\n")
     }
 
     #[test]

@@ -32,9 +32,21 @@ pub fn rss(channel: &Channel, items: &[Item]) -> String {
     out.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     let _ = writeln!(out, "  <title>{}</title>", escape_xml(&channel.title));
     let _ = writeln!(out, "  <link>{}</link>", escape_xml(channel.link));
-    let _ = writeln!(out, "  <description>{}</description>", escape_xml(channel.description));
-    let _ = writeln!(out, "  <language>{}</language>", escape_xml(channel.language));
-    let _ = writeln!(out, "  <generator>blameless {}</generator>", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(
+        out,
+        "  <description>{}</description>",
+        escape_xml(channel.description)
+    );
+    let _ = writeln!(
+        out,
+        "  <language>{}</language>",
+        escape_xml(channel.language)
+    );
+    let _ = writeln!(
+        out,
+        "  <generator>blameless {}</generator>",
+        env!("CARGO_PKG_VERSION")
+    );
     let _ = writeln!(
         out,
         "  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
@@ -47,7 +59,11 @@ pub fn rss(channel: &Channel, items: &[Item]) -> String {
         out.push_str("  <item>\n");
         let _ = writeln!(out, "    <title>{}</title>", escape_xml(item.title));
         let _ = writeln!(out, "    <link>{}</link>", escape_xml(&item.link));
-        let _ = writeln!(out, "    <guid isPermaLink=\"true\">{}</guid>", escape_xml(&item.link));
+        let _ = writeln!(
+            out,
+            "    <guid isPermaLink=\"true\">{}</guid>",
+            escape_xml(&item.link)
+        );
         let _ = writeln!(out, "    <pubDate>{}</pubDate>", item.pub_date);
         for author in &item.authors {
             let _ = writeln!(out, "    <dc:creator>{}</dc:creator>", escape_xml(author));
@@ -55,9 +71,17 @@ pub fn rss(channel: &Channel, items: &[Item]) -> String {
         for category in &item.categories {
             let _ = writeln!(out, "    <category>{}</category>", escape_xml(category));
         }
-        let _ = writeln!(out, "    <description>{}</description>", escape_xml(&item.description));
+        let _ = writeln!(
+            out,
+            "    <description>{}</description>",
+            escape_xml(&item.description)
+        );
         if let Some(html) = item.content_html {
-            let _ = writeln!(out, "    <content:encoded>{}</content:encoded>", escape_xml(html));
+            let _ = writeln!(
+                out,
+                "    <content:encoded>{}</content:encoded>",
+                escape_xml(html)
+            );
         }
         out.push_str("  </item>\n");
     }

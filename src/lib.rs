@@ -5,18 +5,18 @@
 //! -> `markdown` -> `content` -> `taxonomy` -> `templates`, `feeds` ->
 //! `output` -> `build` -> `scaffold` -> `commands` (what the CLI calls).
 
-pub mod text;
-pub mod diagnostic;
-pub mod yaml;
+pub mod build;
+pub mod commands;
 pub mod config;
+pub mod content;
 pub mod datetime;
+pub mod diagnostic;
+pub mod feeds;
 pub mod highlight;
 pub mod markdown;
-pub mod content;
+pub mod output;
+pub mod scaffold;
 pub mod taxonomy;
 pub mod templates;
-pub mod feeds;
-pub mod output;
-pub mod build;
-pub mod scaffold;
-pub mod commands;
+pub mod text;
+pub mod yaml;

@@ -111,11 +111,25 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.add_generic_attributes(["class", "id", "aria-label", "aria-hidden", "role", "tabindex"])
-            .add_tags(["input", "details", "summary", "section", "figure", "figcaption"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_tag_attributes("pre", ["data-lang"])
-            .link_rel(None);
+        b.add_generic_attributes([
+            "class",
+            "id",
+            "aria-label",
+            "aria-hidden",
+            "role",
+            "tabindex",
+        ])
+        .add_tags([
+            "input",
+            "details",
+            "summary",
+            "section",
+            "figure",
+            "figcaption",
+        ])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("pre", ["data-lang"])
+        .link_rel(None);
         b
     })
 }
@@ -201,9 +215,7 @@ pub fn render_with_base(
                     }
                     inner.push(e);
                 }
-                let base = id
-                    .map(|i| slugify(&i))
-                    .unwrap_or_else(|| slugify(&text));
+                let base = id.map(|i| slugify(&i)).unwrap_or_else(|| slugify(&text));
                 let mut anchor = base.clone();
                 let mut n = 1;
                 while !used_ids.insert(anchor.clone()) {
@@ -217,7 +229,10 @@ pub fn render_with_base(
                     events.push(Event::Html(format!("</{tag}>\n").into()));
                 } else {
                     events.push(Event::Html(
-                        format!("<{tag} id=\"{anchor}\"><a class=\"heading-link\" href=\"#{anchor}\">").into(),
+                        format!(
+                            "<{tag} id=\"{anchor}\"><a class=\"heading-link\" href=\"#{anchor}\">"
+                        )
+                        .into(),
                     ));
                     events.extend(inner);
                     events.push(Event::Html(format!("</a></{tag}>\n").into()));
@@ -252,7 +267,9 @@ pub fn render_with_base(
                 events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Table(alignments)) => {
-                events.push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()));
+                events.push(Event::Html(
+                    "<div class=\"table-wrap\" tabindex=\"0\">".into(),
+                ));
                 events.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
@@ -358,7 +375,13 @@ mod tests {
 
     #[test]
     fn relative_links_can_be_based() {
-        let out = render_with_base("[t](tags/) [a](https://x.org/) [h](#x) [m](mailto:a@b)", RawHtml::Sanitize, &[], "/eng/", &|_| None);
+        let out = render_with_base(
+            "[t](tags/) [a](https://x.org/) [h](#x) [m](mailto:a@b)",
+            RawHtml::Sanitize,
+            &[],
+            "/eng/",
+            &|_| None,
+        );
         assert!(out.contains("href=\"/eng/tags/\""), "{out}");
         assert!(out.contains("href=\"https://x.org/\""), "{out}");
         assert!(out.contains("href=\"#x\""), "{out}");
@@ -377,7 +400,10 @@ mod tests {
         assert!(out.contains("<div class=\"alert alert-warning\" role=\"note\"><p class=\"alert-title\">Warning</p>"), "{out}");
         assert!(out.contains("<code>&lt;x&gt;\n</code>"), "{out}");
         assert!(out.contains("<pre class=\"code log\""), "{out}");
-        assert!(out.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"), "{out}");
+        assert!(
+            out.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -62,7 +62,8 @@ build:
   future: false           # include write-ups dated after today
 "##;
 
-const ABOUT_TEMPLATE: &str = "We write up every incident that hurt our users or taught us something, \
+const ABOUT_TEMPLATE: &str =
+    "We write up every incident that hurt our users or taught us something, \
 blamelessly: the point is what the system and the team learn, not who pressed the button.\n\n\
 New here? Start with the [tags](tags/) or the [archive](archive/).\n";
 
@@ -162,11 +163,19 @@ pub enum ScaffoldError {
 /// Writes a new site into `dir`. Writes nothing if any of the files exists.
 pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, ScaffoldError> {
     let example_name = format!("{today}-example-write-up.md");
-    let example = writeup_template("Example: what a write-up looks like", today, "SEV3", "your-team")
-        .replace("status: draft  ", "status: published");
+    let example = writeup_template(
+        "Example: what a write-up looks like",
+        today,
+        "SEV3",
+        "your-team",
+    )
+    .replace("status: draft  ", "status: published");
     let files = [
         (dir.join("blameless.yaml"), CONFIG_TEMPLATE.to_string()),
-        (dir.join("content").join("_about.md"), ABOUT_TEMPLATE.to_string()),
+        (
+            dir.join("content").join("_about.md"),
+            ABOUT_TEMPLATE.to_string(),
+        ),
         (dir.join("content").join(example_name), example),
     ];
     let existing: Vec<PathBuf> = files

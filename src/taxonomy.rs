@@ -110,7 +110,12 @@ impl Taxonomy {
         match kind {
             Kind::Severity => {
                 let order: Vec<&str> = config.severity_names();
-                terms.sort_by_key(|t| order.iter().position(|n| *n == t.name).unwrap_or(usize::MAX));
+                terms.sort_by_key(|t| {
+                    order
+                        .iter()
+                        .position(|n| *n == t.name)
+                        .unwrap_or(usize::MAX)
+                });
             }
             _ => terms.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.name.cmp(&b.name))),
         }
@@ -124,7 +129,11 @@ impl Taxonomy {
                 by_key.insert(fold, i);
             }
         }
-        Taxonomy { kind, terms, by_key }
+        Taxonomy {
+            kind,
+            terms,
+            by_key,
+        }
     }
 
     /// The term a name (as written in a write-up) belongs to.
@@ -178,7 +187,11 @@ mod tests {
                 pages: (0..count).collect(),
             });
         }
-        let cloud: Vec<(String, u8)> = t.cloud(2).into_iter().map(|(t, s)| (t.name.clone(), s)).collect();
+        let cloud: Vec<(String, u8)> = t
+            .cloud(2)
+            .into_iter()
+            .map(|(t, s)| (t.name.clone(), s))
+            .collect();
         assert_eq!(cloud, [("b".to_string(), 1), ("c".to_string(), 6)]);
     }
 }

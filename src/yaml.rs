@@ -377,7 +377,13 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub fn problem(&mut self, level: Level, path: &FieldPath, message: String, hint: Option<String>) {
+    pub fn problem(
+        &mut self,
+        level: Level,
+        path: &FieldPath,
+        message: String,
+        hint: Option<String>,
+    ) {
         self.problems.push(Problem {
             path: path.clone(),
             on_key: false,
@@ -558,7 +564,11 @@ mod tests {
     fn missing_paths_fall_back_to_the_parent() {
         let k = |s: &str| Seg::Key(s.into());
         assert_eq!(
-            locate(DOC, &path(&[k("timeline"), Seg::Index(1), k("type")]), false),
+            locate(
+                DOC,
+                &path(&[k("timeline"), Seg::Index(1), k("type")]),
+                false
+            ),
             (6, 5)
         );
         assert_eq!(locate(DOC, &path(&[k("nothing")]), false), (1, 1));

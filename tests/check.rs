@@ -103,8 +103,14 @@ fn json_format_is_one_array_with_fields() {
     assert_eq!(typo["field"], "sevrity");
     assert_eq!(typo["message"], "unknown key `sevrity`");
     assert_eq!(typo["hint"], "did you mean `severity`?");
-    let timeline = all.iter().find(|d| d["field"] == "timeline[1].type").unwrap();
-    assert_eq!((timeline["line"].as_u64(), timeline["column"].as_u64()), (Some(17), Some(11)));
+    let timeline = all
+        .iter()
+        .find(|d| d["field"] == "timeline[1].type")
+        .unwrap();
+    assert_eq!(
+        (timeline["line"].as_u64(), timeline["column"].as_u64()),
+        (Some(17), Some(11))
+    );
 }
 
 #[test]
@@ -115,10 +121,21 @@ fn warnings_pass_unless_strict() {
     ]);
     let run = site.run(&["check", "--color", "never"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.ends_with("check ok: 0 errors, 1 warning in 2 write-ups\n"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with("check ok: 0 errors, 1 warning in 2 write-ups\n"),
+        "{}",
+        run.stderr
+    );
     let strict = site.run(&["check", "--strict", "--color", "never"]);
     assert_eq!(strict.code, 1);
-    assert!(strict.stderr.contains("content/b.md:6:8: error: tags[0]: \"DNS\" differs from \"dns\""), "{}", strict.stderr);
+    assert!(
+        strict
+            .stderr
+            .contains("content/b.md:6:8: error: tags[0]: \"DNS\" differs from \"dns\""),
+        "{}",
+        strict.stderr
+    );
 }
 
 #[test]
@@ -143,7 +160,11 @@ fn bom_and_crlf_are_accepted_nul_bytes_and_bad_utf8_are_not() {
     site.write("content/empty.md", b"  \n");
     let run = site.run(&["check", "--color", "never"]);
     assert_eq!(run.code, 1);
-    let lines: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("content/")).collect();
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .collect();
     assert_eq!(
         lines,
         [
@@ -158,20 +179,31 @@ fn bom_and_crlf_are_accepted_nul_bytes_and_bad_utf8_are_not() {
 fn tabs_and_alias_bombs_are_clear_errors() {
     let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n";
     let site = Site::with(&[
-        ("content/tabs.md", "---\ntitle: x\n\tdate: 2020-01-01\n---\n"),
+        (
+            "content/tabs.md",
+            "---\ntitle: x\n\tdate: 2020-01-01\n---\n",
+        ),
         ("content/bomb.md", &format!("---\n{bomb}---\n")),
     ]);
     let run = site.run(&["check", "--color", "never"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("content/tabs.md:3:1: error: invalid YAML in front matter: found a tab character that violates indentation, while scanning a plain scalar\n"), "{}", run.stderr);
-    assert!(run.stderr.contains("= hint: YAML indentation must use spaces, not tabs"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("= hint: YAML indentation must use spaces, not tabs"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("content/bomb.md:1:1: error: invalid YAML in front matter: repetition limit exceeded\n 1 | ---\n   | ^\n  = hint: the front matter repeats or nests too deeply (YAML aliases or nesting); write the values out plainly\n"), "{}", run.stderr);
 }
 
 #[test]
 fn config_errors_exit_2_with_positions() {
     let site = Site::with(&[
-        ("blameless.yaml", "title: Ours\npaginat: 5\nfeed:\n  limit: many\n"),
+        (
+            "blameless.yaml",
+            "title: Ours\npaginat: 5\nfeed:\n  limit: many\n",
+        ),
         ("content/a.md", &writeup("A", "", "Body\n")),
     ]);
     let run = site.run(&["check", "--color", "never"]);
@@ -195,5 +227,9 @@ fn the_demo_site_checks_clean() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let run = common::run_in(root, &["check", "--strict", "--color", "never"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.starts_with("check ok: 0 errors, 0 warnings in "), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("check ok: 0 errors, 0 warnings in "),
+        "{}",
+        run.stderr
+    );
 }

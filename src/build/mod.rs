@@ -19,8 +19,21 @@ use views::{EntryView, SiteView, Taxonomies, Urls};
 
 /// Ids the write-up template gives its own sections; body headings avoid them.
 pub const RESERVED_IDS: &[&str] = &[
-    "main", "facts", "impact", "body", "timeline", "lessons", "action-items", "related", "tags",
-    "search", "sidebar", "about", "pile-o-tags", "stuff-we-run", "counter",
+    "main",
+    "facts",
+    "impact",
+    "body",
+    "timeline",
+    "lessons",
+    "action-items",
+    "related",
+    "tags",
+    "search",
+    "sidebar",
+    "about",
+    "pile-o-tags",
+    "stuff-we-run",
+    "counter",
 ];
 
 pub struct Options {
@@ -74,7 +87,7 @@ pub(crate) struct Site<'a> {
 }
 
 /// Which write-ups a build publishes.
-pub fn select<'a>(content: &'a Content, drafts: bool, future: bool, today: Date) -> Vec<&'a WriteUp> {
+pub fn select(content: &Content, drafts: bool, future: bool, today: Date) -> Vec<&WriteUp> {
     content
         .writeups
         .iter()
@@ -84,7 +97,12 @@ pub fn select<'a>(content: &'a Content, drafts: bool, future: bool, today: Date)
 }
 
 /// Builds the site. `content` must have passed validation.
-pub fn build(root: &Path, config: &Config, content: &Content, opts: &Options) -> Result<Report, BuildError> {
+pub fn build(
+    root: &Path,
+    config: &Config,
+    content: &Content,
+    opts: &Options,
+) -> Result<Report, BuildError> {
     let templates = Templates::load(root)?;
     let writeups = select(content, opts.drafts, opts.future, opts.today);
     let urls = Urls::new(config);
@@ -92,7 +110,12 @@ pub fn build(root: &Path, config: &Config, content: &Content, opts: &Options) ->
     // Links between write-ups resolve to pages only for write-ups in this build.
     let url_of: HashMap<&str, String> = writeups
         .iter()
-        .map(|w| (w.content_path.as_str(), urls.link(&Urls::writeup_path(&w.slug))))
+        .map(|w| {
+            (
+                w.content_path.as_str(),
+                urls.link(&Urls::writeup_path(&w.slug)),
+            )
+        })
         .collect();
     let bodies: Vec<String> = writeups
         .par_iter()
@@ -109,7 +132,12 @@ pub fn build(root: &Path, config: &Config, content: &Content, opts: &Options) ->
         })
         .collect();
 
-    let tax = Taxonomies(Kind::ALL.iter().map(|&k| Taxonomy::build(k, &writeups, config)).collect());
+    let tax = Taxonomies(
+        Kind::ALL
+            .iter()
+            .map(|&k| Taxonomy::build(k, &writeups, config))
+            .collect(),
+    );
     let entries: Vec<EntryView> = writeups
         .par_iter()
         .map(|w| views::entry_view(w, config, &urls, &tax))

@@ -35,7 +35,8 @@ impl Site<'_> {
     /// Renders `template` to `<path>index.html`.
     fn page(&self, template: &str, ctx: &Context, path: &str) -> Result<usize, BuildError> {
         let html = self.templates.render(template, ctx)?;
-        self.staging.write(&format!("{path}index.html"), html.as_bytes())?;
+        self.staging
+            .write(&format!("{path}index.html"), html.as_bytes())?;
         Ok(1)
     }
 
@@ -62,15 +63,24 @@ impl Site<'_> {
             .map(|(n, chunk)| {
                 let number = n + 1;
                 let path = page_path(base, number);
-                let page_title = if number > 1 { format!("{title} (page {number})") } else { title.to_string() };
+                let page_title = if number > 1 {
+                    format!("{title} (page {number})")
+                } else {
+                    title.to_string()
+                };
                 let mut ctx = self.context(&page_title, &path, feeds.clone());
-                let entries: Vec<&views::EntryView> = chunk.iter().map(|&i| &self.entries[i]).collect();
+                let entries: Vec<&views::EntryView> =
+                    chunk.iter().map(|&i| &self.entries[i]).collect();
                 ctx.insert("entries", &entries);
                 if self.config.home_full_posts && base.is_empty() {
-                    let bodies: Vec<&str> = chunk.iter().map(|&i| self.bodies[i].as_str()).collect();
+                    let bodies: Vec<&str> =
+                        chunk.iter().map(|&i| self.bodies[i].as_str()).collect();
                     ctx.insert("bodies", &bodies);
                 }
-                ctx.insert("full_posts", &(self.config.home_full_posts && base.is_empty()));
+                ctx.insert(
+                    "full_posts",
+                    &(self.config.home_full_posts && base.is_empty()),
+                );
                 ctx.insert("pagination", &pagination(base, number, total, &self.urls));
                 extra(&mut ctx);
                 self.page(template, &ctx, &path)
@@ -97,11 +107,15 @@ struct Counter {
 /// The sidebar, rendered once and placed on every page.
 pub(super) fn sidebar(site: &Site, about_markdown: Option<&str>) -> Result<String, BuildError> {
     let config = site.config;
-    let about_html = about_markdown
-        .filter(|_| config.sidebar.about)
-        .map(|md| {
-            crate::markdown::render_with_base(md, config.markdown.raw_html, &[], &site.urls.root, &|_| None)
-        });
+    let about_html = about_markdown.filter(|_| config.sidebar.about).map(|md| {
+        crate::markdown::render_with_base(
+            md,
+            config.markdown.raw_html,
+            &[],
+            &site.urls.root,
+            &|_| None,
+        )
+    });
     let tags = site.tax.get(Kind::Tags);
     let cloud: Vec<CloudTag> = tags
         .cloud(config.sidebar.tag_cloud_size)
@@ -126,7 +140,12 @@ pub(super) fn sidebar(site: &Site, about_markdown: Option<&str>) -> Result<Strin
     let closed: usize = site
         .writeups
         .iter()
-        .map(|w| w.action_items.iter().filter(|a| a.status.is_closed()).count())
+        .map(|w| {
+            w.action_items
+                .iter()
+                .filter(|a| a.status.is_closed())
+                .count()
+        })
         .sum();
     let counter = Counter {
         incidents: crate::text::thousands(site.writeups.len()),
@@ -151,7 +170,12 @@ pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
         .into_par_iter()
         .map(|i| {
             let w: &WriteUp = site.writeups[i];
-            let mut view = views::page_view(w, site.entries[i].clone(), site.bodies[i].clone(), site.config);
+            let mut view = views::page_view(
+                w,
+                site.entries[i].clone(),
+                site.bodies[i].clone(),
+                site.config,
+            );
             let link = |j: usize| LinkView {
                 name: site.entries[j].title.clone(),
                 url: site.entries[j].url.clone(),
@@ -179,7 +203,14 @@ pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
 
 pub(super) fn home_pages(site: &Site) -> Result<usize, BuildError> {
     let all: Vec<usize> = (0..site.writeups.len()).collect();
-    site.paginated("index.html", "", &site.config.title, &all, &|_| {}, Vec::new())
+    site.paginated(
+        "index.html",
+        "",
+        &site.config.title,
+        &all,
+        &|_| {},
+        Vec::new(),
+    )
 }
 
 #[derive(Serialize)]
@@ -196,12 +227,15 @@ struct TermView<'a> {
 
 fn term_view<'a>(site: &Site, kind: Kind, term: &'a Term, size: u8) -> TermView<'a> {
     let path = Urls::term_path(kind, &term.slug);
-    let severity = (kind == Kind::Severity).then(|| views::severity_view(&term.name, site.config, &site.urls));
+    let severity =
+        (kind == Kind::Severity).then(|| views::severity_view(&term.name, site.config, &site.urls));
     TermView {
         name: &term.name,
         slug: &term.slug,
         url: site.urls.link(&path),
-        feed_url: kind.has_feeds().then(|| site.urls.link(&format!("{path}rss.xml"))),
+        feed_url: kind
+            .has_feeds()
+            .then(|| site.urls.link(&format!("{path}rss.xml"))),
         count: term.pages.len(),
         size,
         color: severity.as_ref().map(|s| s.color.clone()),
@@ -221,7 +255,14 @@ pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
         let terms: Vec<TermView> = taxonomy
             .terms
             .iter()
-            .map(|t| term_view(site, kind, t, sizes.get(t.slug.as_str()).copied().unwrap_or(3)))
+            .map(|t| {
+                term_view(
+                    site,
+                    kind,
+                    t,
+                    sizes.get(t.slug.as_str()).copied().unwrap_or(3),
+                )
+            })
             .collect();
         let base = format!("{}/", kind.path());
         let mut ctx = site.context(kind.title(), &base, Vec::new());
@@ -235,7 +276,10 @@ pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
             let feeds: Vec<LinkView> = view
                 .feed_url
                 .iter()
-                .map(|url| LinkView { name: format!("{} ({})", term.name, kind.singular().to_lowercase()), url: url.clone() })
+                .map(|url| LinkView {
+                    name: format!("{} ({})", term.name, kind.singular().to_lowercase()),
+                    url: url.clone(),
+                })
                 .collect();
             let extra = |ctx: &mut Context| {
                 ctx.insert("kind", kind.path());
@@ -269,12 +313,22 @@ pub(super) fn other_pages(site: &Site) -> Result<usize, BuildError> {
     for (i, w) in site.writeups.iter().enumerate() {
         let month = datetime::month_name(w.date);
         if years.last().is_none_or(|y| y.year != w.date.year()) {
-            years.push(YearView { year: w.date.year(), count: 0, months: Vec::new() });
+            years.push(YearView {
+                year: w.date.year(),
+                count: 0,
+                months: Vec::new(),
+            });
         }
-        let Some(year) = years.last_mut() else { continue };
+        let Some(year) = years.last_mut() else {
+            continue;
+        };
         year.count += 1;
         if year.months.last().is_none_or(|m| m.name != month) {
-            year.months.push(MonthView { name: month, count: 0, entries: Vec::new() });
+            year.months.push(MonthView {
+                name: month,
+                count: 0,
+                entries: Vec::new(),
+            });
         }
         if let Some(m) = year.months.last_mut() {
             m.count += 1;
@@ -312,7 +366,11 @@ fn feed_items<'a>(site: &'a Site, indices: &[usize]) -> Vec<Item<'a>> {
                 link: e.permalink.clone(),
                 pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
                 description: format!("[{}] {}", facts.join(" · "), e.summary),
-                content_html: site.config.feed.full_content.then_some(site.bodies[i].as_str()),
+                content_html: site
+                    .config
+                    .feed
+                    .full_content
+                    .then_some(site.bodies[i].as_str()),
                 categories: w.tags.iter().map(String::as_str).collect(),
                 authors: w.authors.iter().map(String::as_str).collect(),
             }
@@ -330,7 +388,10 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
         description: &config.description,
         language: &config.language,
     };
-    site.staging.write("rss.xml", feeds::rss(&channel, &feed_items(site, &all)).as_bytes())?;
+    site.staging.write(
+        "rss.xml",
+        feeds::rss(&channel, &feed_items(site, &all)).as_bytes(),
+    )?;
     let mut files = 1;
     let mut sitemap: Vec<(String, Option<String>)> = vec![(config.base_url.clone(), None)];
     for kind in Kind::ALL {
@@ -345,14 +406,20 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
                 }
                 let path = Urls::term_path(kind, &term.slug);
                 let channel = Channel {
-                    title: format!("{}: {} {}", config.title, kind.singular().to_lowercase(), term.name),
+                    title: format!(
+                        "{}: {} {}",
+                        config.title,
+                        kind.singular().to_lowercase(),
+                        term.name
+                    ),
                     link: &site.urls.absolute(&path),
                     self_url: site.urls.absolute(&format!("{path}rss.xml")),
                     description: &config.description,
                     language: &config.language,
                 };
                 let xml = feeds::rss(&channel, &feed_items(site, &term.pages));
-                site.staging.write(&format!("{path}rss.xml"), xml.as_bytes())?;
+                site.staging
+                    .write(&format!("{path}rss.xml"), xml.as_bytes())?;
                 Ok(1)
             })
             .sum::<Result<usize, BuildError>>()?;
@@ -365,8 +432,12 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
     for e in &site.entries {
         sitemap.push((e.permalink.clone(), Some(e.date.clone())));
     }
-    site.staging.write("sitemap.xml", feeds::sitemap(&sitemap).as_bytes())?;
-    let robots = format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", config.base_url);
+    site.staging
+        .write("sitemap.xml", feeds::sitemap(&sitemap).as_bytes())?;
+    let robots = format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        config.base_url
+    );
     site.staging.write("robots.txt", robots.as_bytes())?;
     Ok(files + 2)
 }

@@ -43,13 +43,19 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
             let w = writeups[i];
             let mut out: Vec<Related> = explicit[i]
                 .iter()
-                .map(|&j| Related { index: j, explicit: true, shared: Vec::new() })
+                .map(|&j| Related {
+                    index: j,
+                    explicit: true,
+                    shared: Vec::new(),
+                })
                 .collect();
             // Score candidates: a shared service counts more than a shared tag.
             let mut score: HashMap<usize, (u32, Vec<String>)> = HashMap::new();
             for (names, taxonomy, weight) in [(&w.services, services, 2), (&w.tags, tags, 1)] {
                 for name in names {
-                    let Some(term) = taxonomy.term(name) else { continue };
+                    let Some(term) = taxonomy.term(name) else {
+                        continue;
+                    };
                     for &j in &term.pages {
                         if j != i && !explicit[i].contains(&j) {
                             let entry = score.entry(j).or_default();
@@ -69,11 +75,16 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
                     .then(a.0.abs_diff(i).cmp(&b.0.abs_diff(i)))
                     .then(a.0.cmp(&b.0))
             });
-            out.extend(ranked.into_iter().take(MORE).map(|(j, (_, shared))| Related {
-                index: j,
-                explicit: false,
-                shared,
-            }));
+            out.extend(
+                ranked
+                    .into_iter()
+                    .take(MORE)
+                    .map(|(j, (_, shared))| Related {
+                        index: j,
+                        explicit: false,
+                        shared,
+                    }),
+            );
             out
         })
         .collect()

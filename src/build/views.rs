@@ -128,8 +128,13 @@ pub fn severity_view(name: &str, config: &Config, urls: &Urls) -> SeverityView {
     let level = config.severity(name);
     SeverityView {
         name: name.to_string(),
-        url: urls.link(&Urls::term_path(Kind::Severity, &crate::text::slugify(name))),
-        color: level.map(|l| l.color.clone()).unwrap_or_else(|| "#4b5563".into()),
+        url: urls.link(&Urls::term_path(
+            Kind::Severity,
+            &crate::text::slugify(name),
+        )),
+        color: level
+            .map(|l| l.color.clone())
+            .unwrap_or_else(|| "#4b5563".into()),
         description: level.map(|l| l.description.clone()).unwrap_or_default(),
     }
 }
@@ -246,12 +251,7 @@ fn count(n: u64) -> String {
     crate::text::thousands(n as usize)
 }
 
-pub fn page_view(
-    w: &WriteUp,
-    entry: EntryView,
-    body_html: String,
-    config: &Config,
-) -> PageView {
+pub fn page_view(w: &WriteUp, entry: EntryView, body_html: String, config: &Config) -> PageView {
     let tz = &config.tz;
     let start = w.start();
     let moments = [
@@ -282,7 +282,11 @@ pub fn page_view(
             datetime: datetime::rfc3339(e.at, tz),
             offset: start.map(|s| offset_label(e.at.as_second() - s.as_second())),
             event: e.event.clone(),
-            kind: if ENTRY_TYPES.contains(&e.kind.as_str()) { e.kind.clone() } else { "note".into() },
+            kind: if ENTRY_TYPES.contains(&e.kind.as_str()) {
+                e.kind.clone()
+            } else {
+                "note".into()
+            },
         })
         .collect();
     let action_items = w

@@ -112,8 +112,13 @@ fn check_references(parsed: &mut [Parsed], config: &Config) {
                 let mut suggestions: Vec<&str> = known.keys().map(String::as_str).collect();
                 suggestions.sort();
                 let hint = match crate::text::did_you_mean(name, &suggestions) {
-                    Some(s) => format!("did you mean `{s}`? `related` takes slugs or file names without .md"),
-                    None => "`related` takes the slugs (or file names without .md) of other write-ups".into(),
+                    Some(s) => format!(
+                        "did you mean `{s}`? `related` takes slugs or file names without .md"
+                    ),
+                    None => {
+                        "`related` takes the slugs (or file names without .md) of other write-ups"
+                            .into()
+                    }
                 };
                 problems.push(crate::yaml::Problem {
                     path: FieldPath::root().key("related").index(i),
@@ -155,7 +160,11 @@ fn check_references(parsed: &mut [Parsed], config: &Config) {
 
 /// Warns where one tag (or service) is spelled two ways, and where two
 /// different names make the same page slug and so share a page.
-fn check_term_spelling(parsed: &mut [Parsed], key: &str, terms: fn(&super::WriteUp) -> &Vec<String>) {
+fn check_term_spelling(
+    parsed: &mut [Parsed],
+    key: &str,
+    terms: fn(&super::WriteUp) -> &Vec<String>,
+) {
     // First spelling seen (in file order) for each folded name and slug.
     let mut first_by_fold: HashMap<String, (String, String)> = HashMap::new();
     let mut first_by_slug: HashMap<String, (String, String)> = HashMap::new();
@@ -211,8 +220,14 @@ mod tests {
 
     #[test]
     fn links_resolve_relative_to_the_file() {
-        assert_eq!(resolve_content_link("2018/a.md", "../2017/b.md#x").as_deref(), Some("2017/b.md"));
-        assert_eq!(resolve_content_link("a.md", "./b%20c.md").as_deref(), Some("b c.md"));
+        assert_eq!(
+            resolve_content_link("2018/a.md", "../2017/b.md#x").as_deref(),
+            Some("2017/b.md")
+        );
+        assert_eq!(
+            resolve_content_link("a.md", "./b%20c.md").as_deref(),
+            Some("b c.md")
+        );
         assert_eq!(resolve_content_link("a.md", "../../b.md"), None);
     }
 }

@@ -1,9 +1,7 @@
 //! Reads and validates one write-up's front matter (already parsed YAML)
 //! into the content model, recording every problem with its field path.
 
-use super::{
-    ActionItem, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry, ENTRY_TYPES,
-};
+use super::{ActionItem, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry, ENTRY_TYPES};
 use crate::config::Config;
 use crate::datetime::{self, Stamp};
 use crate::text::did_you_mean;
@@ -53,7 +51,13 @@ pub struct Fields {
 }
 
 /// A value that must be one of `allowed`; otherwise an error listing them.
-fn one_of(r: &mut Reader, value: &Value, path: &FieldPath, allowed: &[&str], what: &str) -> Option<String> {
+fn one_of(
+    r: &mut Reader,
+    value: &Value,
+    path: &FieldPath,
+    allowed: &[&str],
+    what: &str,
+) -> Option<String> {
     let text = r.text(value, path)?;
     if allowed.contains(&text.as_str()) {
         return Some(text);
@@ -88,7 +92,12 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
     let tz = &config.tz;
     let p = |k: &str| root.key(k);
 
-    if let Some(v) = required(r, map, "title", "title: Database replaced with a stale snapshot") {
+    if let Some(v) = required(
+        r,
+        map,
+        "title",
+        "title: Database replaced with a stale snapshot",
+    ) {
         f.title = r.text(v, &p("title"));
     }
     if let Some(v) = required(r, map, "date", "date: 2018-10-07") {
@@ -100,14 +109,24 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
         }
     }
     let severities = config.severity_names();
-    let example = format!("severity: {}", severities.get(severities.len() / 2).copied().unwrap_or("SEV3"));
+    let example = format!(
+        "severity: {}",
+        severities
+            .get(severities.len() / 2)
+            .copied()
+            .unwrap_or("SEV3")
+    );
     if let Some(v) = required(r, map, "severity", &example) {
         f.severity = one_of(r, v, &p("severity"), &severities, "a configured severity");
     }
     if let Some(v) = required(r, map, "authors", "authors: [your-name]") {
         f.authors = r.text_list(v, &p("authors"));
         if f.authors.is_empty() && matches!(v, Value::Sequence(_)) {
-            r.error(&p("authors"), "authors: name at least one author", Some("for example authors: [db-oncall]".into()));
+            r.error(
+                &p("authors"),
+                "authors: name at least one author",
+                Some("for example authors: [db-oncall]".into()),
+            );
         }
     }
     if let Some(v) = map.get("dek") {
@@ -122,19 +141,26 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
                 r.error(
                     &p("slug"),
                     format!("slug: {slug:?} is not a valid slug"),
-                    Some(format!("use lowercase letters, digits and hyphens, for example `{clean}`")),
+                    Some(format!(
+                        "use lowercase letters, digits and hyphens, for example `{clean}`"
+                    )),
                 );
             }
         }
     }
     if let Some(v) = map.get("status") {
-        f.status = one_of(r, v, &p("status"), Status::NAMES, "a status").map(|s| match s.as_str() {
-            "draft" => Status::Draft,
-            "review" => Status::Review,
-            _ => Status::Published,
-        });
+        f.status =
+            one_of(r, v, &p("status"), Status::NAMES, "a status").map(|s| match s.as_str() {
+                "draft" => Status::Draft,
+                "review" => Status::Review,
+                _ => Status::Published,
+            });
     }
-    for (key, slot) in [("tags", &mut f.tags), ("services", &mut f.services), ("related", &mut f.related)] {
+    for (key, slot) in [
+        ("tags", &mut f.tags),
+        ("services", &mut f.services),
+        ("related", &mut f.related),
+    ] {
         if let Some(v) = map.get(key) {
             *slot = r.text_list(v, &p(key));
         }
@@ -149,7 +175,11 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
         f.impact = read_impact(r, v, &p("impact"));
     }
     if let Some(v) = map.get("timeline") {
-        let first_day = f.incident.started.map(|t| datetime::day_of(t, tz)).or(f.date);
+        let first_day = f
+            .incident
+            .started
+            .map(|t| datetime::day_of(t, tz))
+            .or(f.date);
         f.timeline = read_timeline(r, v, &p("timeline"), config, first_day);
     }
     if let Some(v) = map.get("lessons") {
@@ -171,7 +201,9 @@ fn read_moments(r: &mut Reader, value: &Value, path: &FieldPath, config: &Config
     for key in ORDER {
         let Some(v) = map.get(key) else { continue };
         let field = path.key(key);
-        let Some(text) = r.text(v, &field) else { continue };
+        let Some(text) = r.text(v, &field) else {
+            continue;
+        };
         match datetime::parse_stamp(&text, &config.tz) {
             Ok(Stamp::Full(ts)) => read.push((key, ts)),
             Ok(Stamp::TimeOnly(_)) => r.error(
@@ -192,7 +224,10 @@ fn read_moments(r: &mut Reader, value: &Value, path: &FieldPath, config: &Config
                     datetime::local_minutes(at, &config.tz),
                     datetime::local_minutes(before, &config.tz)
                 ),
-                Some("the moments must be in order: started <= detected <= mitigated <= resolved".into()),
+                Some(
+                    "the moments must be in order: started <= detected <= mitigated <= resolved"
+                        .into(),
+                ),
             );
         }
     }
@@ -210,11 +245,17 @@ fn read_moments(r: &mut Reader, value: &Value, path: &FieldPath, config: &Config
 
 fn read_impact(r: &mut Reader, value: &Value, path: &FieldPath) -> Impact {
     let mut impact = Impact::default();
-    let Some(map) = r.mapping(value, path, &["summary", "users", "requests", "revenue", "data_loss"]) else {
+    let Some(map) = r.mapping(
+        value,
+        path,
+        &["summary", "users", "requests", "revenue", "data_loss"],
+    ) else {
         return impact;
     };
     if let Some(v) = map.get("summary") {
-        impact.summary = r.string(v, &path.key("summary")).filter(|s| !s.trim().is_empty());
+        impact.summary = r
+            .string(v, &path.key("summary"))
+            .filter(|s| !s.trim().is_empty());
     }
     if let Some(v) = map.get("users") {
         impact.users = r.whole_number(v, &path.key("users"));
@@ -226,7 +267,9 @@ fn read_impact(r: &mut Reader, value: &Value, path: &FieldPath) -> Impact {
         impact.revenue = r.number(v, &path.key("revenue"));
     }
     if let Some(v) = map.get("data_loss") {
-        impact.data_loss = r.string(v, &path.key("data_loss")).filter(|s| !s.trim().is_empty());
+        impact.data_loss = r
+            .string(v, &path.key("data_loss"))
+            .filter(|s| !s.trim().is_empty());
     }
     impact
 }
@@ -252,39 +295,57 @@ fn read_timeline(
         let at_path = item_path.key("at");
         let at = match map.get("at") {
             None | Some(Value::Null) => {
-                r.error(&item_path, format!("{item_path}: missing `at`"), Some("give the time, for example `at: 17:40`".into()));
+                r.error(
+                    &item_path,
+                    format!("{item_path}: missing `at`"),
+                    Some("give the time, for example `at: 17:40`".into()),
+                );
                 None
             }
-            Some(v) => r.text(v, &at_path).and_then(|text| {
-                match datetime::parse_stamp(&text, tz) {
-                    Ok(Stamp::Full(ts)) => Some(ts),
-                    Ok(Stamp::TimeOnly(time)) => {
-                        let day = previous.map(|p| datetime::day_of(p, tz)).or(first_day)?;
-                        match datetime::local_to_timestamp(day.to_datetime(time), tz) {
-                            Ok(ts) => Some(ts),
-                            Err(e) => {
-                                r.error(&at_path, format!("{at_path}: {e}"), None);
-                                None
+            Some(v) => {
+                r.text(v, &at_path)
+                    .and_then(|text| match datetime::parse_stamp(&text, tz) {
+                        Ok(Stamp::Full(ts)) => Some(ts),
+                        Ok(Stamp::TimeOnly(time)) => {
+                            let day = previous.map(|p| datetime::day_of(p, tz)).or(first_day)?;
+                            match datetime::local_to_timestamp(day.to_datetime(time), tz) {
+                                Ok(ts) => Some(ts),
+                                Err(e) => {
+                                    r.error(&at_path, format!("{at_path}: {e}"), None);
+                                    None
+                                }
                             }
                         }
-                    }
-                    Err(e) => {
-                        r.error(&at_path, format!("{at_path}: {e}"), None);
-                        None
-                    }
-                }
-            }),
+                        Err(e) => {
+                            r.error(&at_path, format!("{at_path}: {e}"), None);
+                            None
+                        }
+                    })
+            }
         };
         let event = match map.get("event") {
             None | Some(Value::Null) => {
-                r.error(&item_path, format!("{item_path}: missing `event`"), Some("say what happened, for example `event: Alert fired for replication lag`".into()));
+                r.error(
+                    &item_path,
+                    format!("{item_path}: missing `event`"),
+                    Some(
+                        "say what happened, for example `event: Alert fired for replication lag`"
+                            .into(),
+                    ),
+                );
                 None
             }
             Some(v) => r.text(v, &item_path.key("event")),
         };
         let kind = match map.get("type") {
             None => Some("note".to_string()),
-            Some(v) => one_of(r, v, &item_path.key("type"), ENTRY_TYPES, "a timeline entry type"),
+            Some(v) => one_of(
+                r,
+                v,
+                &item_path.key("type"),
+                ENTRY_TYPES,
+                "a timeline entry type",
+            ),
         };
         if let Some(at) = at {
             if let Some(before) = previous {
@@ -326,7 +387,12 @@ fn read_lessons(r: &mut Reader, value: &Value, path: &FieldPath) -> Lessons {
     lessons
 }
 
-fn read_action_items(r: &mut Reader, value: &Value, path: &FieldPath, config: &Config) -> Vec<ActionItem> {
+fn read_action_items(
+    r: &mut Reader,
+    value: &Value,
+    path: &FieldPath,
+    config: &Config,
+) -> Vec<ActionItem> {
     let mut out = Vec::new();
     let Some(items) = r.list(value, path) else {
         return out;
@@ -334,30 +400,49 @@ fn read_action_items(r: &mut Reader, value: &Value, path: &FieldPath, config: &C
     let priorities: Vec<&str> = config.priorities.iter().map(String::as_str).collect();
     for (i, item) in items.iter().enumerate() {
         let ip = path.index(i);
-        let Some(map) = r.mapping(item, &ip, &["task", "owner", "priority", "status", "due", "ticket"]) else {
+        let Some(map) = r.mapping(
+            item,
+            &ip,
+            &["task", "owner", "priority", "status", "due", "ticket"],
+        ) else {
             continue;
         };
         let need = |r: &mut Reader, key: &str, example: &str| match map.get(key) {
             None | Some(Value::Null) => {
-                r.error(&ip, format!("{ip}: action item without `{key}`"), Some(format!("add `{key}: {example}`")));
+                r.error(
+                    &ip,
+                    format!("{ip}: action item without `{key}`"),
+                    Some(format!("add `{key}: {example}`")),
+                );
                 None
             }
             Some(v) => r.text(v, &ip.key(key)),
         };
         let task = need(r, "task", "what will be done");
         let owner = need(r, "owner", "a person or team");
-        let priority = map
-            .get("priority")
-            .and_then(|v| one_of(r, v, &ip.key("priority"), &priorities, "a configured priority"));
+        let priority = map.get("priority").and_then(|v| {
+            one_of(
+                r,
+                v,
+                &ip.key("priority"),
+                &priorities,
+                "a configured priority",
+            )
+        });
         let status = match map.get("status") {
             None => Some(ItemStatus::Open),
-            Some(v) => one_of(r, v, &ip.key("status"), ItemStatus::NAMES, "an action item status").map(|s| {
-                match s.as_str() {
-                    "in-progress" => ItemStatus::InProgress,
-                    "done" => ItemStatus::Done,
-                    "wontfix" => ItemStatus::Wontfix,
-                    _ => ItemStatus::Open,
-                }
+            Some(v) => one_of(
+                r,
+                v,
+                &ip.key("status"),
+                ItemStatus::NAMES,
+                "an action item status",
+            )
+            .map(|s| match s.as_str() {
+                "in-progress" => ItemStatus::InProgress,
+                "done" => ItemStatus::Done,
+                "wontfix" => ItemStatus::Wontfix,
+                _ => ItemStatus::Open,
             }),
         };
         let due = map.get("due").and_then(|v| {

@@ -71,47 +71,65 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit, (String, Strin
 }
 
 /// Reads a file's bytes as text, or says why not (position included).
-fn read_text(path: &Path, shown: &str) -> Result<String, Diagnostic> {
+fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnostic>> {
     let metadata = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(shown, format!("cannot read the file: {e}")))?;
+        .map_err(|e| Diagnostic::error(shown, format!("cannot read the file: {e}")))
+        .map_err(Box::new)?;
     if metadata.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            shown,
-            format!(
-                "the file is {:.1} MiB; a write-up may be at most {} MiB",
-                metadata.len() as f64 / 1048576.0,
-                MAX_FILE_BYTES / 1048576
-            ),
-        )
-        .with_hint("move large logs or data out of the write-up and link to them"));
+        return Err(Box::new(
+            Diagnostic::error(
+                shown,
+                format!(
+                    "the file is {:.1} MiB; a write-up may be at most {} MiB",
+                    metadata.len() as f64 / 1048576.0,
+                    MAX_FILE_BYTES / 1048576
+                ),
+            )
+            .with_hint("move large logs or data out of the write-up and link to them"),
+        ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(shown, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Box::new(Diagnostic::error(
+            shown,
+            format!("cannot read the file: {e}"),
+        ))
+    })?;
     fn position(bytes: &[u8], index: usize) -> (usize, usize) {
         let before = &bytes[..index];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&bytes[line_start..index]).chars().count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&bytes[line_start..index])
+            .chars()
+            .count()
+            + 1;
         (line, column)
     }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let (line, column) = position(&bytes, nul);
-        return Err(Diagnostic::error(shown, "the file contains a NUL byte; it is not a text file")
-            .at(line, column)
-            .with_hint("remove the NUL byte, or move binary data out of content/"));
+        return Err(Box::new(
+            Diagnostic::error(shown, "the file contains a NUL byte; it is not a text file")
+                .at(line, column)
+                .with_hint("remove the NUL byte, or move binary data out of content/"),
+        ));
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = position(e.as_bytes(), e.utf8_error().valid_up_to());
-        Diagnostic::error(shown, "the file is not valid UTF-8")
-            .at(line, column)
-            .with_hint("save the file as UTF-8")
+        Box::new(
+            Diagnostic::error(shown, "the file is not valid UTF-8")
+                .at(line, column)
+                .with_hint("save the file as UTF-8"),
+        )
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(shown, "the file is empty")
-            .with_hint("write the incident up, or delete the file; `blameless new \"Title\"` writes a template"));
+        return Err(Box::new(Diagnostic::error(shown, "the file is empty").with_hint(
+            "write the incident up, or delete the file; `blameless new \"Title\"` writes a template",
+        )));
     }
     Ok(text)
 }
@@ -139,7 +157,7 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
     let text = match read_text(path, &file) {
         Ok(text) => text,
         Err(d) => {
-            parsed.diagnostics.push(d);
+            parsed.diagnostics.push(*d);
             return parsed;
         }
     };
@@ -170,10 +188,13 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
                 "check indentation and quoting; a value containing `: ` or starting with `[`, `{`, `*`, `&` or `#` needs quotes"
             };
             parsed.diagnostics.push(
-                Diagnostic::error(&file, format!("invalid YAML in front matter: {}", e.message))
-                    .at(line, e.column.max(1))
-                    .with_source(&text)
-                    .with_hint(hint),
+                Diagnostic::error(
+                    &file,
+                    format!("invalid YAML in front matter: {}", e.message),
+                )
+                .at(line, e.column.max(1))
+                .with_source(&text)
+                .with_hint(hint),
             );
             parsed.text = text;
             return parsed;
@@ -189,7 +210,15 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    parsed.writeup = Some(build_writeup(fields, &file, content_path, stem, &text, &split, scan));
+    parsed.writeup = Some(build_writeup(
+        fields,
+        &file,
+        content_path,
+        stem,
+        &text,
+        &split,
+        scan,
+    ));
     parsed.text = text;
     parsed.yaml = split.yaml;
     parsed
@@ -266,9 +295,7 @@ pub fn find_files(content_dir: &Path) -> Vec<PathBuf> {
                     .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
         })
         .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md")
-        })
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
         .collect();
     files.sort();
@@ -290,7 +317,7 @@ pub fn load(root: &Path, config: &Config) -> Content {
     if about_path.is_file() {
         match read_text(&about_path, &display_path(root, &about_path)) {
             Ok(text) => content.about = Some(text),
-            Err(d) => content.diagnostics.push(d),
+            Err(d) => content.diagnostics.push(*d),
         }
     }
     let files = find_files(&content_dir);
@@ -304,9 +331,9 @@ pub fn load(root: &Path, config: &Config) -> Content {
         let problems = std::mem::take(&mut p.problems);
         if !problems.is_empty() {
             let yaml_text = &p.text[p.yaml.clone()];
-            content
-                .diagnostics
-                .extend(yaml::locate_problems(&p.file, &p.text, yaml_text, 1, problems));
+            content.diagnostics.extend(yaml::locate_problems(
+                &p.file, &p.text, yaml_text, 1, problems,
+            ));
         }
         content.diagnostics.append(&mut p.diagnostics);
     }
@@ -321,7 +348,9 @@ pub fn load(root: &Path, config: &Config) -> Content {
         .filter_map(|p| p.writeup)
         .filter(|w| !failed.contains(w.file.as_str()))
         .collect();
-    content.writeups.sort_by(|a, b| (b.date, &b.slug).cmp(&(a.date, &a.slug)));
+    content
+        .writeups
+        .sort_by(|a, b| (b.date, &b.slug).cmp(&(a.date, &a.slug)));
     diagnostic::sort(&mut content.diagnostics);
     content
 }
@@ -341,13 +370,22 @@ mod tests {
 
     #[test]
     fn missing_and_unterminated_front_matter() {
-        assert!(split_front_matter("title: x\n").unwrap_err().0.starts_with("missing front matter"));
-        assert!(split_front_matter("---\ntitle: x\n").unwrap_err().0.starts_with("unterminated"));
+        assert!(split_front_matter("title: x\n")
+            .unwrap_err()
+            .0
+            .starts_with("missing front matter"));
+        assert!(split_front_matter("---\ntitle: x\n")
+            .unwrap_err()
+            .0
+            .starts_with("unterminated"));
     }
 
     #[test]
     fn default_slugs_drop_the_date() {
-        assert_eq!(default_slug("2018-10-07-prod-db-stale-snapshot"), "prod-db-stale-snapshot");
+        assert_eq!(
+            default_slug("2018-10-07-prod-db-stale-snapshot"),
+            "prod-db-stale-snapshot"
+        );
         assert_eq!(default_slug("s3-outage"), "s3-outage");
         assert_eq!(default_slug("2018-10-07"), "2018-10-07");
     }

@@ -34,7 +34,9 @@ impl Site {
     /// A copy of a fixture folder under tests/fixtures.
     pub fn fixture(name: &str) -> Site {
         let site = Site::new();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         copy_dir(&from, site.path());
         site
     }

@@ -1,0 +1,541 @@
+//! `blameless build`: pages, feeds and output rules, checked on parsed HTML
+//! and parsed RSS.
+
+mod common;
+use common::Site;
+use scraper::{Html, Selector};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn built(args: &[&str]) -> Site {
+    let site = Site::fixture("site");
+    let mut all = vec!["build", "--color", "never"];
+    all.extend_from_slice(args);
+    let run = site.run(&all);
+    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+    site
+}
+
+fn html(site: &Site, path: &str) -> Html {
+    Html::parse_document(&site.read(&format!("public/{path}")))
+}
+
+fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Each table row as its cells' texts joined by single spaces.
+fn rows(doc: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    let td = Selector::parse("td").unwrap();
+    doc.select(&sel)
+        .map(|row| {
+            row.select(&td)
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+fn attrs(doc: &Html, selector: &str, attr: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(String::from))
+        .collect()
+}
+
+#[test]
+fn home_lists_newest_first_in_the_post_format_with_pagination() {
+    let site = built(&[]);
+    let home = html(&site, "index.html");
+    assert_eq!(
+        texts(&home, "main .post-title"),
+        ["Cache stampede & <friends>", "Object storage region down"]
+    );
+    assert_eq!(
+        texts(&home, "main .date-line"),
+        ["Tuesday, May 5th, 2020", "Friday, March 1st, 2019"]
+    );
+    assert_eq!(texts(&home, "main .separator"), ["+ + +", "+ + +"]);
+    assert_eq!(
+        texts(&home, "main .summary"),
+        [
+            "First paragraph of the cache write-up.",
+            "Uploads failed for four hours."
+        ]
+    );
+    assert_eq!(
+        attrs(&home, ".pagination a[rel=next]", "href"),
+        ["/page/2/"]
+    );
+    let page2 = html(&site, "page/2/index.html");
+    assert_eq!(
+        texts(&page2, "main .post-title"),
+        ["Database replaced with a stale snapshot"]
+    );
+    assert_eq!(texts(&page2, "main .dek"), ["(Hint: it's about the team.)"]);
+    assert_eq!(texts(&page2, ".pagination span"), ["Page 2 of 2"]);
+}
+
+#[test]
+fn writeup_page_shows_facts_timeline_lessons_and_action_items() {
+    let site = built(&[]);
+    let page = html(&site, "incidents/stale-snapshot/index.html");
+    assert_eq!(
+        texts(&page, "h1"),
+        ["Database replaced with a stale snapshot"]
+    );
+    assert_eq!(
+        texts(&page, ".post-full > .dek"),
+        ["(Hint: it's about the team.)"]
+    );
+    let facts: BTreeMap<String, String> = texts(&page, ".facts dt")
+        .into_iter()
+        .zip(texts(&page, ".facts dd"))
+        .collect();
+    assert_eq!(
+        facts["Severity"],
+        "SEV2 Major: a core feature degraded for many users"
+    );
+    assert_eq!(facts["Started"], "2018-09-20 17:40");
+    assert_eq!(facts["Time to detect"], "1 h 05 min");
+    assert_eq!(facts["Time to mitigate"], "3 h 50 min");
+    assert_eq!(facts["Time to resolve"], "16 h 20 min");
+    assert_eq!(
+        attrs(&page, ".facts .severity", "style"),
+        ["--sev: #c2410c"]
+    );
+    assert_eq!(
+        rows(&page, ".timeline tbody tr"),
+        [
+            "2018-09-20 17:40 T+0m trigger Restore run against production",
+            "2018-09-20 18:45 T+1h05m detection Engineer realises",
+            "2018-09-20 21:30 T+3h50m mitigation Newer snapshot restored",
+        ]
+    );
+    assert_eq!(
+        texts(&page, ".lessons h3"),
+        ["What went well", "What went wrong", "Where we got lucky"]
+    );
+    assert_eq!(
+        rows(&page, ".action-items tbody tr"),
+        [
+            "Restore script asks for the host name ops-team P1 done 2018-10-20 OPS-1234",
+            "Point-in-time recovery db-oncall open",
+        ]
+    );
+    assert_eq!(
+        attrs(&page, ".action-items a", "href"),
+        ["https://tracker.example.com/browse/OPS-1234"]
+    );
+    assert_eq!(
+        texts(&page, ".post-full .date-line"),
+        ["Sunday, October 7th, 2018"]
+    );
+    assert_eq!(
+        texts(&page, ".contact"),
+        ["Questions? Ask in #incident-review"]
+    );
+    assert_eq!(texts(&page, ".impact-figures li"), ["1,200 users affected"]);
+}
+
+#[test]
+fn bodies_render_links_code_alerts_and_are_sanitised() {
+    let site = built(&[]);
+    let page = html(&site, "incidents/stale-snapshot/index.html");
+    assert_eq!(
+        attrs(&page, ".post-body a[href*='incidents']", "href"),
+        ["/incidents/s3-outage/#timeline"]
+    );
+    assert_eq!(attrs(&page, ".post-body h2", "id"), ["summary"]);
+    assert!(
+        !attrs(&page, "pre.code code span", "class").is_empty(),
+        "code is highlighted with classes"
+    );
+    assert!(texts(&page, "script").is_empty());
+    assert!(attrs(&page, "[onclick]", "onclick").is_empty());
+    assert_eq!(
+        texts(&page, ".post-body p"),
+        [
+            "It was the production database. See the S3 write-up.",
+            "click"
+        ]
+    );
+    let cache = html(&site, "incidents/cache/index.html");
+    assert_eq!(texts(&cache, ".alert-warning .alert-title"), ["Warning"]);
+    assert_eq!(texts(&cache, "h1"), ["Cache stampede & <friends>"]);
+}
+
+#[test]
+fn related_links_go_both_ways_then_by_shared_terms() {
+    let site = built(&[]);
+    let s3 = html(&site, "incidents/s3-outage/index.html");
+    let related = texts(&s3, ".related li a");
+    assert_eq!(
+        related[0], "Database replaced with a stale snapshot",
+        "explicit link shown back"
+    );
+    assert_eq!(related[1], "Cache stampede & <friends>");
+    assert_eq!(texts(&s3, ".related .shared"), ["shares database"]);
+    assert_eq!(
+        texts(&s3, ".prev-next a[rel=prev]"),
+        ["← Database replaced with a stale snapshot"]
+    );
+    assert_eq!(
+        texts(&s3, ".prev-next a[rel=next]"),
+        ["Cache stampede & <friends> →"]
+    );
+}
+
+#[test]
+fn sidebar_has_about_tag_cloud_services_and_counter() {
+    let site = built(&[]);
+    let home = html(&site, "index.html");
+    assert_eq!(
+        texts(&home, "#sidebar h2"),
+        [
+            "About",
+            "Pile o'Tags",
+            "Stuff We Run",
+            "Incident Report",
+            "Subscribe"
+        ]
+    );
+    assert_eq!(
+        attrs(&home, "#sidebar section:first-child a", "href"),
+        ["/archive/"]
+    );
+    // The three most used tags, alphabetically, sized by count.
+    assert_eq!(
+        texts(&home, ".tag-cloud a"),
+        ["backups", "cache", "database"]
+    );
+    assert_eq!(
+        attrs(&home, ".tag-cloud a", "title"),
+        ["2 write-ups", "1 write-up", "3 write-ups"]
+    );
+    assert_eq!(
+        attrs(&home, ".tag-cloud a", "class"),
+        ["size-4", "size-1", "size-6"]
+    );
+    assert_eq!(
+        texts(&home, ".stuff"),
+        ["accounts-db, media-upload, Status page"]
+    );
+    assert_eq!(
+        texts(&home, ".counter"),
+        ["At least 3 incidents written up since 2018; 1 action item closed."]
+    );
+}
+
+#[test]
+fn taxonomy_pages_and_archive() {
+    let site = built(&[]);
+    let tags = html(&site, "tags/index.html");
+    assert_eq!(
+        texts(&tags, ".tag-cloud-full a"),
+        ["backups", "cache", "database", "storage"]
+    );
+    let database = html(&site, "tags/database/index.html");
+    assert_eq!(texts(&database, "h1"), ["Tag: database"]);
+    assert_eq!(
+        texts(&database, "main .post-title").len(),
+        2,
+        "paginated by 2"
+    );
+    assert!(site
+        .path()
+        .join("public/tags/database/page/2/index.html")
+        .is_file());
+    let sev = html(&site, "severity/index.html");
+    assert_eq!(
+        texts(&sev, ".term-list .severity"),
+        ["SEV1", "SEV2", "SEV3"]
+    );
+    assert!(site
+        .path()
+        .join("public/services/accounts-db/index.html")
+        .is_file());
+    assert!(site
+        .path()
+        .join("public/authors/db-oncall/index.html")
+        .is_file());
+    let archive = html(&site, "archive/index.html");
+    assert_eq!(
+        texts(&archive, "main h2"),
+        ["2020 (1)", "2019 (1)", "2018 (1)"]
+    );
+    assert_eq!(
+        texts(&archive, "main h3"),
+        ["May 2020 (1)", "March 2019 (1)", "October 2018 (1)"]
+    );
+    assert!(site.read("public/404.html").contains("Page not found"));
+    assert_eq!(site.read("public/robots-extra.txt"), "static file\n");
+    assert!(site
+        .read("public/robots.txt")
+        .contains("Sitemap: https://incidents.example.com/sitemap.xml"));
+    assert!(site.read("public/sitemap.xml").contains(
+        "<loc>https://incidents.example.com/incidents/cache/</loc><lastmod>2020-05-05</lastmod>"
+    ));
+}
+
+#[test]
+fn feeds_parse_with_absolute_links_and_dates() {
+    let site = built(&[]);
+    let channel =
+        rss::Channel::read_from(site.read("public/rss.xml").as_bytes()).expect("valid RSS");
+    assert_eq!(channel.title(), "Fixture Incidents");
+    let links: Vec<&str> = channel.items().iter().filter_map(|i| i.link()).collect();
+    assert_eq!(
+        links,
+        [
+            "https://incidents.example.com/incidents/cache/",
+            "https://incidents.example.com/incidents/s3-outage/",
+            "https://incidents.example.com/incidents/stale-snapshot/",
+        ]
+    );
+    let first = &channel.items()[0];
+    assert_eq!(first.title(), Some("Cache stampede & <friends>"));
+    assert_eq!(first.pub_date(), Some("Tue, 05 May 2020 04:00:00 +0000"));
+    assert_eq!(
+        first.guid().map(|g| g.value()),
+        Some("https://incidents.example.com/incidents/cache/")
+    );
+    let categories: Vec<&str> = first.categories().iter().map(|c| c.name()).collect();
+    assert_eq!(categories, ["cache", "database", "backups"]);
+    assert!(first.content().unwrap().contains("First paragraph"));
+    assert_eq!(
+        channel.last_build_date(),
+        Some("Tue, 05 May 2020 04:00:00 +0000")
+    );
+    assert_eq!(
+        channel.atom_ext().unwrap().links()[0].href(),
+        "https://incidents.example.com/rss.xml"
+    );
+    let tag = rss::Channel::read_from(site.read("public/tags/backups/rss.xml").as_bytes()).unwrap();
+    assert_eq!(tag.items().len(), 2);
+    let sev =
+        rss::Channel::read_from(site.read("public/severity/sev1/rss.xml").as_bytes()).unwrap();
+    assert_eq!(sev.items().len(), 1);
+    let home = html(&site, "tags/backups/index.html");
+    assert_eq!(
+        attrs(&home, "link[rel=alternate]", "href"),
+        ["/rss.xml", "/tags/backups/rss.xml"]
+    );
+}
+
+/// Every root-relative href and src in every page names a file in the output.
+fn assert_links_resolve(public: &Path, prefix: &str) {
+    let sel = Selector::parse("[href], [src], [action]").unwrap();
+    for entry in walkdir::WalkDir::new(public) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let doc = Html::parse_document(&std::fs::read_to_string(entry.path()).unwrap());
+        for e in doc.select(&sel) {
+            for attr in ["href", "src", "action"] {
+                let Some(url) = e.value().attr(attr) else {
+                    continue;
+                };
+                if url.starts_with("http") || url.starts_with('#') || url.starts_with("mailto:") {
+                    continue;
+                }
+                let path = url.split(['#', '?']).next().unwrap();
+                let rest = path.strip_prefix(prefix).unwrap_or_else(|| {
+                    panic!("{url} in {} is not under {prefix}", entry.path().display())
+                });
+                let target = public.join(rest);
+                let target = if path.ends_with('/') {
+                    target.join("index.html")
+                } else {
+                    target
+                };
+                assert!(
+                    target.is_file(),
+                    "{url} in {} does not resolve",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let site = built(&[]);
+    assert_links_resolve(&site.path().join("public"), "/");
+}
+
+#[test]
+fn a_sub_path_base_url_prefixes_every_link() {
+    let site = built(&["--base-url", "https://intranet.example.com/eng/incidents"]);
+    assert_links_resolve(&site.path().join("public"), "/eng/incidents/");
+    let channel = rss::Channel::read_from(site.read("public/rss.xml").as_bytes()).unwrap();
+    assert_eq!(
+        channel.link(),
+        "https://intranet.example.com/eng/incidents/"
+    );
+    assert_eq!(
+        channel.items()[0].link(),
+        Some("https://intranet.example.com/eng/incidents/incidents/cache/")
+    );
+}
+
+#[test]
+fn drafts_and_future_write_ups_only_when_asked() {
+    let site = built(&[]);
+    assert!(!site.path().join("public/incidents/draft").exists());
+    assert!(!site.path().join("public/incidents/future").exists());
+    let site = built(&["--drafts", "--future"]);
+    let draft = html(&site, "incidents/draft/index.html");
+    assert_eq!(
+        texts(&draft, ".draft-banner"),
+        ["DRAFT: not published; built with --drafts"]
+    );
+    assert!(site
+        .path()
+        .join("public/incidents/future/index.html")
+        .is_file());
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let a = built(&[]);
+    let b = built(&[]);
+    let files = |root: &Path| -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (fa, fb) = (
+        files(&a.path().join("public")),
+        files(&b.path().join("public")),
+    );
+    assert!(fa.len() > 30);
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (name, bytes) in &fa {
+        assert!(bytes == &fb[name], "{name} differs between builds");
+    }
+}
+
+#[test]
+fn a_failed_build_writes_nothing_and_keeps_the_old_site() {
+    let site = built(&[]);
+    let before = site.read("public/index.html");
+    site.write("content/broken.md", b"---\ntitle: [\n---\n");
+    let run = site.run(&["build", "--color", "never"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: 1 error found; nothing was written"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("public/index.html"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !leftovers
+            .iter()
+            .any(|n| n.to_string_lossy().contains("blameless-tmp")),
+        "{leftovers:?}"
+    );
+}
+
+#[test]
+fn a_broken_template_fails_the_build_and_keeps_the_old_site() {
+    let site = built(&[]);
+    let before = site.read("public/index.html");
+    site.write("templates/index.html", b"{% extends \"base.html\" %}{% block content %}{{ nope | nofilter }}{% endblock content %}");
+    let run = site.run(&["build", "--color", "never"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: templates/index.html: Failed to render 'index.html'\n  caused by: Variable `nope` not found in context while rendering 'index.html'\nerror: the build failed; the previous output was left as it was\n"
+    );
+    assert_eq!(site.read("public/index.html"), before);
+}
+
+#[test]
+fn templates_can_be_overridden_by_name() {
+    let site = Site::fixture("site");
+    site.write("templates/404.html", b"{% extends \"base.html\" %}{% block content %}<h1>Lost, {{ site.title }}</h1>{% endblock content %}");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = Html::parse_document(&site.read("public/404.html"));
+    assert_eq!(texts(&doc, "h1"), ["Lost, Fixture Incidents"]);
+}
+
+#[test]
+fn output_folders_that_are_not_ours_are_refused() {
+    let site = Site::fixture("site");
+    site.write("mine/notes.txt", b"precious");
+    let run = site.run(&["build", "-o", "mine", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: refusing to write the site to mine: it is not empty and has no .blameless-output marker, so blameless did not make it (it may hold someone's files); empty it, choose another folder with -o, or pass --force\n"
+    );
+    assert_eq!(site.read("mine/notes.txt"), "precious");
+    let run = site.run(&["build", "-o", "content/out", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "error: refusing to write the site to content/out: it is inside the site's content/ folder\n");
+    let run = site.run(&["build", "-o", ".", "--color", "never"]);
+    assert_eq!(
+        run.stderr,
+        "error: refusing to write the site to .: it is the site root\n"
+    );
+}
+
+#[test]
+fn summary_line_counts_what_was_built() {
+    let site = Site::fixture("site");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0);
+    let line = run.stderr.trim_end();
+    assert!(
+        line.starts_with("Built 3 write-ups, 4 tags, 2 services -> public in "),
+        "{line}"
+    );
+    assert!(line.ends_with(" s"), "{line}");
+}
+
+#[test]
+fn the_demo_site_builds_without_warnings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("demo");
+    let run = common::run_in(
+        root,
+        &["build", "-o", target.to_str().unwrap(), "--color", "never"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("Built "),
+        "warnings or errors: {}",
+        run.stderr
+    );
+    assert_links_resolve(&target, "/");
+}
