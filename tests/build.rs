@@ -539,3 +539,27 @@ fn the_demo_site_builds_without_warnings() {
     );
     assert_links_resolve(&target, "/");
 }
+
+#[test]
+fn home_can_show_whole_posts() {
+    let site = Site::fixture("site");
+    let config = site.read("blameless.yaml");
+    site.write(
+        "blameless.yaml",
+        format!("{config}home:\n  full_posts: true\n").as_bytes(),
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = html(&site, "index.html");
+    assert_eq!(texts(&home, "main .post .alert-title"), ["Warning"]);
+    assert_eq!(
+        texts(&home, "main .post-body p"),
+        [
+            "First paragraph of the cache write-up.",
+            "Careful.",
+            "Body of the S3 outage."
+        ]
+    );
+    assert!(texts(&home, "main .read-more").is_empty());
+    assert_eq!(texts(&home, "main .separator").len(), 2);
+}

@@ -21,7 +21,11 @@ fn init_writes_a_site_that_checks_and_builds() {
     assert_eq!(check.code, 0, "{}", check.stderr);
     let build = run_in(&root, &["build", "--color", "never"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
-    assert!(build.stderr.starts_with("Built 1 write-up, "), "{}", build.stderr);
+    assert!(
+        build.stderr.starts_with("Built 1 write-up, "),
+        "{}",
+        build.stderr
+    );
 }
 
 #[test]
@@ -29,9 +33,15 @@ fn init_refuses_to_overwrite_anything() {
     let site = Site::with(&[("blameless.yaml", "title: mine\n")]);
     let run = site.run(&["init", "--color", "never"]);
     assert_eq!(run.code, 2);
-    assert_eq!(run.stderr, "error: blameless.yaml already exists; not overwriting it\n");
+    assert_eq!(
+        run.stderr,
+        "error: blameless.yaml already exists; not overwriting it\n"
+    );
     assert_eq!(site.read("blameless.yaml"), "title: mine\n");
-    assert!(!site.path().join("content").exists(), "nothing else was written");
+    assert!(
+        !site.path().join("content").exists(),
+        "nothing else was written"
+    );
 }
 
 #[test]
@@ -72,12 +82,25 @@ fn new_writes_a_complete_template_that_checks() {
     }
     let check = site.run(&["check", "--strict", "--color", "never"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
-    let again = site.run(&["new", "Database: replaced with a \"stale\" snapshot", "--date", "2018-10-07", "--color", "never"]);
+    let again = site.run(&[
+        "new",
+        "Database: replaced with a \"stale\" snapshot",
+        "--date",
+        "2018-10-07",
+        "--color",
+        "never",
+    ]);
     assert_eq!(again.code, 2);
-    assert_eq!(again.stderr, format!("error: {path} already exists; not overwriting it\n"));
+    assert_eq!(
+        again.stderr,
+        format!("error: {path} already exists; not overwriting it\n")
+    );
     let build = site.run(&["build", "--drafts", "--color", "never"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
-    assert!(site.path().join("public/incidents/database-replaced-with-a-stale-snapshot/index.html").is_file());
+    assert!(site
+        .path()
+        .join("public/incidents/database-replaced-with-a-stale-snapshot/index.html")
+        .is_file());
 }
 
 #[test]
@@ -96,15 +119,27 @@ fn help_version_and_usage_errors() {
     let site = Site::new();
     let version = site.run(&["--version"]);
     assert_eq!(version.code, 0);
-    assert_eq!(version.stdout, format!("blameless {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        version.stdout,
+        format!("blameless {}\n", env!("CARGO_PKG_VERSION"))
+    );
     for command in ["init", "new", "check", "build"] {
         let help = site.run(&[command, "--help"]);
         assert_eq!(help.code, 0);
-        assert!(help.stdout.contains("Example"), "{command} --help has no example:\n{}", help.stdout);
+        assert!(
+            help.stdout.contains("Example"),
+            "{command} --help has no example:\n{}",
+            help.stdout
+        );
     }
     let bad = site.run(&["check", "--format", "xml"]);
     assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("invalid value 'xml' for '--format <FORMAT>'"), "{}", bad.stderr);
+    assert!(
+        bad.stderr
+            .contains("invalid value 'xml' for '--format <FORMAT>'"),
+        "{}",
+        bad.stderr
+    );
     let none = site.run(&["frobnicate"]);
     assert_eq!(none.code, 2);
 }
@@ -115,5 +150,9 @@ fn color_follows_the_flag() {
     let plain = site.run(&["check", "--color", "never"]);
     assert!(!plain.stderr.contains('\x1b'));
     let colored = site.run(&["check", "--color", "always"]);
-    assert!(colored.stderr.contains("\x1b[1;31merror:\x1b[0m"), "{:?}", colored.stderr);
+    assert!(
+        colored.stderr.contains("\x1b[1;31merror:\x1b[0m"),
+        "{:?}",
+        colored.stderr
+    );
 }
