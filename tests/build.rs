@@ -556,6 +556,7 @@ fn home_can_show_whole_posts() {
         texts(&home, "main .post-body p"),
         [
             "First paragraph of the cache write-up.",
+            "Warning",
             "Careful.",
             "Body of the S3 outage."
         ]
