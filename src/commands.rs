@@ -226,6 +226,7 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         }
     }
     let content = crate::content::load(&global.root, &config);
+    let loaded = started.elapsed();
     global.eprint_diagnostics(&content.diagnostics);
     let (errors, _) = diagnostic::summary(&content.diagnostics);
     if errors > 0 {
@@ -260,6 +261,10 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             }
             if global.verbose {
                 eprintln!("{} files written", crate::text::thousands(report.files));
+                eprintln!("  loading and validation: {:.3} s", loaded.as_secs_f64());
+                for (stage, took) in &report.timings {
+                    eprintln!("  {stage}: {:.3} s", took.as_secs_f64());
+                }
             }
             exit::OK
         }

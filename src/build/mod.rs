@@ -52,6 +52,8 @@ pub struct Report {
     pub services: usize,
     pub files: usize,
     pub output: PathBuf,
+    /// How long each stage took, for `--verbose`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 #[derive(Debug)]
@@ -103,6 +105,12 @@ pub fn build(
     content: &Content,
     opts: &Options,
 ) -> Result<Report, BuildError> {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let templates = Templates::load(root)?;
     let writeups = select(content, opts.drafts, opts.future, opts.today);
     let urls = Urls::new(config);
@@ -131,6 +139,7 @@ pub fn build(
             crate::markdown::render(w.body(), config.markdown.raw_html, RESERVED_IDS, &resolve)
         })
         .collect();
+    lap("markdown");
 
     let tax = Taxonomies(
         Kind::ALL
@@ -142,6 +151,7 @@ pub fn build(
         .par_iter()
         .map(|w| views::entry_view(w, config, &urls, &tax))
         .collect();
+    lap("taxonomies and entries");
     let staging = Staging::begin(&opts.output, root, opts.force)?;
     let mut site = Site {
         config,
@@ -157,11 +167,15 @@ pub fn build(
     };
     site.sidebar = pages::sidebar(&site, content.about.as_deref())?;
 
+    lap("staging and sidebar");
     let mut files = pages::writeup_pages(&site)?;
+    lap("write-up pages");
     files += pages::home_pages(&site)?;
     files += pages::taxonomy_pages(&site)?;
+    lap("list pages");
     files += pages::other_pages(&site)?;
     files += pages::feeds_and_sitemap(&site)?;
+    lap("feeds and sitemap");
     files += pages::assets(&site, root)?;
 
     let report = Report {
@@ -170,7 +184,9 @@ pub fn build(
         services: site.tax.get(Kind::Services).terms.len(),
         files,
         output: opts.output.clone(),
+        timings: Vec::new(),
     };
     site.staging.commit()?;
-    Ok(report)
+    lap("assets and publish");
+    Ok(Report { timings, ..report })
 }
