@@ -1,0 +1,144 @@
+// Loads pages of a built blameless site in headless Chromium at phone and
+// desktop widths and checks what a reader would meet: no console errors, no
+// failed requests, no request leaving the site, no horizontal scrolling on a
+// phone, and no serious or critical axe-core accessibility violations (in the
+// light and the dark color scheme).
+// Saves a screenshot of each page at each width.
+//
+//   node site-check.mjs SITE_DIR SHOTS_DIR [PATH ...]
+//
+// Serves SITE_DIR itself on a free loopback port. Exits 1 on any failure.
+
+import { chromium } from "playwright-core";
+import { createServer } from "node:http";
+import { readFile, stat, mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const [siteDir, shotsDir, ...extraPaths] = process.argv.slice(2);
+if (!siteDir || !shotsDir) {
+  console.error("usage: node site-check.mjs SITE_DIR SHOTS_DIR [PATH ...]");
+  process.exit(2);
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8", ".json": "application/json",
+  ".svg": "image/svg+xml", ".png": "image/png", ".xml": "application/xml",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+// A small static server that answers like a real host: index.html for
+// folders, the site's 404.html with status 404.
+const root = path.resolve(siteDir);
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url, "http://localhost");
+  let file = path.join(root, decodeURIComponent(url.pathname));
+  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+  try {
+    if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
+    const body = await readFile(file);
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" }).end(body);
+  } catch {
+    const notFound = path.join(root, "404.html");
+    res.writeHead(404, { "content-type": TYPES[".html"] })
+      .end(existsSync(notFound) ? await readFile(notFound) : "not found");
+  }
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+if (!existsSync(chromiumPath)) {
+  console.error(`no browser at ${chromiumPath}: install Debian's chromium package`);
+  process.exit(1);
+}
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+await mkdir(shotsDir, { recursive: true });
+
+// The pages to check: the kinds of page the site has, found from the site itself.
+const pages = [
+  ["home", "/"],
+  ["writeup", await firstLink("/", "main .post-title a")],
+  ["tags", "/tags/"],
+  ["tag", await firstLink("/tags/", "main .tag-cloud a")],
+  ["services", "/services/"],
+  ["severity", "/severity/"],
+  ["archive", "/archive/"],
+  ["search", "/search/"],
+  ["not-found", "/no-such-page/"],
+  ...extraPaths.map((p) => [p.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "page", p]),
+];
+
+async function firstLink(from, selector) {
+  const html = await readFile(path.join(root, from, "index.html"), "utf8");
+  const page = await browser.newPage();
+  await page.setContent(html);
+  const href = await page.$eval(selector, (a) => a.getAttribute("href"));
+  await page.close();
+  return href;
+}
+
+let passed = 0;
+let failed = 0;
+const fail = (what) => { failed++; console.log(`FAIL ${what}`); };
+
+for (const [name, pagePath] of pages) {
+  for (const [width, scheme] of [[375, "light"], [1280, "light"], [1280, "dark"]]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (m) => {
+      // Chromium logs the 404 status of the not-found page itself, which is the point of that page.
+      const own404 = name === "not-found" && m.location().url === origin + pagePath && m.text().includes("404");
+      if (m.type() === "error" && !own404) problems.push(`console error: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
+      problems.push(`request leaving the site: ${url}`);
+      return route.abort();
+    });
+    page.on("response", (r) => {
+      const expected404 = name === "not-found" && r.url() === origin + pagePath;
+      if (r.status() >= 400 && !expected404) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    });
+    const response = await page.goto(origin + pagePath, { waitUntil: "load" });
+    if (name === "not-found" && response.status() !== 404) problems.push(`expected 404, got ${response.status()}`);
+    const shot = path.join(shotsDir, `${name}-${width}${scheme === "dark" ? "-dark" : ""}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    if (width === 375) {
+      const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      if (scrollWidth > innerWidth) problems.push(`scrolls sideways at ${width}px: ${scrollWidth}px wide`);
+    }
+    await page.addScriptTag({ content: axeSource });
+    const results = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    for (const v of results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
+      problems.push(`axe ${v.impact}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+    }
+    const label = `${pagePath} at ${width}px, ${scheme}`;
+    if (problems.length) {
+      fail(label);
+      for (const p of problems) console.log(`  ${p}`);
+    } else {
+      passed++;
+      console.log(`ok   ${label} (${results.violations.length} minor axe findings)`);
+    }
+    await context.close();
+  }
+}
+
+await browser.close();
+server.close();
+console.log(`screenshots: ${path.resolve(shotsDir)}`);
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
