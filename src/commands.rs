@@ -14,6 +14,8 @@ pub mod exit {
     pub const CONTENT: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const IO: i32 = 3;
+    /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// Options every command takes.
@@ -215,6 +217,7 @@ pub struct BuildArgs {
 /// `blameless build`: validate like `check`, then render.
 pub fn build(global: &Global, args: &BuildArgs) -> i32 {
     let started = std::time::Instant::now();
+    crate::output::stop_builds_on_interrupt();
     let mut config = match global.load_config() {
         Ok(c) => c,
         Err(code) => return code,
@@ -278,6 +281,7 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             match e {
                 crate::output::OutputError::Refused { .. } => exit::USAGE,
                 crate::output::OutputError::Io { .. } => exit::IO,
+                crate::output::OutputError::Interrupted => exit::INTERRUPTED,
             }
         }
     }

@@ -360,7 +360,13 @@ fn read_config(r: &mut Reader, value: &Value) -> Config {
             }
             "ticket_url" => {
                 if let Some(url) = r.text(value, &path) {
-                    if !url.contains("{ticket}") {
+                    if crate::text::is_dangerous_url(&url) {
+                        r.error(
+                            &path,
+                            "ticket_url: must be an http(s) URL, not a script or data URL",
+                            Some("for example https://tracker.example.com/browse/{ticket}".into()),
+                        );
+                    } else if !url.contains("{ticket}") {
                         r.error(
                             &path,
                             "ticket_url: must contain the placeholder {ticket}",

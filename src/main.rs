@@ -108,7 +108,30 @@ enum Command {
     },
 }
 
+/// A panic is a bug: say so in one paragraph instead of a backtrace wall.
+fn report_panics_as_bugs() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!(
+            "blameless {} crashed{location}: {message}\n\
+             This is a bug in blameless, not in your site. Please report it with the command you ran \
+             and, if you can, the file it was reading.",
+            env!("CARGO_PKG_VERSION")
+        );
+    }));
+}
+
 fn main() {
+    report_panics_as_bugs();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

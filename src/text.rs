@@ -11,9 +11,21 @@ pub fn slugify(text: &str) -> String {
     let slug = slug::slugify(text);
     if slug.is_empty() {
         "untitled".to_string()
+    } else if is_reserved_file_name(&slug) {
+        // `con/index.html` cannot be created on Windows.
+        format!("{slug}-")
     } else {
         slug
     }
+}
+
+/// Names Windows reserves for devices, in any case and with any extension.
+fn is_reserved_file_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").to_ascii_lowercase();
+    matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// The key under which two names count as the same taxonomy term:
@@ -156,6 +168,10 @@ mod tests {
         assert_eq!(slugify("C++ & Rust"), "c-rust");
         assert_eq!(slugify("!!!"), "untitled");
         assert_eq!(slugify("日本"), "ri-ben");
+        assert_eq!(slugify("CON"), "con-");
+        assert_eq!(slugify("lpt1"), "lpt1-");
+        assert_eq!(slugify("console"), "console");
+        assert_eq!(slugify("a\u{0}b\n/c"), "a-b-c");
     }
 
     #[test]

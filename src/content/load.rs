@@ -146,6 +146,31 @@ pub(super) struct Parsed {
 
 fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> Parsed {
     let file = display_path(root, path);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    match read_text(path, &file) {
+        Ok(text) => parse_text(file, display_path(content_dir, path), stem, text, config),
+        Err(d) => Parsed {
+            writeup: None,
+            problems: Vec::new(),
+            diagnostics: vec![*d],
+            text: String::new(),
+            yaml: 0..0,
+            file,
+        },
+    }
+}
+
+/// Splits, parses and validates one write-up's text.
+fn parse_text(
+    file: String,
+    content_path: String,
+    stem: String,
+    text: String,
+    config: &Config,
+) -> Parsed {
     let mut parsed = Parsed {
         writeup: None,
         problems: Vec::new(),
@@ -153,13 +178,6 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
         text: String::new(),
         yaml: 0..0,
         file: file.clone(),
-    };
-    let text = match read_text(path, &file) {
-        Ok(text) => text,
-        Err(d) => {
-            parsed.diagnostics.push(*d);
-            return parsed;
-        }
     };
     let split = match split_front_matter(&text) {
         Ok(split) => split,
@@ -203,13 +221,7 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
     let mut reader = Reader::default();
     let fields = frontmatter::read(&mut reader, &value, config);
     parsed.problems = reader.problems;
-    let body = &text[split.body_start..];
-    let scan = markdown::scan(body);
-    let content_path = display_path(content_dir, path);
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let scan = markdown::scan(&text[split.body_start..]);
     parsed.writeup = Some(build_writeup(
         fields,
         &file,
@@ -222,6 +234,41 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
     parsed.text = text;
     parsed.yaml = split.yaml;
     parsed
+}
+
+/// Validates one write-up on its own (no checks across files): its
+/// diagnostics, and the write-up when it has no errors. `name` is the file
+/// name shown in messages. Used by fuzzing and by tools that check text.
+pub fn check_text(name: &str, text: &str, config: &Config) -> (Option<WriteUp>, Vec<Diagnostic>) {
+    let stem = name
+        .rsplit('/')
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches(".md")
+        .to_string();
+    let mut parsed = parse_text(
+        name.to_string(),
+        name.to_string(),
+        stem,
+        text.to_string(),
+        config,
+    );
+    let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
+    if !parsed.problems.is_empty() {
+        let yaml_text = &parsed.text[parsed.yaml.clone()];
+        diagnostics.extend(yaml::locate_problems(
+            &parsed.file,
+            &parsed.text,
+            yaml_text,
+            1,
+            parsed.problems,
+        ));
+    }
+    diagnostic::sort(&mut diagnostics);
+    let ok = !diagnostics
+        .iter()
+        .any(|d| d.level == diagnostic::Level::Error);
+    (parsed.writeup.filter(|_| ok), diagnostics)
 }
 
 /// The default slug: the file name without a leading `YYYY-MM-DD-`.

@@ -7,7 +7,9 @@ mod frontmatter;
 mod load;
 
 pub use checks::resolve_content_link;
-pub use load::{find_files, load, split_front_matter, Content, FrontMatterSplit, MAX_FILE_BYTES};
+pub use load::{
+    check_text, find_files, load, split_front_matter, Content, FrontMatterSplit, MAX_FILE_BYTES,
+};
 
 use crate::markdown::Scan;
 use jiff::civil::Date;
