@@ -119,15 +119,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             "role",
             "tabindex",
         ])
-        .add_tags([
-            "input",
-            "details",
-            "summary",
-            "section",
-            "figure",
-            "figcaption",
-        ])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tags(["details", "summary", "section", "figure", "figcaption"])
         .add_tag_attributes("pre", ["data-lang"])
         .link_rel(None);
         b
@@ -320,6 +312,16 @@ pub fn render_with_base(
                     }
                 }
             }
+            // A marker, not a form control: raw HTML forms are never allowed,
+            // so task lists must not need one.
+            Event::TaskListMarker(done) => events.push(Event::Html(
+                if done {
+                    "<span class=\"task task-done\" role=\"img\" aria-label=\"done\">☑</span> "
+                } else {
+                    "<span class=\"task\" role=\"img\" aria-label=\"to do\">☐</span> "
+                }
+                .into(),
+            )),
             Event::Html(html) | Event::InlineHtml(html) => match raw_html {
                 RawHtml::Deny => events.push(Event::Text(html)),
                 _ => {
@@ -386,6 +388,14 @@ mod tests {
         assert!(out.contains("href=\"https://x.org/\""), "{out}");
         assert!(out.contains("href=\"#x\""), "{out}");
         assert!(out.contains("href=\"mailto:a@b\""), "{out}");
+    }
+
+    #[test]
+    fn task_lists_and_forms() {
+        let out = html("- [x] done\n- [ ] open\n\n<form><input name=q></form>\n");
+        assert!(out.contains("<li><span class=\"task task-done\" role=\"img\" aria-label=\"done\">☑</span> done</li>"), "{out}");
+        assert!(out.contains("aria-label=\"to do\">☐</span> open"), "{out}");
+        assert!(!out.contains("<input") && !out.contains("<form"), "{out}");
     }
 
     #[test]

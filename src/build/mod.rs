@@ -149,7 +149,7 @@ pub fn build(
     );
     let entries: Vec<EntryView> = writeups
         .par_iter()
-        .map(|w| views::entry_view(w, config, &urls, &tax))
+        .map(|w| views::entry_view(w, config, &urls, &tax, views::LIST_TERMS))
         .collect();
     lap("taxonomies and entries");
     let staging = Staging::begin(&opts.output, root, opts.force)?;

@@ -172,7 +172,7 @@ pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
             let w: &WriteUp = site.writeups[i];
             let mut view = views::page_view(
                 w,
-                site.entries[i].clone(),
+                views::entry_view(w, site.config, &site.urls, &site.tax, usize::MAX),
                 site.bodies[i].clone(),
                 site.config,
             );
@@ -371,7 +371,12 @@ fn feed_items<'a>(site: &'a Site, indices: &[usize]) -> Vec<Item<'a>> {
                     .feed
                     .full_content
                     .then_some(site.bodies[i].as_str()),
-                categories: w.tags.iter().map(String::as_str).collect(),
+                categories: w
+                    .tags
+                    .iter()
+                    .take(views::LIST_TERMS)
+                    .map(String::as_str)
+                    .collect(),
                 authors: w.authors.iter().map(String::as_str).collect(),
             }
         })

@@ -113,9 +113,15 @@ pub struct EntryView {
     pub word_count: usize,
 }
 
-fn term_links(names: &[String], tax: &Taxonomy, urls: &Urls) -> Vec<LinkView> {
+/// How many tags, services and authors an entry in a list carries. Every
+/// list page and feed repeats its entries' terms, so an unbounded number
+/// would make a write-up with thousands of tags cost time squared.
+pub const LIST_TERMS: usize = 50;
+
+fn term_links(names: &[String], tax: &Taxonomy, urls: &Urls, limit: usize) -> Vec<LinkView> {
     names
         .iter()
+        .take(limit)
         .filter_map(|n| tax.term(n))
         .map(|t| LinkView {
             name: t.name.clone(),
@@ -148,7 +154,15 @@ impl Taxonomies {
     }
 }
 
-pub fn entry_view(w: &WriteUp, config: &Config, urls: &Urls, tax: &Taxonomies) -> EntryView {
+/// A write-up as lists show it, with at most `terms` tags, services and
+/// authors (all of them on its own page).
+pub fn entry_view(
+    w: &WriteUp,
+    config: &Config,
+    urls: &Urls,
+    tax: &Taxonomies,
+    terms: usize,
+) -> EntryView {
     let path = Urls::writeup_path(&w.slug);
     EntryView {
         title: w.title.clone(),
@@ -161,9 +175,9 @@ pub fn entry_view(w: &WriteUp, config: &Config, urls: &Urls, tax: &Taxonomies) -
         status: w.status.as_str(),
         draft: w.status != crate::content::Status::Published,
         severity: severity_view(&w.severity, config, urls),
-        services: term_links(&w.services, tax.get(Kind::Services), urls),
-        tags: term_links(&w.tags, tax.get(Kind::Tags), urls),
-        authors: term_links(&w.authors, tax.get(Kind::Authors), urls),
+        services: term_links(&w.services, tax.get(Kind::Services), urls, terms),
+        tags: term_links(&w.tags, tax.get(Kind::Tags), urls, terms),
+        authors: term_links(&w.authors, tax.get(Kind::Authors), urls, terms),
         summary: w.summary_text().to_string(),
         duration: w.outage_seconds().map(human_duration),
         started: w.start().map(|t| datetime::local_minutes(t, &config.tz)),

@@ -17,7 +17,10 @@ import path from "node:path";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const [siteDir, shotsDir, ...extraPaths] = process.argv.slice(2);
+// --scripts-only: for hostile content, check only that no script runs and
+// nothing is fetched from elsewhere (its raw images may lack alt text).
+const scriptsOnly = process.argv.includes("--scripts-only");
+const [siteDir, shotsDir, ...extraPaths] = process.argv.slice(2).filter((a) => a !== "--scripts-only");
 if (!siteDir || !shotsDir) {
   console.error("usage: node site-check.mjs SITE_DIR SHOTS_DIR [PATH ...]");
   process.exit(2);
@@ -98,10 +101,13 @@ for (const [name, pagePath] of pages) {
     page.on("console", (m) => {
       // Chromium logs the 404 status of the not-found page itself, which is the point of that page.
       const own404 = name === "not-found" && m.location().url === origin + pagePath && m.text().includes("404");
-      if (m.type() === "error" && !own404) problems.push(`console error: ${m.text()}`);
+      if (m.type() === "error" && !own404 && !scriptsOnly) problems.push(`console error: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on("dialog", async (d) => { problems.push(`a script ran: ${d.type()} "${d.message()}"`); await d.dismiss(); });
+    page.on("requestfailed", (r) => {
+      if (!scriptsOnly) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    });
     await page.route("**/*", (route) => {
       const url = route.request().url();
       if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
@@ -110,7 +116,7 @@ for (const [name, pagePath] of pages) {
     });
     page.on("response", (r) => {
       const expected404 = name === "not-found" && r.url() === origin + pagePath;
-      if (r.status() >= 400 && !expected404) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+      if (r.status() >= 400 && !expected404 && !scriptsOnly) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
     const response = await page.goto(origin + pagePath, { waitUntil: "load" });
     if (name === "not-found" && response.status() !== 404) problems.push(`expected 404, got ${response.status()}`);
@@ -122,7 +128,7 @@ for (const [name, pagePath] of pages) {
     }
     await page.addScriptTag({ content: axeSource });
     const results = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
-    for (const v of results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
+    for (const v of results.violations.filter((v) => !scriptsOnly && (v.impact === "serious" || v.impact === "critical"))) {
       problems.push(`axe ${v.impact}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
     }
     const label = `${pagePath} at ${width}px, ${scheme}`;
