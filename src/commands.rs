@@ -64,17 +64,34 @@ impl Global {
     }
 }
 
+/// `--today YYYY-MM-DD`, else today in the site's time zone.
+fn today(global: &Global, config: &Config, given: Option<&str>) -> Result<jiff::civil::Date, i32> {
+    match given {
+        None => Ok(crate::datetime::today(&config.tz)),
+        Some(text) => crate::datetime::parse_date(text, &config.tz).map_err(|e| {
+            global.error(&format!("--today: {e}"));
+            exit::USAGE
+        }),
+    }
+}
+
 /// `blameless check`.
-pub fn check(global: &Global, format: Format, strict: bool) -> i32 {
+pub fn check(global: &Global, format: Format, strict: bool, today_arg: Option<&str>) -> i32 {
     let (config, config_diagnostics) = match Config::load(&global.root, global.config.as_deref()) {
         Ok((config, warnings)) => (Some(config), warnings),
         Err(errors) => (None, errors),
     };
     let config_failed = config.is_none();
     let config = config.unwrap_or_default();
+    let today = match today(global, &config, today_arg) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
     let content = crate::content::load(&global.root, &config);
     let mut all = config_diagnostics;
     all.extend(content.diagnostics);
+    all.extend(crate::content::overdue_warnings(&content.writeups, today));
+    diagnostic::sort(&mut all);
     if strict {
         for d in &mut all {
             d.level = Level::Error;
@@ -207,6 +224,8 @@ pub fn init(global: &Global, dir: Option<&Path>) -> i32 {
 /// Arguments of `blameless build`.
 #[derive(Debug, Clone, Default)]
 pub struct BuildArgs {
+    /// `--today`: the date for future write-ups and overdue action items.
+    pub today: Option<String>,
     pub drafts: bool,
     pub future: bool,
     pub base_url: Option<String>,
@@ -248,7 +267,10 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         future: args.future || config.build.future,
         output,
         force: args.force,
-        today: crate::datetime::today(&config.tz),
+        today: match today(global, &config, args.today.as_deref()) {
+            Ok(d) => d,
+            Err(code) => return code,
+        },
     };
     match crate::build::build(&global.root, &config, &content, &options) {
         Ok(report) => {
@@ -285,4 +307,34 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             }
         }
     }
+}
+
+/// `blameless stats`: the figures of the published history in the terminal.
+pub fn stats(global: &Global, format: Format, today_arg: Option<&str>) -> i32 {
+    let config = match global.load_config() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let today = match today(global, &config, today_arg) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let content = crate::content::load(&global.root, &config);
+    let (errors, _) = diagnostic::summary(&content.diagnostics);
+    if errors > 0 {
+        global.eprint_diagnostics(&content.diagnostics);
+        global.error("fix the errors above first (see `blameless check`)");
+        return exit::CONTENT;
+    }
+    let writeups = crate::build::select(&content, false, false, today);
+    let figures = crate::insight::Figures::of(&writeups, &config);
+    match format {
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&figures).unwrap_or_else(|_| "{}".into());
+            json.push('\n');
+            print!("{json}");
+        }
+        _ => print!("{}", crate::insight::terminal_report(&figures)),
+    }
+    exit::OK
 }

@@ -2,7 +2,8 @@
 //!
 //! Modules stand in layers, each using only those listed before it:
 //! `text`, `diagnostic` -> `yaml` -> `config` -> `datetime` -> `highlight`
-//! -> `markdown` -> `content` -> `taxonomy` -> `templates`, `feeds` ->
+//! -> `markdown` -> `content` -> `taxonomy` -> `insight` -> `templates`,
+//! `feeds` ->
 //! `output` -> `build` -> `scaffold` -> `commands` (what the CLI calls).
 
 pub mod build;
@@ -13,6 +14,7 @@ pub mod datetime;
 pub mod diagnostic;
 pub mod feeds;
 pub mod highlight;
+pub mod insight;
 pub mod markdown;
 pub mod output;
 pub mod scaffold;

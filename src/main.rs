@@ -48,6 +48,12 @@ enum CheckFormat {
     Github,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum StatsFormat {
+    Human,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Write a new site: blameless.yaml, content/_about.md and an example write-up
@@ -84,6 +90,9 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         strict: bool,
+        /// The date action items are overdue against [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
     },
     /// Validate and render the site to static files
     #[command(
@@ -105,6 +114,21 @@ enum Command {
         /// Replace an output folder that blameless did not create
         #[arg(long)]
         force: bool,
+        /// The build date, for reproducible builds: future write-ups and overdue action items are judged against it [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+    },
+    /// Print counts by severity and year, detection and resolution times, and open action items
+    #[command(
+        after_help = "Examples:\n  blameless stats\n  blameless stats --format json --today 2024-01-01"
+    )]
+    Stats {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
+        format: StatsFormat,
+        /// The date that decides which write-ups are in the future [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
     },
 }
 
@@ -172,13 +196,25 @@ fn main() {
             severity.as_deref(),
             author.as_deref(),
         ),
-        Command::Check { format, strict } => {
+        Command::Stats { format, today } => commands::stats(
+            &global,
+            match format {
+                StatsFormat::Human => Format::Human,
+                StatsFormat::Json => Format::Json,
+            },
+            today.as_deref(),
+        ),
+        Command::Check {
+            format,
+            strict,
+            today,
+        } => {
             let format = match format {
                 CheckFormat::Human => Format::Human,
                 CheckFormat::Json => Format::Json,
                 CheckFormat::Github => Format::Github,
             };
-            commands::check(&global, format, strict)
+            commands::check(&global, format, strict, today.as_deref())
         }
         Command::Build {
             drafts,
@@ -186,9 +222,11 @@ fn main() {
             base_url,
             output,
             force,
+            today,
         } => commands::build(
             &global,
             &commands::BuildArgs {
+                today,
                 drafts,
                 future,
                 base_url,

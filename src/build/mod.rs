@@ -2,6 +2,7 @@
 //! publish, render their bodies, group them, then render every page and feed
 //! into a staging folder that replaces the output only when all succeeded.
 
+mod insight_pages;
 mod pages;
 mod related;
 pub mod views;
@@ -176,6 +177,8 @@ pub fn build(
     files += pages::other_pages(&site)?;
     files += pages::feeds_and_sitemap(&site)?;
     lap("feeds and sitemap");
+    files += insight_pages::insight_pages(&site, opts.today)?;
+    lap("stats, action items and exports");
     files += pages::assets(&site, root)?;
 
     let report = Report {

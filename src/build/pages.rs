@@ -16,7 +16,7 @@ use tera::Context;
 
 impl Site<'_> {
     /// The context every template gets.
-    fn context(&self, title: &str, path: &str, feeds: Vec<LinkView>) -> Context {
+    pub(super) fn context(&self, title: &str, path: &str, feeds: Vec<LinkView>) -> Context {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site);
         ctx.insert("sidebar", &self.sidebar);
@@ -33,7 +33,12 @@ impl Site<'_> {
     }
 
     /// Renders `template` to `<path>index.html`.
-    fn page(&self, template: &str, ctx: &Context, path: &str) -> Result<usize, BuildError> {
+    pub(super) fn page(
+        &self,
+        template: &str,
+        ctx: &Context,
+        path: &str,
+    ) -> Result<usize, BuildError> {
         let html = self.templates.render(template, ctx)?;
         self.staging
             .write(&format!("{path}index.html"), html.as_bytes())?;

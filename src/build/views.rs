@@ -314,10 +314,7 @@ pub fn page_view(w: &WriteUp, entry: EntryView, body_html: String, config: &Conf
             closed: a.status.is_closed(),
             due: a.due.map(|d| d.to_string()),
             ticket: a.ticket.clone(),
-            ticket_url: match (&a.ticket, &config.ticket_url) {
-                (Some(t), Some(template)) => Some(template.replace("{ticket}", &percent_encode(t))),
-                _ => None,
-            },
+            ticket_url: crate::insight::export::ticket_url(a, config),
         })
         .collect();
     PageView {
@@ -352,19 +349,6 @@ pub fn page_view(w: &WriteUp, entry: EntryView, body_html: String, config: &Conf
         previous: None,
         next: None,
     }
-}
-
-/// Percent-encodes a ticket id for a URL path or query.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[derive(Serialize)]

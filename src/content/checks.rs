@@ -214,6 +214,46 @@ fn check_term_spelling(
     }
 }
 
+/// Warnings for open action items of published write-ups that are due
+/// before `today`.
+pub fn overdue_warnings(writeups: &[super::WriteUp], today: jiff::civil::Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for w in writeups
+        .iter()
+        .filter(|w| w.status == super::Status::Published)
+    {
+        let problems: Vec<crate::yaml::Problem> = w
+            .action_items
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.status.is_closed() && a.due.is_some_and(|due| due < today))
+            .map(|(i, a)| crate::yaml::Problem {
+                path: FieldPath::root().key("action_items").index(i).key("due"),
+                on_key: false,
+                level: crate::diagnostic::Level::Warning,
+                message: format!(
+                    "action_items[{i}]: overdue: {:?} (owner {}) was due {} and is still {}",
+                    crate::text::truncate_words(&a.task, 60),
+                    a.owner,
+                    a.due.map(|d| d.to_string()).unwrap_or_default(),
+                    a.status.as_str()
+                ),
+                hint: Some("finish it and set `status: done`, give it a new `due` date, or set `status: wontfix` and say why in the write-up".into()),
+            })
+            .collect();
+        if problems.is_empty() {
+            continue;
+        }
+        if let Ok(split) = super::split_front_matter(&w.text) {
+            let yaml_text = &w.text[split.yaml.clone()];
+            out.extend(crate::yaml::locate_problems(
+                &w.file, &w.text, yaml_text, 1, problems,
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

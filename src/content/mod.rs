@@ -6,7 +6,7 @@ mod checks;
 mod frontmatter;
 mod load;
 
-pub use checks::resolve_content_link;
+pub use checks::{overdue_warnings, resolve_content_link};
 pub use load::{
     check_text, find_files, load, split_front_matter, Content, FrontMatterSplit, MAX_FILE_BYTES,
 };

@@ -1,0 +1,478 @@
+//! The pages about the whole history: `/stats/` (charts and tables),
+//! `/action-items/` (every action item, by status and by owner), and the
+//! data exports `/incidents.json` and `/action-items.csv`.
+
+use super::views::{severity_view, SeverityView, Urls};
+use super::{BuildError, Site};
+use crate::content::ItemStatus;
+use crate::datetime::human_duration;
+use crate::insight::charts::{self, Series};
+use crate::insight::export::{self, is_overdue};
+use crate::insight::{Figures, Period, Spread};
+use crate::taxonomy::Kind;
+use crate::text::{slugify, thousands};
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// A duration for chart axes: `45m`, `3h`, `2.5d`.
+pub fn short_duration(seconds: f64) -> String {
+    let minutes = seconds / 60.0;
+    if minutes < 90.0 {
+        format!("{minutes:.0}m")
+    } else if minutes < 48.0 * 60.0 {
+        format!("{:.0}h", minutes / 60.0)
+    } else {
+        format!("{:.1}d", minutes / 1440.0)
+    }
+}
+
+fn human(seconds: Option<i64>) -> String {
+    seconds.map(human_duration).unwrap_or_else(|| "–".into())
+}
+
+#[derive(Serialize)]
+struct CountRow {
+    label: String,
+    by_severity: Vec<usize>,
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct SpreadRow {
+    metric: &'static str,
+    count: usize,
+    median: String,
+    p90: String,
+}
+
+#[derive(Serialize)]
+struct TimesRow {
+    label: String,
+    detect: SpreadCells,
+    mitigate: SpreadCells,
+    resolve: SpreadCells,
+}
+
+#[derive(Serialize)]
+struct SpreadCells {
+    count: usize,
+    median: String,
+    p90: String,
+}
+
+impl From<Spread> for SpreadCells {
+    fn from(s: Spread) -> Self {
+        SpreadCells {
+            count: s.count,
+            median: human(s.median),
+            p90: human(s.p90),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TermRow {
+    name: String,
+    url: String,
+    incidents: usize,
+    outage: String,
+}
+
+#[derive(Serialize)]
+struct LongRow {
+    title: String,
+    url: String,
+    duration: String,
+}
+
+#[derive(Serialize)]
+struct StatsView {
+    incidents: String,
+    period: &'static str,
+    severities: Vec<SeverityView>,
+    by_severity: Vec<usize>,
+    by_year: Vec<CountRow>,
+    per_period: Vec<CountRow>,
+    overall: Vec<SpreadRow>,
+    times: Vec<TimesRow>,
+    top_services: Vec<TermRow>,
+    top_tags: Vec<TermRow>,
+    action_items: String,
+    action_items_done: String,
+    action_items_closed: String,
+    share_done: String,
+    items_per_period: Vec<crate::insight::PeriodItems>,
+    longest: Vec<LongRow>,
+    charts: std::collections::BTreeMap<&'static str, String>,
+}
+
+fn term_rows(site: &Site, kind: Kind, terms: &[crate::insight::TermImpact]) -> Vec<TermRow> {
+    terms
+        .iter()
+        .map(|t| TermRow {
+            name: t.name.clone(),
+            url: site.urls.link(&Urls::term_path(kind, &slugify(&t.name))),
+            incidents: t.incidents,
+            outage: human_duration(t.outage_seconds),
+        })
+        .collect()
+}
+
+fn stats_view(site: &Site, f: &Figures) -> StatsView {
+    let config = site.config;
+    let severities: Vec<SeverityView> = f
+        .severities
+        .iter()
+        .map(|s| severity_view(s, config, &site.urls))
+        .collect();
+    let period = match f.period {
+        Period::Month => "month",
+        Period::Quarter => "quarter",
+        Period::Year => "year",
+    };
+    let mut charts = std::collections::BTreeMap::new();
+    let labels: Vec<String> = f.per_period.iter().map(|p| p.label.clone()).collect();
+    let series: Vec<Series> = severities
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Series {
+            name: s.name.clone(),
+            color: s.color.clone(),
+            values: f
+                .per_period
+                .iter()
+                .map(|p| p.by_severity[i] as f64)
+                .collect(),
+        })
+        .collect();
+    charts.insert(
+        "per_period",
+        charts::stacked_bars(
+            "chart-per-period",
+            &format!("Incidents per {period}, by severity"),
+            &format!("Stacked bars: for each {period}, the number of incidents written up, split by severity. The table below has the numbers."),
+            &labels,
+            &series,
+        ),
+    );
+    let quarters: Vec<String> = f.times_by_quarter.iter().map(|q| q.label.clone()).collect();
+    let value = |v: Option<i64>| v.map(|s| s as f64).unwrap_or(f64::NAN);
+    for (key, name, pick) in [
+        (
+            "detect",
+            "Time to detect",
+            (|q: &crate::insight::PeriodTimes| q.detect)
+                as fn(&crate::insight::PeriodTimes) -> Spread,
+        ),
+        ("mitigate", "Time to mitigate", |q| q.mitigate),
+        ("resolve", "Time to resolve", |q| q.resolve),
+    ] {
+        let series = vec![
+            Series {
+                name: "median".into(),
+                color: "#2563eb".into(),
+                values: f
+                    .times_by_quarter
+                    .iter()
+                    .map(|q| value(pick(q).median))
+                    .collect(),
+            },
+            Series {
+                name: "90th percentile".into(),
+                color: "#c2410c".into(),
+                values: f
+                    .times_by_quarter
+                    .iter()
+                    .map(|q| value(pick(q).p90))
+                    .collect(),
+            },
+        ];
+        charts.insert(
+            key,
+            charts::lines(
+                &format!("chart-{key}"),
+                &format!("{name} per quarter: median and 90th percentile"),
+                &format!("Two lines over the quarters: the median and the 90th percentile of the {} from the start of each incident. The table below has the numbers.", name.to_lowercase()),
+                &quarters,
+                &series,
+                &short_duration,
+            ),
+        );
+    }
+    for (key, kind, terms) in [
+        ("services", Kind::Services, &f.top_services),
+        ("tags", Kind::Tags, &f.top_tags),
+    ] {
+        let by_count: Vec<(String, f64, String)> = terms
+            .iter()
+            .map(|t| (t.name.clone(), t.incidents as f64, t.incidents.to_string()))
+            .collect();
+        let mut by_time: Vec<&crate::insight::TermImpact> = terms.iter().collect();
+        by_time.sort_by(|a, b| {
+            b.outage_seconds
+                .cmp(&a.outage_seconds)
+                .then(a.name.cmp(&b.name))
+        });
+        let by_time: Vec<(String, f64, String)> = by_time
+            .iter()
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    t.outage_seconds as f64,
+                    human_duration(t.outage_seconds),
+                )
+            })
+            .collect();
+        let what = kind.title().to_lowercase();
+        charts.insert(
+            if key == "services" {
+                "services_count"
+            } else {
+                "tags_count"
+            },
+            charts::horizontal_bars(
+                &format!("chart-{key}-count"),
+                &format!("Top {what} by number of incidents"),
+                &format!("One bar per {what}, as long as its number of incidents."),
+                &by_count,
+                "#2f5233",
+            ),
+        );
+        charts.insert(
+            if key == "services" {
+                "services_outage"
+            } else {
+                "tags_outage"
+            },
+            charts::horizontal_bars(
+                &format!("chart-{key}-outage"),
+                &format!("Top {what} by total outage time"),
+                &format!("One bar per {what}, as long as the total outage time of its incidents."),
+                &by_time,
+                "#c2410c",
+            ),
+        );
+    }
+    let item_labels: Vec<String> = f.items_per_period.iter().map(|p| p.label.clone()).collect();
+    charts.insert(
+        "items",
+        charts::stacked_bars(
+            "chart-items",
+            &format!("Action items opened per {period}, and how many of them are closed"),
+            &format!("Stacked bars: for each {period}, the action items from its incidents, split into closed (done or won't do) and still open."),
+            &item_labels,
+            &[
+                Series { name: "closed".into(), color: "#2f7d32".into(), values: f.items_per_period.iter().map(|p| p.closed as f64).collect() },
+                Series { name: "still open".into(), color: "#b3261e".into(), values: f.items_per_period.iter().map(|p| (p.opened - p.closed) as f64).collect() },
+            ],
+        ),
+    );
+    let longest: Vec<LongRow> = f
+        .longest
+        .iter()
+        .map(|l| LongRow {
+            title: l.title.clone(),
+            url: site.urls.link(&Urls::writeup_path(&l.slug)),
+            duration: human_duration(l.seconds),
+        })
+        .collect();
+    let longest_bars: Vec<(String, f64, String)> = f
+        .longest
+        .iter()
+        .map(|l| (l.title.clone(), l.seconds as f64, human_duration(l.seconds)))
+        .collect();
+    charts.insert(
+        "longest",
+        charts::horizontal_bars(
+            "chart-longest",
+            "The ten longest incidents",
+            "One bar per incident, as long as the time from its start to its resolution.",
+            &longest_bars,
+            "#7c3aed",
+        ),
+    );
+    let rows = |counts: &[crate::insight::PeriodCounts]| -> Vec<CountRow> {
+        counts
+            .iter()
+            .map(|p| CountRow {
+                label: p.label.clone(),
+                by_severity: p.by_severity.clone(),
+                total: p.total,
+            })
+            .collect()
+    };
+    StatsView {
+        incidents: thousands(f.incidents),
+        period,
+        severities,
+        by_severity: f.by_severity.clone(),
+        by_year: rows(&f.by_year),
+        per_period: rows(&f.per_period),
+        overall: [
+            ("Time to detect", f.detect),
+            ("Time to mitigate", f.mitigate),
+            ("Time to resolve", f.resolve),
+        ]
+        .into_iter()
+        .map(|(metric, s)| SpreadRow {
+            metric,
+            count: s.count,
+            median: human(s.median),
+            p90: human(s.p90),
+        })
+        .collect(),
+        times: f
+            .times_by_quarter
+            .iter()
+            .map(|q| TimesRow {
+                label: q.label.clone(),
+                detect: q.detect.into(),
+                mitigate: q.mitigate.into(),
+                resolve: q.resolve.into(),
+            })
+            .collect(),
+        top_services: term_rows(site, Kind::Services, &f.top_services),
+        top_tags: term_rows(site, Kind::Tags, &f.top_tags),
+        action_items: thousands(f.action_items),
+        action_items_done: thousands(f.action_items_done),
+        action_items_closed: thousands(f.action_items_closed),
+        share_done: if f.action_items == 0 {
+            "–".into()
+        } else {
+            format!(
+                "{:.0}%",
+                100.0 * f.action_items_done as f64 / f.action_items as f64
+            )
+        },
+        items_per_period: f.items_per_period.clone(),
+        longest,
+        charts,
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct ItemRow {
+    task: String,
+    owner: String,
+    owner_anchor: String,
+    priority: Option<String>,
+    status: &'static str,
+    due: Option<String>,
+    overdue: bool,
+    ticket: Option<String>,
+    ticket_url: Option<String>,
+    incident_title: String,
+    incident_url: String,
+}
+
+#[derive(Serialize)]
+struct StatusGroup {
+    status: &'static str,
+    title: &'static str,
+    items: Vec<ItemRow>,
+}
+
+#[derive(Serialize)]
+struct OwnerGroup {
+    name: String,
+    anchor: String,
+    open: usize,
+    overdue: usize,
+    items: Vec<ItemRow>,
+}
+
+fn action_items_context(
+    site: &Site,
+    today: Date,
+) -> (Vec<StatusGroup>, Vec<OwnerGroup>, usize, usize) {
+    let mut rows: Vec<(ItemStatus, ItemRow)> = Vec::new();
+    for (i, w) in site.writeups.iter().enumerate() {
+        for a in &w.action_items {
+            rows.push((
+                a.status,
+                ItemRow {
+                    task: a.task.clone(),
+                    owner: a.owner.clone(),
+                    owner_anchor: format!("owner-{}", slugify(&a.owner)),
+                    priority: a.priority.clone(),
+                    status: a.status.as_str(),
+                    due: a.due.map(|d| d.to_string()),
+                    overdue: is_overdue(a, today),
+                    ticket: a.ticket.clone(),
+                    ticket_url: export::ticket_url(a, site.config),
+                    incident_title: w.title.clone(),
+                    incident_url: site.entries[i].url.clone(),
+                },
+            ));
+        }
+    }
+    // Overdue first, then by due date (none last), priority, task.
+    rows.sort_by(|(_, a), (_, b)| {
+        (!a.overdue, a.due.is_none(), &a.due, &a.priority, &a.task).cmp(&(
+            !b.overdue,
+            b.due.is_none(),
+            &b.due,
+            &b.priority,
+            &b.task,
+        ))
+    });
+    let groups = [
+        (ItemStatus::Open, "Open"),
+        (ItemStatus::InProgress, "In progress"),
+        (ItemStatus::Done, "Done"),
+        (ItemStatus::Wontfix, "Won't do"),
+    ]
+    .into_iter()
+    .map(|(status, title)| StatusGroup {
+        status: status.as_str(),
+        title,
+        items: rows
+            .iter()
+            .filter(|(s, _)| *s == status)
+            .map(|(_, r)| r.clone())
+            .collect(),
+    })
+    .collect();
+    let mut owners: std::collections::BTreeMap<String, OwnerGroup> =
+        std::collections::BTreeMap::new();
+    for (status, row) in &rows {
+        let group = owners
+            .entry(row.owner_anchor.clone())
+            .or_insert_with(|| OwnerGroup {
+                name: row.owner.clone(),
+                anchor: row.owner_anchor.clone(),
+                open: 0,
+                overdue: 0,
+                items: Vec::new(),
+            });
+        group.open += usize::from(!status.is_closed());
+        group.overdue += usize::from(row.overdue);
+        group.items.push(row.clone());
+    }
+    let total = rows.len();
+    let overdue = rows.iter().filter(|(_, r)| r.overdue).count();
+    (groups, owners.into_values().collect(), total, overdue)
+}
+
+pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildError> {
+    let figures = Figures::of(&site.writeups, site.config);
+    let mut ctx = site.context("Stats", "stats/", Vec::new());
+    ctx.insert("stats", &stats_view(site, &figures));
+    let mut files = site.page("stats.html", &ctx, "stats/")?;
+
+    let (groups, owners, total, overdue) = action_items_context(site, today);
+    let mut ctx = site.context("Action items", "action-items/", Vec::new());
+    ctx.insert("groups", &groups);
+    ctx.insert("owners", &owners);
+    ctx.insert("total", &total);
+    ctx.insert("overdue", &overdue);
+    ctx.insert("today", &today.to_string());
+    files += site.page("action-items.html", &ctx, "action-items/")?;
+
+    let url_of = |w: &crate::content::WriteUp| site.urls.absolute(&Urls::writeup_path(&w.slug));
+    let json = export::incidents_json(&site.writeups, site.config, today, &url_of);
+    site.staging.write("incidents.json", json.as_bytes())?;
+    let csv = export::action_items_csv(&site.writeups, site.config, today, &url_of);
+    site.staging.write("action-items.csv", csv.as_bytes())?;
+    Ok(files + 2)
+}

@@ -1,0 +1,267 @@
+//! Machine-readable exports: `/incidents.json` (every published write-up's
+//! front matter with derived metrics) and `/action-items.csv`. The README
+//! documents both shapes.
+
+use crate::config::Config;
+use crate::content::{ActionItem, WriteUp};
+use crate::datetime::rfc3339;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Moments {
+    started: Option<String>,
+    detected: Option<String>,
+    mitigated: Option<String>,
+    resolved: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Metrics {
+    time_to_detect_seconds: Option<i64>,
+    time_to_mitigate_seconds: Option<i64>,
+    time_to_resolve_seconds: Option<i64>,
+    outage_seconds: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Impact<'a> {
+    summary: Option<&'a str>,
+    users: Option<u64>,
+    requests: Option<u64>,
+    revenue: Option<f64>,
+    data_loss: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    at: String,
+    event: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(Serialize)]
+struct Lessons<'a> {
+    went_well: &'a [String],
+    went_wrong: &'a [String],
+    lucky: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    task: &'a str,
+    owner: &'a str,
+    priority: Option<&'a str>,
+    status: &'static str,
+    due: Option<String>,
+    overdue: bool,
+    ticket: Option<&'a str>,
+    ticket_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Incident<'a> {
+    slug: &'a str,
+    url: String,
+    title: &'a str,
+    dek: Option<&'a str>,
+    date: String,
+    status: &'static str,
+    severity: &'a str,
+    authors: &'a [String],
+    tags: &'a [String],
+    services: &'a [String],
+    summary: &'a str,
+    incident: Moments,
+    metrics: Metrics,
+    impact: Impact<'a>,
+    timeline: Vec<Entry<'a>>,
+    lessons: Lessons<'a>,
+    action_items: Vec<Item<'a>>,
+    related: &'a [String],
+    word_count: usize,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    generator: String,
+    site: &'a str,
+    base_url: &'a str,
+    timezone: &'a str,
+    count: usize,
+    incidents: Vec<Incident<'a>>,
+}
+
+/// Whether an action item is still to do and due before `today`.
+pub fn is_overdue(item: &ActionItem, today: Date) -> bool {
+    !item.status.is_closed() && item.due.is_some_and(|due| due < today)
+}
+
+/// The ticket link for an item, through the configured `ticket_url`.
+pub fn ticket_url(item: &ActionItem, config: &Config) -> Option<String> {
+    let (ticket, template) = (item.ticket.as_ref()?, config.ticket_url.as_ref()?);
+    let encoded: String = ticket
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Some(template.replace("{ticket}", &encoded))
+}
+
+fn stamp(ts: Option<Timestamp>, config: &Config) -> Option<String> {
+    ts.map(|t| rfc3339(t, &config.tz))
+}
+
+/// `/incidents.json`: `writeups` newest first, `url_of` gives each page's
+/// absolute URL.
+pub fn incidents_json(
+    writeups: &[&WriteUp],
+    config: &Config,
+    today: Date,
+    url_of: &dyn Fn(&WriteUp) -> String,
+) -> String {
+    let incidents = writeups
+        .iter()
+        .map(|w| Incident {
+            slug: &w.slug,
+            url: url_of(w),
+            title: &w.title,
+            dek: w.dek.as_deref(),
+            date: w.date.to_string(),
+            status: w.status.as_str(),
+            severity: &w.severity,
+            authors: &w.authors,
+            tags: &w.tags,
+            services: &w.services,
+            summary: w.summary_text(),
+            incident: Moments {
+                started: stamp(w.incident.started, config),
+                detected: stamp(w.incident.detected, config),
+                mitigated: stamp(w.incident.mitigated, config),
+                resolved: stamp(w.incident.resolved, config),
+            },
+            metrics: Metrics {
+                time_to_detect_seconds: w.time_to_detect(),
+                time_to_mitigate_seconds: w.time_to_mitigate(),
+                time_to_resolve_seconds: w.time_to_resolve(),
+                outage_seconds: w.outage_seconds(),
+            },
+            impact: Impact {
+                summary: w.impact.summary.as_deref(),
+                users: w.impact.users,
+                requests: w.impact.requests,
+                revenue: w.impact.revenue,
+                data_loss: w.impact.data_loss.as_deref(),
+            },
+            timeline: w
+                .timeline
+                .iter()
+                .map(|e| Entry {
+                    at: rfc3339(e.at, &config.tz),
+                    event: &e.event,
+                    kind: &e.kind,
+                })
+                .collect(),
+            lessons: Lessons {
+                went_well: &w.lessons.went_well,
+                went_wrong: &w.lessons.went_wrong,
+                lucky: &w.lessons.lucky,
+            },
+            action_items: w
+                .action_items
+                .iter()
+                .map(|a| Item {
+                    task: &a.task,
+                    owner: &a.owner,
+                    priority: a.priority.as_deref(),
+                    status: a.status.as_str(),
+                    due: a.due.map(|d| d.to_string()),
+                    overdue: is_overdue(a, today),
+                    ticket: a.ticket.as_deref(),
+                    ticket_url: ticket_url(a, config),
+                })
+                .collect(),
+            related: &w.related,
+            word_count: w.scan.words,
+        })
+        .collect();
+    let doc = Document {
+        generator: format!("blameless {}", env!("CARGO_PKG_VERSION")),
+        site: &config.title,
+        base_url: &config.base_url,
+        timezone: &config.timezone,
+        count: writeups.len(),
+        incidents,
+    };
+    let mut json = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    json.push('\n');
+    json
+}
+
+/// One CSV field: quoted when needed (RFC 4180), and never read as a
+/// formula by a spreadsheet (a leading `=`, `+`, `-`, `@` gets a `'`).
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// `/action-items.csv`, one row per action item.
+pub fn action_items_csv(
+    writeups: &[&WriteUp],
+    config: &Config,
+    today: Date,
+    url_of: &dyn Fn(&WriteUp) -> String,
+) -> String {
+    let mut out = String::from("incident,incident_title,incident_url,incident_date,task,owner,priority,status,due,overdue,ticket,ticket_url\r\n");
+    for w in writeups {
+        for a in &w.action_items {
+            let fields = [
+                w.slug.clone(),
+                w.title.clone(),
+                url_of(w),
+                w.date.to_string(),
+                a.task.clone(),
+                a.owner.clone(),
+                a.priority.clone().unwrap_or_default(),
+                a.status.as_str().to_string(),
+                a.due.map(|d| d.to_string()).unwrap_or_default(),
+                is_overdue(a, today).to_string(),
+                a.ticket.clone().unwrap_or_default(),
+                ticket_url(a, config).unwrap_or_default(),
+            ];
+            let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&row.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("-1"), "'-1");
+    }
+}
