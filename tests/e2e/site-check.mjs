@@ -76,6 +76,8 @@ const pages = [
   ["severity", "/severity/"],
   ["archive", "/archive/"],
   ["search", "/search/"],
+  ["stats", "/stats/"],
+  ["action-items", "/action-items/"],
   ["not-found", "/no-such-page/"],
   ...extraPaths.map((p) => [p.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "page", p]),
 ];
