@@ -445,9 +445,12 @@ fn action_items_context(
                 overdue: 0,
                 items: Vec::new(),
             });
-        group.open += usize::from(!status.is_closed());
-        group.overdue += usize::from(row.overdue);
-        group.items.push(row.clone());
+        // An owner's section is their to-do list: what is still open.
+        if !status.is_closed() {
+            group.open += 1;
+            group.overdue += usize::from(row.overdue);
+            group.items.push(row.clone());
+        }
     }
     let total = rows.len();
     let overdue = rows.iter().filter(|(_, r)| r.overdue).count();
