@@ -4,7 +4,7 @@
 //! `text`, `diagnostic` -> `yaml` -> `config` -> `datetime` -> `highlight`
 //! -> `markdown` -> `content` -> `taxonomy` -> `insight` -> `templates`,
 //! `feeds` ->
-//! `output` -> `build` -> `scaffold` -> `commands` (what the CLI calls).
+//! `output` -> `build` -> `scaffold`, `serve` -> `commands` (what the CLI calls).
 
 pub mod build;
 pub mod commands;
@@ -18,6 +18,7 @@ pub mod insight;
 pub mod markdown;
 pub mod output;
 pub mod scaffold;
+pub mod serve;
 pub mod taxonomy;
 pub mod templates;
 pub mod text;

@@ -118,6 +118,30 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
     },
+    /// Build the site, serve it locally and rebuild on every change, reloading open browsers
+    #[command(
+        after_help = "Listens on 127.0.0.1 (this machine only) unless --bind says otherwise. The site is built into a private temporary folder; public/ is not touched unless --output is given.\n\nExamples:\n  blameless serve\n  blameless serve --port 8080 --drafts --open"
+    )]
+    Serve {
+        /// Port to listen on (the next free one is used if it is taken; 0 picks any)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; the default serves this machine only
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include write-ups with status draft or review
+        #[arg(long)]
+        drafts: bool,
+        /// Include write-ups dated after today
+        #[arg(long)]
+        future: bool,
+        /// Write the site to this folder instead of a private temporary one
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// Print counts by severity and year, detection and resolution times, and open action items
     #[command(
         after_help = "Examples:\n  blameless stats\n  blameless stats --format json --today 2024-01-01"
@@ -196,6 +220,24 @@ fn main() {
             severity.as_deref(),
             author.as_deref(),
         ),
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+            future,
+            output,
+        } => blameless::serve::run(blameless::serve::Options {
+            root: global.root.clone(),
+            config: global.config.clone(),
+            bind,
+            port,
+            drafts,
+            future,
+            output,
+            open,
+            quiet: global.quiet,
+        }),
         Command::Stats { format, today } => commands::stats(
             &global,
             match format {

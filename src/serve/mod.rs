@@ -1,0 +1,267 @@
+//! `blameless serve`: build the site into a private folder, serve it, watch
+//! the sources and rebuild on every change, telling open browsers to reload
+//! (or showing them what is wrong). Never touches `public/` unless asked.
+
+pub mod http;
+
+use crate::build::{self, BuildError};
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic, Level};
+use http::{Hub, LiveState};
+use notify::{RecursiveMode, Watcher};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub struct Options {
+    pub root: PathBuf,
+    pub config: Option<PathBuf>,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    pub future: bool,
+    /// Where the site is written; `None`: a private temporary folder.
+    pub output: Option<PathBuf>,
+    pub open: bool,
+    pub quiet: bool,
+}
+
+/// How long the sources must be quiet before a rebuild: an editor's
+/// save-by-rename or a `git checkout` of many files makes one rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// The outcome of one build, as text for the terminal and the overlay.
+fn rebuild(opts: &Options, output: &Path, base_url: &str) -> Result<String, String> {
+    let started = Instant::now();
+    let render = |ds: &[Diagnostic]| {
+        ds.iter()
+            .map(|d| diagnostic::render_human(d, false))
+            .collect::<String>()
+    };
+    let mut config = match Config::load(&opts.root, opts.config.as_deref()) {
+        Ok((config, _)) => config,
+        Err(errors) => return Err(render(&errors)),
+    };
+    config
+        .set_base_url(base_url)
+        .map_err(|e| format!("{e}\n"))?;
+    let content = crate::content::load(&opts.root, &config);
+    if content.diagnostics.iter().any(|d| d.level == Level::Error) {
+        return Err(render(&content.diagnostics));
+    }
+    let options = build::Options {
+        drafts: opts.drafts || config.build.drafts,
+        future: opts.future || config.build.future,
+        output: output.to_path_buf(),
+        force: true,
+        today: crate::datetime::today(&config.tz),
+    };
+    match build::build(&opts.root, &config, &content, &options) {
+        Ok(report) => Ok(format!(
+            "Rebuilt {} in {:.0} ms",
+            crate::text::plural(report.writeups, "write-up", "write-ups"),
+            started.elapsed().as_secs_f64() * 1000.0
+        )),
+        Err(BuildError::Template(e)) => Err(format!("{}: error: {}\n", e.file, e.message)),
+        Err(BuildError::Output(e)) => Err(format!("error: {e}\n")),
+    }
+}
+
+/// Whether a changed path is a source of the site (not its output).
+fn is_source(root: &Path, config: &Path, output: &Path, path: &Path) -> bool {
+    if path.starts_with(output) || path == config {
+        return path == config;
+    }
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut parts = relative.components();
+    let top = parts
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string());
+    matches!(
+        top.as_deref(),
+        Some("content" | "templates" | "static" | "themes")
+    ) && !relative
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with(".blameless"))
+}
+
+/// Binds the port, or the next free one when it is taken.
+fn bind(opts: &Options) -> Result<(tiny_http::Server, SocketAddr), String> {
+    let tries = if opts.port == 0 { 1 } else { 20 };
+    for offset in 0..tries {
+        let port = opts.port.saturating_add(offset);
+        match tiny_http::Server::http(SocketAddr::new(opts.bind, port)) {
+            Ok(server) => {
+                let addr = server
+                    .server_addr()
+                    .to_ip()
+                    .unwrap_or_else(|| SocketAddr::new(opts.bind, port));
+                if offset > 0 && !opts.quiet {
+                    eprintln!(
+                        "Port {} is in use; using {} instead.",
+                        opts.port,
+                        addr.port()
+                    );
+                }
+                return Ok((server, addr));
+            }
+            Err(_) if offset + 1 < tries => continue,
+            Err(e) => return Err(format!("cannot listen on {}:{}: {e}", opts.bind, port)),
+        }
+    }
+    Err("no free port".into())
+}
+
+/// Runs until Ctrl-C. Returns an exit code.
+pub fn run(opts: Options) -> i32 {
+    let (server, addr) = match bind(&opts) {
+        Ok(bound) => bound,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let host = if addr.ip().is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    let url = format!("http://{}/", SocketAddr::new(host, addr.port()));
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {}: anyone who can reach this machine can read the site",
+            addr.ip()
+        );
+    }
+    let private = opts.output.is_none();
+    let output = opts.output.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("blameless-serve-{}", std::process::id()))
+    });
+    let site_dir = output.clone();
+    let cleanup = site_dir.clone();
+    let _ = ctrlc::set_handler(move || {
+        if private {
+            let _ = std::fs::remove_dir_all(&cleanup);
+        }
+        std::process::exit(0);
+    });
+
+    let hub = Hub::new();
+    match rebuild(&opts, &output, &url) {
+        Ok(line) => {
+            if !opts.quiet {
+                eprintln!("{line}");
+            }
+        }
+        Err(problems) => {
+            eprint!("{problems}");
+            hub.publish(LiveState::Failed(problems));
+            // Serve something: the overlay explains the rest.
+            let _ = std::fs::create_dir_all(&output);
+        }
+    }
+    let root = match output.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot use {}: {e}", output.display());
+            return 3;
+        }
+    };
+    eprintln!(
+        "Serving {} at {url} (Ctrl-C to stop)",
+        if private { "a preview" } else { "the site" }
+    );
+    if opts.open {
+        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        })
+        .arg(&url)
+        .spawn();
+    }
+    {
+        let hub = std::sync::Arc::clone(&hub);
+        std::thread::spawn(move || http::run(server, root, hub));
+    }
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(tx) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch for changes: {e}");
+            return 3;
+        }
+    };
+    let source_root = opts
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| opts.root.clone());
+    let config_path = opts
+        .config
+        .clone()
+        .unwrap_or_else(|| opts.root.join("blameless.yaml"));
+    let config_path = config_path.canonicalize().unwrap_or(config_path);
+    let output_real = site_dir.canonicalize().unwrap_or(site_dir);
+    for dir in ["content", "templates", "static", "themes"] {
+        let path = source_root.join(dir);
+        if path.is_dir() {
+            let _ = watcher.watch(&path, RecursiveMode::Recursive);
+        }
+    }
+    // The root itself, not recursively: the config file, and source folders created later.
+    let _ = watcher.watch(&source_root, RecursiveMode::NonRecursive);
+    if !opts.quiet {
+        eprintln!(
+            "Watching content/, templates/, static/, themes/ and the configuration for changes."
+        );
+    }
+
+    // Reading files (as every build does) makes access events: only
+    // changes count, or each build would start the next.
+    let relevant = |event: &notify::Event| {
+        use notify::event::{EventKind, MetadataKind, ModifyKind};
+        let changes = match event.kind {
+            EventKind::Create(_) | EventKind::Remove(_) => true,
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+            EventKind::Modify(_) => true,
+            _ => false,
+        };
+        changes
+            && event
+                .paths
+                .iter()
+                .any(|p| is_source(&source_root, &config_path, &output_real, p))
+    };
+    while let Ok(first) = rx.recv() {
+        let Ok(event) = first else { continue };
+        if !relevant(&event) {
+            continue;
+        }
+        // New source folders need watching too.
+        for dir in ["content", "templates", "static", "themes"] {
+            let path = source_root.join(dir);
+            if event.paths.contains(&path) && path.is_dir() {
+                let _ = watcher.watch(&path, RecursiveMode::Recursive);
+            }
+        }
+        // Wait until the burst of changes is over.
+        while rx.recv_timeout(DEBOUNCE).is_ok() {}
+        match rebuild(&opts, &output, &url) {
+            Ok(line) => {
+                if !opts.quiet {
+                    eprintln!("{line}");
+                }
+                hub.publish(LiveState::Ready);
+            }
+            Err(problems) => {
+                eprint!("{problems}");
+                hub.publish(LiveState::Failed(problems));
+            }
+        }
+    }
+    0
+}

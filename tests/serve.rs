@@ -1,0 +1,318 @@
+//! `blameless serve`: a real server on a free port, real HTTP requests,
+//! edits to the site and the reload events they cause.
+
+mod common;
+use common::{writeup, Site};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    addr: String,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &Site, args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blameless"))
+        .args(["serve", "--port", "0"])
+        .args(args)
+        .current_dir(site.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://") {
+                let addr = line[at + 7..].split('/').next().unwrap_or("").to_string();
+                let _ = tx.send(addr);
+            }
+            sink.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve printed its address");
+    Server { child, addr, log }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+fn request(addr: &str, method: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        headers: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+fn get(addr: &str, path: &str) -> Reply {
+    request(addr, "GET", path)
+}
+
+/// A connection to the live-reload event stream.
+struct Events(TcpStream, String);
+
+impl Events {
+    fn open(addr: &str) -> Events {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "GET /__blameless/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut head = String::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut buf = [0u8; 1];
+        while !head.ends_with("\r\n\r\n") {
+            assert!(Instant::now() < deadline, "no event stream: {head:?}");
+            if let Ok(1) = stream.read(&mut buf) {
+                head.push(buf[0] as char);
+            }
+        }
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: text/event-stream"),
+            "{head}"
+        );
+        Events(stream, String::new())
+    }
+
+    /// Reads until an event starting with `needle` has fully arrived (30 s
+    /// at most); returns that event and drops it and those before it.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(start) = self.1.find(needle) {
+                if let Some(len) = self.1[start..].find("\n\n") {
+                    let event = self.1[start..start + len].to_string();
+                    self.1 = self.1[start + len + 2..].to_string();
+                    return event;
+                }
+            }
+            assert!(Instant::now() < deadline, "no {needle:?} in {:?}", self.1);
+            if let Ok(n) = self.0.read(&mut buf) {
+                self.1.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    }
+}
+
+#[test]
+fn serving_is_correct_and_safe() {
+    let site = Site::fixture("site");
+    let out = tempfile::tempdir().unwrap();
+    let server = serve(&site, &["--output", out.path().to_str().unwrap()]);
+    let addr = &server.addr;
+    let home = get(addr, "/");
+    assert_eq!(home.status, 200);
+    assert!(home
+        .headers
+        .contains("content-type: text/html; charset=utf-8"));
+    assert!(
+        home.body
+            .contains("new EventSource(\"/__blameless/events\")"),
+        "live reload injected"
+    );
+    assert!(
+        !std::fs::read_to_string(out.path().join("index.html"))
+            .unwrap()
+            .contains("EventSource"),
+        "not in the files"
+    );
+    let redirect = get(addr, "/tags?x=1");
+    assert_eq!(redirect.status, 301);
+    assert!(
+        redirect.headers.contains("location: /tags/?x=1"),
+        "{}",
+        redirect.headers
+    );
+    let missing = get(addr, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Page not found"));
+    let css = request(addr, "HEAD", "/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css
+        .headers
+        .contains("content-type: text/css; charset=utf-8"));
+    assert!(css.body.is_empty());
+    assert!(get(addr, "/rss.xml")
+        .headers
+        .contains("content-type: application/xml"));
+    std::os::unix::fs::symlink("/etc", out.path().join("etc")).unwrap();
+    for evil in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/etc/passwd",
+        "/.blameless-output",
+    ] {
+        let reply = get(addr, evil);
+        assert_eq!(reply.status, 404, "{evil}");
+        assert!(!reply.body.contains("root:"), "{evil}");
+    }
+    assert_eq!(request(addr, "POST", "/").status, 405);
+    assert!(
+        !site.path().join("public").exists(),
+        "public/ is not touched"
+    );
+}
+
+#[test]
+fn edits_rebuild_reload_and_match_a_full_build() {
+    let site = Site::fixture("site");
+    let out = tempfile::tempdir().unwrap();
+    let server = serve(&site, &["--output", out.path().to_str().unwrap()]);
+    let addr = server.addr.clone();
+    let mut events = Events::open(&addr);
+    let second = Events::open(&addr);
+
+    let path = "content/2019/2019-02-28-s3-outage.md";
+    let text = site.read(path).replace(
+        "Object storage region down",
+        "Object storage region went down",
+    );
+    site.write(path, text.as_bytes());
+    events.wait_for("event: reload");
+    assert!(get(&addr, "/incidents/s3-outage/")
+        .body
+        .contains("Object storage region went down"));
+
+    site.write(
+        "content/2022-02-02-new.md",
+        writeup("Brand new", "", "Fresh.\n").as_bytes(),
+    );
+    events.wait_for("event: reload");
+    assert_eq!(get(&addr, "/incidents/new/").status, 200);
+
+    std::fs::remove_file(site.path().join("content/2022-02-02-new.md")).unwrap();
+    events.wait_for("event: reload");
+    assert_eq!(get(&addr, "/incidents/new/").status, 404);
+
+    site.write("content/broken.md", b"---\ntitle: [\n---\n");
+    let problem = events.wait_for("event: problem");
+    assert!(
+        problem.starts_with("event: problem\ndata: \"content/broken.md:3:1: error: invalid YAML"),
+        "{problem}"
+    );
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .contains("content/broken.md:3:1: error"),
+        "the terminal shows it too"
+    );
+    assert_eq!(
+        get(&addr, "/").status,
+        200,
+        "the last good site is still served"
+    );
+    // A page opened now shows the problem at once.
+    let mut late = Events::open(&addr);
+    late.wait_for("event: problem");
+    std::fs::remove_file(site.path().join("content/broken.md")).unwrap();
+    events.wait_for("event: reload");
+    late.wait_for("event: reload");
+    drop(second);
+
+    // The served site equals a fresh build of the same sources.
+    let fresh = tempfile::tempdir().unwrap();
+    let target = fresh.path().join("site");
+    let url = format!("http://{addr}/");
+    let run = site.run(&[
+        "build",
+        "-q",
+        "-o",
+        target.to_str().unwrap(),
+        "--base-url",
+        &url,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<_> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let (served, built) = (files(out.path()), files(&target));
+    assert_eq!(served.len(), built.len());
+    for ((a, x), (b, y)) in served.iter().zip(&built) {
+        assert_eq!(a, b);
+        assert!(x == y, "{a} differs from a fresh build");
+    }
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_one() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let site = Site::fixture("site");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blameless"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(site.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = String::new();
+    while !seen.contains("Serving") {
+        seen.push_str(&(lines.next().unwrap().unwrap() + "\n"));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.contains(&format!("Port {port} is in use; using ")),
+        "{seen}"
+    );
+    assert!(!seen.contains(&format!("127.0.0.1:{port}/")), "{seen}");
+}
