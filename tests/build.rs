@@ -414,27 +414,15 @@ fn drafts_and_future_write_ups_only_when_asked() {
 fn builds_are_byte_identical() {
     let a = built(&[]);
     let b = built(&[]);
-    let files = |root: &Path| -> BTreeMap<String, Vec<u8>> {
-        walkdir::WalkDir::new(root)
-            .into_iter()
-            .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().strip_prefix(root).unwrap().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect()
-    };
     let (fa, fb) = (
-        files(&a.path().join("public")),
-        files(&b.path().join("public")),
+        common::snapshot(&a.path().join("public")),
+        common::snapshot(&b.path().join("public")),
     );
     assert!(fa.len() > 30);
-    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
-    for (name, bytes) in &fa {
-        assert!(bytes == &fb[name], "{name} differs between builds");
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&fa), names(&fb));
+    for ((name, x), (_, y)) in fa.iter().zip(&fb) {
+        assert!(x == y, "{name} differs between builds");
     }
 }
 

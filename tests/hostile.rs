@@ -4,7 +4,7 @@
 //! that leaves the published site as it was.
 
 mod common;
-use common::{run_in, writeup, Site};
+use common::{run_in, snapshot, writeup, Site};
 use scraper::{Html, Selector};
 use std::path::Path;
 
@@ -298,22 +298,6 @@ fn generated_site(n: usize) -> Site {
         );
     }
     site
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 fn no_staging_left(site: &Site) -> bool {

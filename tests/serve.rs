@@ -138,6 +138,16 @@ impl Events {
     }
 }
 
+/// A burst of file events may give two rebuilds, so the reload awaited may
+/// be the earlier one: the outcome is checked until it holds (10 s at most).
+fn eventually(check: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !check() {
+        assert!(Instant::now() < deadline, "the served site never got there");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn serving_is_correct_and_safe() {
     let site = Site::fixture("site");
@@ -214,20 +224,22 @@ fn edits_rebuild_reload_and_match_a_full_build() {
     );
     site.write(path, text.as_bytes());
     events.wait_for("event: reload");
-    assert!(get(&addr, "/incidents/s3-outage/")
-        .body
-        .contains("Object storage region went down"));
+    eventually(|| {
+        get(&addr, "/incidents/s3-outage/")
+            .body
+            .contains("Object storage region went down")
+    });
 
     site.write(
         "content/2022-02-02-new.md",
         writeup("Brand new", "", "Fresh.\n").as_bytes(),
     );
     events.wait_for("event: reload");
-    assert_eq!(get(&addr, "/incidents/new/").status, 200);
+    eventually(|| get(&addr, "/incidents/new/").status == 200);
 
     std::fs::remove_file(site.path().join("content/2022-02-02-new.md")).unwrap();
     events.wait_for("event: reload");
-    assert_eq!(get(&addr, "/incidents/new/").status, 404);
+    eventually(|| get(&addr, "/incidents/new/").status == 404);
 
     site.write("content/broken.md", b"---\ntitle: [\n---\n");
     let problem = events.wait_for("event: problem");
@@ -235,14 +247,21 @@ fn edits_rebuild_reload_and_match_a_full_build() {
         problem.starts_with("event: problem\ndata: \"content/broken.md:3:1: error: invalid YAML"),
         "{problem}"
     );
-    assert!(
-        server
-            .log
-            .lock()
-            .unwrap()
-            .contains("content/broken.md:3:1: error"),
-        "the terminal shows it too"
-    );
+    // The terminal shows it too (its reader thread may lag a moment behind).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server
+        .log
+        .lock()
+        .unwrap()
+        .contains("content/broken.md:3:1: error")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "not in the terminal: {}",
+            server.log.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert_eq!(
         get(&addr, "/").status,
         200,
@@ -269,22 +288,7 @@ fn edits_rebuild_reload_and_match_a_full_build() {
         &url,
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let files = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
-        let mut all: Vec<_> = walkdir::WalkDir::new(root)
-            .into_iter()
-            .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().strip_prefix(root).unwrap().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        all.sort();
-        all
-    };
-    let (served, built) = (files(out.path()), files(&target));
+    let (served, built) = (common::snapshot(out.path()), common::snapshot(&target));
     assert_eq!(served.len(), built.len());
     for ((a, x), (b, y)) in served.iter().zip(&built) {
         assert_eq!(a, b);

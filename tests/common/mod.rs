@@ -95,3 +95,21 @@ pub fn writeup(title: &str, extra: &str, body: &str) -> String {
         "---\ntitle: {title}\ndate: 2020-01-02\nseverity: SEV2\nauthors: [ana]\n{extra}---\n{body}"
     )
 }
+
+/// Every file under `dir` with its bytes, sorted by path: for comparing two
+/// outputs byte for byte.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
