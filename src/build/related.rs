@@ -16,6 +16,17 @@ pub struct Related {
     pub shared: Vec<String>,
 }
 
+/// How many write-ups on each side, in a term's time-ordered list, are
+/// considered. Candidates nearer in time win ties anyway; the window keeps a
+/// large site linear instead of scanning every page of every shared term.
+pub const WINDOW: usize = 250;
+
+/// The part of a term's page list (ascending indices) within [`WINDOW`] of `i`.
+fn nearby(pages: &[usize], i: usize) -> &[usize] {
+    let at = pages.partition_point(|&p| p < i);
+    &pages[at.saturating_sub(WINDOW)..(at + WINDOW).min(pages.len())]
+}
+
 /// For each write-up (by index), its related ones.
 pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
     let mut by_name: HashMap<&str, usize> = HashMap::new();
@@ -56,7 +67,7 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
                     let Some(term) = taxonomy.term(name) else {
                         continue;
                     };
-                    for &j in &term.pages {
+                    for &j in nearby(&term.pages, i) {
                         if j != i && !explicit[i].contains(&j) {
                             let entry = score.entry(j).or_default();
                             entry.0 += weight;
@@ -88,4 +99,19 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
             out
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_is_centred_on_the_write_up() {
+        let pages: Vec<usize> = (0..1000).map(|n| n * 2).collect();
+        let window = nearby(&pages, 1000);
+        assert_eq!(window.len(), 2 * WINDOW);
+        assert_eq!(window[WINDOW], 1000);
+        assert_eq!(nearby(&pages, 0).len(), WINDOW);
+        assert_eq!(nearby(&[1, 2, 3], 2), &[1, 2, 3]);
+    }
 }
