@@ -149,6 +149,39 @@ pub fn truncate_words(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 
+/// Decodes `%XX` escapes; `None` when an escape is malformed or the
+/// result is not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Percent-encodes all but the unreserved characters of RFC 3986, for a
+/// value placed in a URL (a ticket id in `ticket_url`).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// A path as shown in messages: relative to the site root when inside it,
 /// with `/` separators.
 pub fn display_path(root: &std::path::Path, path: &std::path::Path) -> String {
@@ -205,6 +238,14 @@ mod tests {
         assert!(is_dangerous_url("data:text/html,x"));
         assert!(!is_dangerous_url("https://example.com/javascript:"));
         assert!(!is_dangerous_url("../other.md"));
+    }
+
+    #[test]
+    fn percent_coding_round_trips() {
+        assert_eq!(percent_decode("a%20b%2Fc").as_deref(), Some("a b/c"));
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%e2%82"), None);
+        assert_eq!(percent_encode("OPS 2/ä"), "OPS%202%2F%C3%A4");
     }
 
     #[test]

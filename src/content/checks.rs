@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 /// content path it names, e.g. `2018/a.md` + `../2017/b.md#x` -> `2017/b.md`.
 pub fn resolve_content_link(from: &str, dest: &str) -> Option<String> {
     let target = dest.split('#').next()?;
-    let target = percent_decode(target);
+    // `%20` and friends, as editors write spaces in link paths.
+    let target = crate::text::percent_decode(target).unwrap_or_else(|| target.to_string());
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for segment in target.split('/') {
@@ -26,26 +27,6 @@ pub fn resolve_content_link(from: &str, dest: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-/// `%20` and friends in link paths, as editors write them for spaces.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub(super) fn check_site(parsed: &mut [Parsed], config: &Config) {

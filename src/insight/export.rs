@@ -102,16 +102,7 @@ pub fn is_overdue(item: &ActionItem, today: Date) -> bool {
 /// The ticket link for an item, through the configured `ticket_url`.
 pub fn ticket_url(item: &ActionItem, config: &Config) -> Option<String> {
     let (ticket, template) = (item.ticket.as_ref()?, config.ticket_url.as_ref()?);
-    let encoded: String = ticket
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = crate::text::percent_encode(ticket);
     Some(template.replace("{ticket}", &encoded))
 }
 

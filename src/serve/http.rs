@@ -118,27 +118,10 @@ pub enum Target {
     NotFound,
 }
 
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Resolves a URL path under `root` (canonical), refusing anything that
 /// would leave it: `..` (also encoded), backslashes, NUL, symlinks out.
 pub fn resolve(root: &Path, url_path: &str) -> Target {
-    let Some(decoded) = percent_decode(url_path) else {
+    let Some(decoded) = crate::text::percent_decode(url_path) else {
         return Target::NotFound;
     };
     let mut path = root.to_path_buf();
