@@ -272,6 +272,17 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             Err(code) => return code,
         },
     };
+    let inputs = crate::build::fingerprint(&global.root, &config, &content, &options);
+    if !args.force && crate::output::is_up_to_date(&options.output, &inputs) {
+        if !global.quiet {
+            eprintln!(
+                "Nothing changed since the last build; {} is up to date ({:.2} s)",
+                display_path(&global.root, &options.output),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        return exit::OK;
+    }
     match crate::build::build(&global.root, &config, &content, &options) {
         Ok(report) => {
             if !global.quiet {

@@ -552,3 +552,63 @@ fn home_can_show_whole_posts() {
     assert!(texts(&home, "main .read-more").is_empty());
     assert_eq!(texts(&home, "main .separator").len(), 2);
 }
+
+#[test]
+fn an_unchanged_site_is_not_rebuilt() {
+    let site = built(&[]);
+    let index = site.path().join("public/index.html");
+    let written = std::fs::metadata(&index).unwrap().modified().unwrap();
+    let rebuilt = |args: &[&str]| -> bool {
+        let mut all = vec!["build", "--color", "never"];
+        all.extend_from_slice(args);
+        let run = site.run(&all);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        if run
+            .stderr
+            .starts_with("Nothing changed since the last build; public is up to date (")
+        {
+            false
+        } else {
+            assert!(
+                run.stderr.starts_with("Built 3 write-ups"),
+                "{}",
+                run.stderr
+            );
+            true
+        }
+    };
+    assert!(!rebuilt(&[]));
+    assert_eq!(
+        std::fs::metadata(&index).unwrap().modified().unwrap(),
+        written,
+        "nothing rewritten"
+    );
+    // Any change of input, option or output means a real build.
+    let path = "content/2020-05-05-cache.md";
+    let text = site.read(path);
+    site.write(path, format!("{text}\nOne more line.\n").as_bytes());
+    assert!(rebuilt(&[]));
+    assert!(!rebuilt(&[]));
+    std::fs::remove_file(site.path().join("public/archive/index.html")).unwrap();
+    assert!(rebuilt(&[]));
+    assert!(site.path().join("public/archive/index.html").is_file());
+    assert!(rebuilt(&["--base-url", "https://elsewhere.example.com/"]));
+    assert!(rebuilt(&[
+        "--base-url",
+        "https://elsewhere.example.com/",
+        "--force"
+    ]));
+    assert!(rebuilt(&[
+        "--base-url",
+        "https://elsewhere.example.com/",
+        "--today",
+        "2030-01-01"
+    ]));
+    site.write("static/extra.txt", b"new");
+    assert!(rebuilt(&[
+        "--base-url",
+        "https://elsewhere.example.com/",
+        "--today",
+        "2030-01-01"
+    ]));
+}

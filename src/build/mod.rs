@@ -46,6 +46,37 @@ pub struct Options {
     pub today: Date,
 }
 
+/// A fingerprint of everything a build's output depends on: this version
+/// of blameless (and so its embedded theme), the effective configuration,
+/// every source text, the site's templates and static files, and the
+/// options. Equal fingerprints give
+/// byte-identical output, so an unchanged site need not be rebuilt.
+pub fn fingerprint(root: &Path, config: &Config, content: &Content, opts: &Options) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    format!("{config:?}").hash(&mut h);
+    (opts.drafts, opts.future, opts.today.to_string()).hash(&mut h);
+    content.about.hash(&mut h);
+    for w in &content.writeups {
+        (&w.file, &w.text).hash(&mut h);
+    }
+    for dir in ["templates", "static"] {
+        let base = root.join(dir);
+        for entry in walkdir::WalkDir::new(&base)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.file_type().is_file() {
+                entry.path().strip_prefix(&base).ok().hash(&mut h);
+                std::fs::read(entry.path()).ok().hash(&mut h);
+            }
+        }
+    }
+    format!("{:016x}", h.finish())
+}
+
 #[derive(Debug)]
 pub struct Report {
     pub writeups: usize,
@@ -189,7 +220,8 @@ pub fn build(
         output: opts.output.clone(),
         timings: Vec::new(),
     };
-    site.staging.commit()?;
+    site.staging
+        .commit(&fingerprint(root, config, content, opts))?;
     lap("assets and publish");
     Ok(Report { timings, ..report })
 }
