@@ -89,16 +89,51 @@ pub struct SyntaxError {
 /// (repetition limit) and deep nesting (recursion limit) itself.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     serde_yaml::from_str::<Value>(text).map_err(|err| {
-        let (line, column) = err
+        let (mut line, mut column) = err
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((0, 0));
+        let message = err.to_string();
+        // An unclosed `[`, `{` or quote is found only later, often at the
+        // end of the text; libyaml also names where the unclosed thing began
+        // ("while parsing a flow sequence at line 1 column 8"), which is
+        // where the fix goes.
+        let unclosed = ["while parsing a flow", "while scanning a quoted scalar"]
+            .iter()
+            .any(|m| message.contains(m));
+        if unclosed || line > text.lines().count() {
+            if let Some(context) = positions(&message).into_iter().nth(1) {
+                (line, column) = context;
+            }
+        }
         SyntaxError {
-            message: strip_positions(&err.to_string()),
+            message: strip_positions(&message),
             line,
             column,
         }
     })
+}
+
+/// The "line N column M" positions named in a serde_yaml message, in order.
+fn positions(message: &str) -> Vec<(usize, usize)> {
+    message
+        .split(" at line ")
+        .skip(1)
+        .filter_map(|rest| {
+            let mut words = rest
+                .split(|c: char| !c.is_ascii_digit() && c != ' ')
+                .next()?
+                .split_whitespace();
+            let line = words.next()?.parse().ok()?;
+            let after = rest.split_once(" column ")?.1;
+            let column = after
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()?;
+            Some((line, column))
+        })
+        .collect()
 }
 
 /// serde_yaml appends " at line N column M" to messages; we report
@@ -579,6 +614,14 @@ mod tests {
         let err = parse("title: x\n  bad: [\n").unwrap_err();
         assert!(err.line >= 1, "{err:?}");
         assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+
+    #[test]
+    fn unclosed_brackets_point_where_they_open() {
+        let err = parse("title: [unclosed\ndate: 2020-01-01\n").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 8), "{err:?}");
+        let err = parse("title: \"open\ndate: x\n").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 8), "{err:?}");
     }
 
     #[test]

@@ -61,8 +61,8 @@ fn every_problem_of_every_file_is_reported_with_position_and_hint() {
     let rest = &run.stderr[B_HUMAN.len()..];
     assert_eq!(
         rest,
-        "content/c.md:3:1: error: invalid YAML in front matter: did not find expected ',' or ']', while parsing a flow sequence\n \
-3 | ---\n   | ^\n  = hint: check indentation and quoting; a value containing `: ` or starting with `[`, `{`, `*`, `&` or `#` needs quotes\n\
+        "content/c.md:2:8: error: invalid YAML in front matter: did not find expected ',' or ']', while parsing a flow sequence\n \
+2 | title: [unclosed\n   |        ^\n  = hint: check indentation and quoting; a value containing `: ` or starting with `[`, `{`, `*`, `&` or `#` needs quotes\n\
 content/d.md:1:1: error: missing front matter: a write-up starts with a line `---`\n 1 | no front matter\n   | ^\n  \
 = hint: put the YAML front matter (title, date, severity, authors...) between two `---` lines at the top; `blameless new \"Title\"` writes a template\n\
 content/e.md:1:1: error: unterminated front matter: no closing `---` line\n 1 | ---\n   | ^\n  = hint: end the front matter with a line containing only `---`\n\

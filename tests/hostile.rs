@@ -275,7 +275,7 @@ fn malformed_yaml_gets_clear_errors_not_panics() {
             "content/deep.md:2:131: error: invalid YAML in front matter: recursion limit exceeded",
             "content/huge.md:7:10: error: impact.users: expected a whole number of at least 0, found a string (\"1e400\")",
             "content/list.md:2:1: error: : expected a mapping of keys to values, found a list",
-            "content/truncated.md:4:1: error: invalid YAML in front matter: found unexpected end of stream, while scanning a quoted scalar",
+            "content/truncated.md:2:8: error: invalid YAML in front matter: found unexpected end of stream, while scanning a quoted scalar",
             "content/types.md:9:13: error: invalid YAML in front matter: impact.requests: invalid type: integer `99999999999999999999999` as u128, expected any YAML value",
         ]
     );
