@@ -562,11 +562,6 @@ impl Reader {
     }
 }
 
-/// Looks up `key` in a mapping.
-pub fn get<'v>(map: &'v Mapping, key: &str) -> Option<&'v Value> {
-    map.get(key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
