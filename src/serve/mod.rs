@@ -32,7 +32,7 @@ pub struct Options {
 const DEBOUNCE: Duration = Duration::from_millis(120);
 
 /// The outcome of one build, as text for the terminal and the overlay.
-fn rebuild(opts: &Options, output: &Path, base_url: &str) -> Result<String, String> {
+fn rebuild(opts: &Options, output: &Path, base_url: &str, verb: &str) -> Result<String, String> {
     let started = Instant::now();
     let render = |ds: &[Diagnostic]| {
         ds.iter()
@@ -59,7 +59,7 @@ fn rebuild(opts: &Options, output: &Path, base_url: &str) -> Result<String, Stri
     };
     match build::build(&opts.root, &config, &content, &options) {
         Ok(report) => Ok(format!(
-            "Rebuilt {} in {:.0} ms",
+            "{verb} {} in {:.0} ms",
             crate::text::plural(report.writeups, "write-up", "write-ups"),
             started.elapsed().as_secs_f64() * 1000.0
         )),
@@ -150,7 +150,7 @@ pub fn run(opts: Options) -> i32 {
     });
 
     let hub = Hub::new();
-    match rebuild(&opts, &output, &url) {
+    match rebuild(&opts, &output, &url, "Built") {
         Ok(line) => {
             if !opts.quiet {
                 eprintln!("{line}");
@@ -250,7 +250,7 @@ pub fn run(opts: Options) -> i32 {
         }
         // Wait until the burst of changes is over.
         while rx.recv_timeout(DEBOUNCE).is_ok() {}
-        match rebuild(&opts, &output, &url) {
+        match rebuild(&opts, &output, &url, "Rebuilt") {
             Ok(line) => {
                 if !opts.quiet {
                     eprintln!("{line}");
