@@ -109,10 +109,21 @@ fn action_items_page_groups_by_status_and_owner_and_flags_overdue() {
         [
             "Open (1)",
             "In progress (1)",
-            "Done (1)",
-            "Won't do (1)",
             "By owner: what is still open"
         ]
+    );
+    // What is closed is on a page of its own.
+    let closed = Html::parse_document(&site.read("public/action-items/closed/index.html"));
+    let headings: Vec<String> = closed.select(&h2).map(|h| h.text().collect()).collect();
+    assert_eq!(headings, ["Done (1)", "Won't do (1)"]);
+    assert_eq!(
+        rows(&closed, "section[aria-labelledby=status-wontfix]"),
+        ["Rewrite the client | ann |  | wontfix |  |  | Charlie errors"]
+    );
+    let owner = Selector::parse("section[aria-labelledby=status-done] td a[href*=owner]").unwrap();
+    assert_eq!(
+        closed.select(&owner).next().unwrap().value().attr("href"),
+        Some("/action-items/#owner-ann")
     );
     assert_eq!(
         rows(&doc, "section[aria-labelledby=status-open]"),

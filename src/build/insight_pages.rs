@@ -1,5 +1,6 @@
 //! The pages about the whole history: `/stats/` (charts and tables),
-//! `/action-items/` (every action item, by status and by owner), and the
+//! `/action-items/` (what is still open, by status and by owner) with
+//! `/action-items/closed/` (done and won't do), and the
 //! data exports `/incidents.json` and `/action-items.csv`.
 
 use super::views::{severity_view, SeverityView, Urls};
@@ -463,14 +464,33 @@ pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildErro
     ctx.insert("stats", &stats_view(site, &figures));
     let mut files = site.page("stats.html", &ctx, "stats/")?;
 
+    // What is still to do on one page; what is closed on another, so the
+    // page people open every week stays small on a large site.
     let (groups, owners, total, overdue) = action_items_context(site, today);
-    let mut ctx = site.context("Action items", "action-items/", Vec::new());
-    ctx.insert("groups", &groups);
-    ctx.insert("owners", &owners);
-    ctx.insert("total", &total);
-    ctx.insert("overdue", &overdue);
-    ctx.insert("today", &today.to_string());
-    files += site.page("action-items.html", &ctx, "action-items/")?;
+    let (closed, open): (Vec<StatusGroup>, Vec<StatusGroup>) = groups
+        .into_iter()
+        .partition(|g| g.status == "done" || g.status == "wontfix");
+    let closed_count: usize = closed.iter().map(|g| g.items.len()).sum();
+    for (path, title, groups, owners) in [
+        ("action-items/", "Action items", open, owners),
+        (
+            "action-items/closed/",
+            "Closed action items",
+            closed,
+            Vec::new(),
+        ),
+    ] {
+        let mut ctx = site.context(title, path, Vec::new());
+        ctx.insert("title", title);
+        ctx.insert("closed_page", &(path != "action-items/"));
+        ctx.insert("groups", &groups);
+        ctx.insert("owners", &owners);
+        ctx.insert("total", &total);
+        ctx.insert("closed", &closed_count);
+        ctx.insert("overdue", &overdue);
+        ctx.insert("today", &today.to_string());
+        files += site.page("action-items.html", &ctx, path)?;
+    }
 
     let url_of = |w: &crate::content::WriteUp| site.urls.absolute(&Urls::writeup_path(&w.slug));
     let json = export::incidents_json(&site.writeups, site.config, today, &url_of);

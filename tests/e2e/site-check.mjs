@@ -78,6 +78,7 @@ const pages = [
   ["search", "/search/"],
   ["stats", "/stats/"],
   ["action-items", "/action-items/"],
+  ["action-items-closed", "/action-items/closed/"],
   ["not-found", "/no-such-page/"],
   ...extraPaths.map((p) => [p.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "page", p]),
 ];
