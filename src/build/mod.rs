@@ -46,8 +46,8 @@ pub struct Options {
     pub today: Date,
 }
 
-/// A fingerprint of everything a build's output depends on: this version
-/// of blameless (and so its embedded theme), the effective configuration,
+/// A fingerprint of everything a build's output depends on: the blameless
+/// program and its embedded theme, the effective configuration,
 /// every source text, the site's templates and static files, and the
 /// options. Equal fingerprints give
 /// byte-identical output, so an unchanged site need not be rebuilt.
@@ -55,6 +55,14 @@ pub fn fingerprint(root: &Path, config: &Config, content: &Content, opts: &Optio
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
+    // The program itself: a rebuilt blameless of the same version number
+    // (a new theme, a fix) must not trust output made by the old one.
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::read(exe).ok())
+        .hash(&mut h);
+    crate::templates::THEME_TEMPLATES.hash(&mut h);
+    crate::templates::THEME_STATIC.hash(&mut h);
     format!("{config:?}").hash(&mut h);
     (opts.drafts, opts.future, opts.today.to_string()).hash(&mut h);
     content.about.hash(&mut h);
