@@ -57,9 +57,12 @@ pub fn fingerprint(root: &Path, config: &Config, content: &Content, opts: &Optio
     env!("CARGO_PKG_VERSION").hash(&mut h);
     // The program itself: a rebuilt blameless of the same version number
     // (a new theme, a fix) must not trust output made by the old one.
+    // (Its size and modification time: reading 50-100 MB would cost more
+    // than the check saves.)
     std::env::current_exe()
+        .and_then(std::fs::metadata)
         .ok()
-        .and_then(|exe| std::fs::read(exe).ok())
+        .map(|m| (m.len(), m.modified().ok()))
         .hash(&mut h);
     crate::templates::THEME_TEMPLATES.hash(&mut h);
     crate::templates::THEME_STATIC.hash(&mut h);
