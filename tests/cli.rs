@@ -156,3 +156,28 @@ fn color_follows_the_flag() {
         colored.stderr
     );
 }
+
+#[test]
+fn bad_option_values_are_usage_errors() {
+    let site = Site::with(&[("content/_about.md", "About\n")]);
+    let run = site.run(&["build", "--base-url", "intranet/eng", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: --base-url: base_url must start with http:// or https://, got \"intranet/eng\"\n"
+    );
+    let run = site.run(&["check", "--today", "soon", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: --today: \"soon\" is not a date; write it as YYYY-MM-DD, for example 2018-10-07\n"
+    );
+    let run = site.run(&["stats", "--today", "2020-02-30", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: --today: \"2020-02-30\" is not a date"),
+        "{}",
+        run.stderr
+    );
+}
