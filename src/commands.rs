@@ -272,19 +272,18 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             Err(code) => return code,
         },
     };
-    let inputs = crate::build::fingerprint(&global.root, &config, &content, &options);
-    if !args.force && crate::output::is_up_to_date(&options.output, &inputs) {
-        if !global.quiet {
-            eprintln!(
-                "Nothing changed since the last build; {} is up to date ({:.2} s)",
-                display_path(&global.root, &options.output),
-                started.elapsed().as_secs_f64()
-            );
-        }
-        return exit::OK;
-    }
     match crate::build::build(&global.root, &config, &content, &options) {
-        Ok(report) => {
+        Ok(crate::build::Outcome::UpToDate) => {
+            if !global.quiet {
+                eprintln!(
+                    "Nothing changed since the last build; {} is up to date ({:.2} s)",
+                    display_path(&global.root, &options.output),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            exit::OK
+        }
+        Ok(crate::build::Outcome::Built(report)) => {
             if !global.quiet {
                 eprintln!(
                     "Built {}, {}, {} -> {} in {:.2} s",

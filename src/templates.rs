@@ -34,10 +34,6 @@ pub struct Templates {
     overridden: Vec<String>,
 }
 
-fn escape_html_text(text: &str) -> String {
-    crate::text::escape_html(text)
-}
-
 /// Tera's error and all its causes on one line each.
 fn describe(error: &tera::Error) -> String {
     let mut message = error.to_string();
@@ -85,7 +81,7 @@ impl Templates {
         // Tera's default also escapes `/`, which is safe to leave: every
         // escaped value sits in quoted attributes or text. Not escaping it
         // keeps each URL readable and every page a few kilobytes smaller.
-        tera.set_escape_fn(escape_html_text);
+        tera.set_escape_fn(crate::text::escape_html);
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| TemplateError {
                 file: "templates".into(),

@@ -99,6 +99,15 @@ pub struct Report {
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
+/// What a build did.
+#[derive(Debug)]
+pub enum Outcome {
+    Built(Report),
+    /// The output already holds a build of exactly these inputs (see
+    /// [`fingerprint`]); nothing was written.
+    UpToDate,
+}
+
 #[derive(Debug)]
 pub enum BuildError {
     Template(TemplateError),
@@ -147,7 +156,11 @@ pub fn build(
     config: &Config,
     content: &Content,
     opts: &Options,
-) -> Result<Report, BuildError> {
+) -> Result<Outcome, BuildError> {
+    let inputs = fingerprint(root, config, content, opts);
+    if !opts.force && crate::output::is_up_to_date(&opts.output, &inputs) {
+        return Ok(Outcome::UpToDate);
+    }
     let mut timings = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
@@ -231,8 +244,7 @@ pub fn build(
         output: opts.output.clone(),
         timings: Vec::new(),
     };
-    site.staging
-        .commit(&fingerprint(root, config, content, opts))?;
+    site.staging.commit(&inputs)?;
     lap("assets and publish");
-    Ok(Report { timings, ..report })
+    Ok(Outcome::Built(Report { timings, ..report }))
 }
