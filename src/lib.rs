@@ -2,8 +2,8 @@
 //!
 //! Modules stand in layers, each using only those listed before it:
 //! `text`, `diagnostic` -> `yaml` -> `config` -> `datetime` -> `highlight`
-//! -> `markdown` -> `content` -> `taxonomy` -> `insight` -> `templates`,
-//! `feeds` ->
+//! -> `markdown` -> `content` -> `taxonomy` -> `insight`, `search` ->
+//! `templates`, `feeds` ->
 //! `output` -> `build` -> `scaffold`, `serve` -> `commands` (what the CLI calls).
 
 pub mod build;
@@ -18,6 +18,7 @@ pub mod insight;
 pub mod markdown;
 pub mod output;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod taxonomy;
 pub mod templates;

@@ -123,6 +123,29 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
     },
+    /// Search a built site's write-ups, as its search page does
+    #[command(
+        after_help = "Query syntax: words (all must match; the last one may be the start of a word unless the query ends with a space), \"exact phrase\", -left-out, tag:dns, service:billing, severity:SEV1, author:name, year:2018, status:published.\n\nExamples:\n  blameless search 'snapshot restore'\n  blameless search 'replication -mysql year:2018' --sort newest\n  blameless search 'timeout' --filter severity=SEV1 --filter severity=SEV2 --format json"
+    )]
+    Search {
+        /// The query
+        query: String,
+        /// The built site [default: build.output, public]
+        #[arg(long, value_name = "DIR")]
+        site: Option<PathBuf>,
+        /// Select a facet value, FACET=VALUE (severity, service, tag, year, status, items, author); values of one facet are alternatives
+        #[arg(long, value_name = "FACET=VALUE")]
+        filter: Vec<String>,
+        /// Order of results: relevance, newest, oldest, outage (longest first)
+        #[arg(long, default_value = "relevance")]
+        sort: String,
+        /// How many results to print
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
+        format: StatsFormat,
+    },
     /// Build the site, serve it locally and rebuild on every change, reloading open browsers
     #[command(
         after_help = "Listens on 127.0.0.1 (this machine only) unless --bind says otherwise. The site is built into a private temporary folder; public/ is not touched unless --output is given.\n\nExamples:\n  blameless serve\n  blameless serve --port 8080 --drafts --open"
@@ -263,6 +286,24 @@ fn main() {
             };
             commands::check(&global, format, strict, today.as_deref())
         }
+        Command::Search {
+            query,
+            site,
+            filter,
+            sort,
+            limit,
+            format,
+        } => commands::search(
+            &global,
+            &commands::SearchArgs {
+                query,
+                site,
+                filters: filter,
+                sort,
+                limit,
+                json: matches!(format, StatsFormat::Json),
+            },
+        ),
         Command::Build {
             drafts,
             future,

@@ -104,6 +104,44 @@ pub fn scan(body: &str) -> Scan {
     scan
 }
 
+/// A body's text without markup, for search: prose, and the contents of
+/// code blocks apart (engineers paste log lines there; search weighs them
+/// lower). Blocks end with a line break.
+pub fn plain_text(body: &str) -> (String, String) {
+    let mut prose = String::new();
+    let mut code = String::new();
+    let mut in_code_block = false;
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                code.push('\n');
+            }
+            Event::Text(text) if in_code_block => code.push_str(&text),
+            Event::Text(text) | Event::Code(text) => prose.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => prose.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_),
+            ) if !prose.ends_with('\n') && !prose.is_empty() => {
+                prose.push(if matches!(event, Event::End(TagEnd::TableCell)) {
+                    ' '
+                } else {
+                    '\n'
+                });
+            }
+            _ => {}
+        }
+    }
+    (prose, code)
+}
+
 /// Sanitiser for bodies that contain raw HTML: keeps the markup blameless
 /// itself writes (classes, ids, ARIA) and drops scripts, event handlers and
 /// script URLs.

@@ -19,7 +19,8 @@ pub const THEME_TEMPLATES: &[(&str, &str)] = theme_files!("templates":
 );
 
 /// The default theme's static files, by path in the output.
-pub const THEME_STATIC: &[(&str, &str)] = theme_files!("static": "style.css", "favicon.svg");
+pub const THEME_STATIC: &[(&str, &str)] =
+    theme_files!("static": "style.css", "favicon.svg", "search.js");
 
 #[derive(Debug)]
 pub struct TemplateError {

@@ -140,6 +140,36 @@ pub(crate) struct Site<'a> {
     pub staging: Staging,
 }
 
+/// Writes the search index of the published write-ups.
+fn search_index(site: &Site) -> Result<usize, OutputError> {
+    let docs: Vec<crate::search::Document> = site
+        .writeups
+        .iter()
+        .zip(&site.entries)
+        .map(|(w, e)| crate::search::Document {
+            writeup: w,
+            url: e.url.clone(),
+            date: e.date_long.clone(),
+            outage: e.duration.clone(),
+            services: e.services.iter().map(|l| l.name.clone()).collect(),
+            tags: e.tags.iter().map(|l| l.name.clone()).collect(),
+            authors: e.authors.iter().map(|l| l.name.clone()).collect(),
+            severity_rank: site
+                .config
+                .severities
+                .iter()
+                .position(|l| l.name == w.severity)
+                .unwrap_or(usize::MAX),
+        })
+        .collect();
+    let index = crate::search::write_index(&docs);
+    index
+        .files
+        .par_iter()
+        .try_for_each(|(path, bytes)| site.staging.write(path, bytes))?;
+    Ok(index.files.len())
+}
+
 /// Which write-ups a build publishes.
 pub fn select(content: &Content, drafts: bool, future: bool, today: Date) -> Vec<&WriteUp> {
     content
@@ -232,6 +262,10 @@ pub fn build(
     files += pages::other_pages(&site)?;
     files += pages::feeds_and_sitemap(&site)?;
     lap("feeds and sitemap");
+    if config.search_enabled {
+        files += search_index(&site)?;
+        lap("search index");
+    }
     files += insight_pages::insight_pages(&site, opts.today)?;
     lap("stats, action items and exports");
     files += pages::assets(&site, root)?;

@@ -24,6 +24,6 @@ echo "== feeds"
 python3 "$here/feeds.py" "$site" "$base_url" || status=1
 
 echo "== browser and accessibility"
-node "$here/site-check.mjs" "$site" "$shots" /incidents/prod-db-stale-snapshot/ || status=1
+node "$here/site-check.mjs" "$site" "$shots" /incidents/prod-db-stale-snapshot/ "/search/?q=database+restore" || status=1
 
 exit $status

@@ -10,8 +10,8 @@
 // Serves SITE_DIR itself on a free loopback port. Exits 1 on any failure.
 
 import { chromium } from "playwright-core";
-import { createServer } from "node:http";
-import { readFile, stat, mkdir } from "node:fs/promises";
+import { readFile, mkdir } from "node:fs/promises";
+import { serveStatic } from "./static-server.mjs";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -26,32 +26,9 @@ if (!siteDir || !shotsDir) {
   process.exit(2);
 }
 
-const TYPES = {
-  ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8", ".json": "application/json",
-  ".svg": "image/svg+xml", ".png": "image/png", ".xml": "application/xml",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-// A small static server that answers like a real host: index.html for
-// folders, the site's 404.html with status 404.
 const root = path.resolve(siteDir);
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, "http://localhost");
-  let file = path.join(root, decodeURIComponent(url.pathname));
-  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-  try {
-    if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" }).end(body);
-  } catch {
-    const notFound = path.join(root, "404.html");
-    res.writeHead(404, { "content-type": TYPES[".html"] })
-      .end(existsSync(notFound) ? await readFile(notFound) : "not found");
-  }
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const server = await serveStatic(siteDir);
+const origin = server.origin;
 
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 if (!existsSync(chromiumPath)) {

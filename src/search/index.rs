@@ -1,0 +1,381 @@
+//! Writing the search index: terms and their weighted postings in shards,
+//! the facet table, and the documents' text in small chunks.
+
+use super::tokenize::{for_each_term, normalize, term_order};
+use crate::content::WriteUp;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::Write;
+
+/// The indexed fields, their weights and length normalisation (BM25F `b`).
+/// Titles count most; code blocks least, since logs repeat words.
+pub const FIELDS: &[(&str, f64, f64)] = &[
+    ("title", 10.0, 0.0),
+    ("dek", 4.0, 0.0),
+    ("terms", 5.0, 0.0),
+    ("summary", 3.0, 0.5),
+    ("details", 2.0, 0.75),
+    ("body", 1.0, 0.75),
+    ("code", 0.4, 0.75),
+];
+const K1: f64 = 1.2;
+
+/// Raw JSON bytes a shard holds before a new one starts.
+const SHARD_BYTES: usize = 40_000;
+/// Raw text bytes a chunk of documents aims at.
+const CHUNK_BYTES: usize = 24_000;
+
+/// A published write-up, with what the build knows about it.
+pub struct Document<'a> {
+    pub writeup: &'a WriteUp,
+    pub url: String,
+    /// The date as pages show it.
+    pub date: String,
+    /// How long users were affected, as pages show it.
+    pub outage: Option<String>,
+    /// Canonical term names, as the taxonomy pages list them.
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    /// Position of the severity among the configured levels.
+    pub severity_rank: usize,
+}
+
+impl Document<'_> {
+    /// The text of each of [`FIELDS`].
+    fn fields(&self) -> Vec<String> {
+        let w = self.writeup;
+        let mut terms: Vec<&str> = Vec::new();
+        terms.extend(w.tags.iter().map(String::as_str));
+        terms.extend(w.services.iter().map(String::as_str));
+        terms.extend(w.authors.iter().map(String::as_str));
+        terms.push(&w.severity);
+        let mut details: Vec<&str> = Vec::new();
+        details.extend(w.impact.summary.as_deref());
+        details.extend(w.impact.data_loss.as_deref());
+        details.extend(w.timeline.iter().map(|e| e.event.as_str()));
+        for list in [
+            &w.lessons.went_well,
+            &w.lessons.went_wrong,
+            &w.lessons.lucky,
+        ] {
+            details.extend(list.iter().map(String::as_str));
+        }
+        details.extend(w.action_items.iter().map(|a| a.task.as_str()));
+        let (prose, code) = crate::markdown::plain_text(w.body());
+        vec![
+            w.title.clone(),
+            w.dek.clone().unwrap_or_default(),
+            terms.join("\n"),
+            w.summary.clone().unwrap_or_default(),
+            details.join("\n"),
+            prose,
+            code,
+        ]
+    }
+
+    fn items_state(&self) -> &'static str {
+        let items = &self.writeup.action_items;
+        if items.is_empty() {
+            "no action items"
+        } else if items.iter().all(|a| a.status.is_closed()) {
+            "all items closed"
+        } else {
+            "items open"
+        }
+    }
+}
+
+/// The files of a search index, paths relative to the site root.
+pub struct IndexFiles {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub terms: usize,
+    pub postings: usize,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    format: u32,
+    /// Changes whenever any index file does; `search.js` adds it to URLs
+    /// so a browser never mixes files of two builds.
+    build: String,
+    docs: usize,
+    /// Documents per `text-N.bin` file.
+    chunk: usize,
+    /// The first term of each shard, in order.
+    shards: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FacetTable {
+    key: &'static str,
+    label: &'static str,
+    values: Vec<String>,
+    /// For each document, the indices of its values.
+    docs: Vec<Vec<u32>>,
+}
+
+#[derive(Serialize)]
+struct DocsTable {
+    facets: Vec<FacetTable>,
+    /// Outage minutes per document, -1 when unknown.
+    outage: Vec<i64>,
+}
+
+/// A document's display data and text. The title, dek and summary are
+/// among `fields`, not repeated.
+#[derive(Serialize)]
+struct TextEntry<'a> {
+    url: &'a str,
+    date: &'a str,
+    severity: &'a str,
+    services: &'a [String],
+    outage: Option<&'a str>,
+    fields: Vec<String>,
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(6));
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// Per-document term weights: for each term, the BM25F saturation of its
+/// field-weighted frequency, in 1..=255.
+fn weigh(normalized: &[String], avg_len: &[f64]) -> Vec<(String, u8)> {
+    let mut freq: HashMap<&str, [u32; 7]> = HashMap::new();
+    let mut lens = [0u32; 7];
+    for (f, text) in normalized.iter().enumerate() {
+        for_each_term(text, |t, _| {
+            freq.entry(t).or_default()[f] += 1;
+            lens[f] += 1;
+        });
+    }
+    freq.into_iter()
+        .map(|(term, tf)| {
+            let mut weighted = 0.0;
+            for (f, &(_, weight, b)) in FIELDS.iter().enumerate() {
+                if tf[f] > 0 {
+                    let norm = 1.0 - b + b * f64::from(lens[f]) / avg_len[f].max(1.0);
+                    weighted += weight * f64::from(tf[f]) / norm;
+                }
+            }
+            let saturated = weighted / (K1 + weighted);
+            (
+                term.to_string(),
+                (saturated * 255.0).round().clamp(1.0, 255.0) as u8,
+            )
+        })
+        .collect()
+}
+
+fn field_lengths(normalized: &[String]) -> [u32; 7] {
+    let mut lens = [0u32; 7];
+    for (f, text) in normalized.iter().enumerate() {
+        for_each_term(text, |_, _| lens[f] += 1);
+    }
+    lens
+}
+
+/// Values of one facet: ids ordered for display, and each document's ids.
+fn facet(
+    key: &'static str,
+    label: &'static str,
+    per_doc: Vec<Vec<String>>,
+    order: impl Fn(&str, usize) -> (i64, String),
+) -> FacetTable {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for vals in &per_doc {
+        for v in vals {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    let mut values: Vec<&str> = counts.keys().copied().collect();
+    values.sort_by_key(|v| order(v, counts[v]));
+    let id: HashMap<&str, u32> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (*v, i as u32))
+        .collect();
+    let docs = per_doc
+        .iter()
+        .map(|vals| vals.iter().map(|v| id[v.as_str()]).collect())
+        .collect();
+    FacetTable {
+        key,
+        label,
+        values: values.into_iter().map(str::to_string).collect(),
+        docs,
+    }
+}
+
+fn docs_table(docs: &[Document]) -> DocsTable {
+    let by_count = |v: &str, n: usize| (-(n as i64), v.to_string());
+    let rank: HashMap<&str, usize> = docs
+        .iter()
+        .map(|d| (d.writeup.severity.as_str(), d.severity_rank))
+        .collect();
+    let each = |f: &dyn Fn(&Document) -> Vec<String>| docs.iter().map(f).collect::<Vec<_>>();
+    DocsTable {
+        facets: vec![
+            facet(
+                "severity",
+                "Severity",
+                each(&|d| vec![d.writeup.severity.clone()]),
+                |v, _| (rank.get(v).copied().unwrap_or(usize::MAX) as i64, v.into()),
+            ),
+            facet(
+                "service",
+                "Service",
+                each(&|d| d.services.clone()),
+                by_count,
+            ),
+            facet("tag", "Tag", each(&|d| d.tags.clone()), by_count),
+            facet(
+                "year",
+                "Year",
+                each(&|d| vec![d.writeup.date.year().to_string()]),
+                |v, _| (-v.parse::<i64>().unwrap_or(0), v.into()),
+            ),
+            facet(
+                "status",
+                "Status",
+                each(&|d| vec![d.writeup.status.as_str().to_string()]),
+                by_count,
+            ),
+            facet(
+                "items",
+                "Action items",
+                each(&|d| vec![d.items_state().to_string()]),
+                by_count,
+            ),
+            facet("author", "Author", each(&|d| d.authors.clone()), by_count),
+        ],
+        outage: docs
+            .iter()
+            .map(|d| d.writeup.outage_seconds().map_or(-1, |s| s / 60))
+            .collect(),
+    }
+}
+
+/// Builds the whole index for `docs`, in the order given (their ids).
+pub fn write_index(docs: &[Document]) -> IndexFiles {
+    let fields: Vec<Vec<String>> = docs.par_iter().map(Document::fields).collect();
+    let normalized: Vec<Vec<String>> = fields
+        .par_iter()
+        .map(|f| f.iter().map(|t| normalize(t)).collect())
+        .collect();
+    let lens: Vec<[u32; 7]> = normalized.par_iter().map(|f| field_lengths(f)).collect();
+    let n = docs.len().max(1) as f64;
+    let avg_len: Vec<f64> = (0..FIELDS.len())
+        .map(|f| lens.iter().map(|l| f64::from(l[f])).sum::<f64>() / n)
+        .collect();
+    let weights: Vec<Vec<(String, u8)>> =
+        normalized.par_iter().map(|f| weigh(f, &avg_len)).collect();
+    drop(normalized);
+
+    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    let mut total_postings = 0;
+    for (id, terms) in weights.into_iter().enumerate() {
+        total_postings += terms.len();
+        for (term, w) in terms {
+            postings.entry(term).or_default().push((id as u32, w));
+        }
+    }
+    let mut terms: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    terms.par_sort_unstable_by(|a, b| term_order(&a.0, &b.0));
+
+    let mut shards: Vec<String> = Vec::new();
+    let mut firsts: Vec<&str> = Vec::new();
+    let mut current = String::new();
+    for (term, list) in &terms {
+        if current.len() > SHARD_BYTES {
+            current.push(']');
+            shards.push(std::mem::take(&mut current));
+        }
+        if current.is_empty() {
+            firsts.push(term);
+            current.push('[');
+        } else {
+            current.push(',');
+        }
+        current.push_str(&serde_json::to_string(term).unwrap_or_default());
+        current.push_str(",[");
+        let mut previous = 0;
+        for (i, (id, w)) in list.iter().enumerate() {
+            if i > 0 {
+                current.push(',');
+            }
+            current.push_str(&format!("{},{w}", id - previous));
+            previous = *id;
+        }
+        current.push(']');
+    }
+    if !current.is_empty() {
+        current.push(']');
+        shards.push(current);
+    }
+
+    let text_bytes: usize = fields.iter().flatten().map(String::len).sum();
+    let chunk = (CHUNK_BYTES * docs.len().max(1) / text_bytes.max(1)).clamp(1, 64);
+    let chunks: Vec<String> = docs
+        .par_chunks(chunk)
+        .zip(fields.par_chunks(chunk))
+        .map(|(ds, fs)| {
+            let entries: Vec<TextEntry> = ds
+                .iter()
+                .zip(fs)
+                .map(|(d, f)| TextEntry {
+                    url: &d.url,
+                    date: &d.date,
+                    severity: &d.writeup.severity,
+                    services: &d.services,
+                    outage: d.outage.as_deref(),
+                    fields: f.clone(),
+                })
+                .collect();
+            serde_json::to_string(&entries).unwrap_or_default()
+        })
+        .collect();
+
+    let table = serde_json::to_string(&docs_table(docs)).unwrap_or_default();
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("search/shard-{i}.bin"), gzip(s.as_bytes())))
+        .chain(
+            chunks
+                .par_iter()
+                .enumerate()
+                .map(|(i, s)| (format!("search/text-{i}.bin"), gzip(s.as_bytes()))),
+        )
+        .collect();
+    files.push(("search/docs.bin".into(), gzip(table.as_bytes())));
+
+    let build = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        files.hash(&mut h);
+        format!("{:016x}", h.finish())
+    };
+    let meta = Meta {
+        format: super::FORMAT,
+        build,
+        docs: docs.len(),
+        chunk,
+        shards: firsts,
+    };
+    files.push((
+        "search/meta.json".into(),
+        serde_json::to_vec(&meta).unwrap_or_default(),
+    ));
+    IndexFiles {
+        files,
+        terms: terms.len(),
+        postings: total_postings,
+    }
+}

@@ -1,0 +1,419 @@
+//! The search index read back: a site is built with the binary, then its
+//! `search/` files are queried through `blameless::search::Index` (the same
+//! steps `search.js` takes in the browser; `tests/e2e/search-parity.mjs`
+//! checks that the two agree) and through `blameless search`.
+
+mod common;
+
+use blameless::search::{parse, Index, Sort};
+use common::Site;
+
+const REPLICA: &str = "---
+title: Replica lag after a us-east-1 network partition
+date: 2019-03-01
+severity: SEV1
+authors: [ana]
+tags: [replication, network]
+services: [orders-db]
+summary: Queries piled up; pg_stat_activity showed hundreds waiting.
+incident:
+  started: 2019-03-01T10:00:00Z
+  mitigated: 2019-03-01T12:00:00Z
+---
+The primary in us-east-1 lost its link to 10.0.0.1 and the replica fell behind.
+
+```
+pod api-7 OOMKilled
+upstream returned 502 Bad Gateway
+```
+";
+
+const CAFE: &str = "---
+title: Café menu service returned 502
+date: 2020-06-01
+severity: SEV3
+authors: [bo]
+tags: [http]
+services: [menu]
+incident:
+  started: 2020-06-01T10:00:00Z
+  mitigated: 2020-06-01T10:05:00Z
+---
+The café page failed for five minutes.
+";
+
+const SNAPSHOT: &str = "---
+title: Stale snapshot restored to production
+date: 2018-10-07
+severity: SEV2
+authors: [ana]
+tags: [database, backups]
+services: [accounts-db]
+incident:
+  started: 2018-10-07T10:00:00Z
+  mitigated: 2018-10-07T13:00:00Z
+---
+A stale snapshot was restored over the live database.
+";
+
+const DRILL: &str = "---
+title: Restore drill found a broken backup
+date: 2021-02-02
+severity: SEV3
+authors: [bo]
+tags: [backups]
+services: [accounts-db]
+incident:
+  started: 2021-02-02T10:00:00Z
+  mitigated: 2021-02-03T10:00:00Z
+---
+The nightly backup could not be restored; its snapshot was stale by a week.
+";
+
+const DNS: &str = "---
+title: DNS resolvers failed over to a cold cache
+date: 2021-11-04
+severity: SEV2
+authors: [cy]
+tags: [dns]
+services: [internal-dns]
+---
+After the failover every lookup missed the cache.
+";
+
+const DRAFT: &str = "---
+title: Unpublished zebracorn outage
+date: 2021-01-01
+severity: SEV3
+status: draft
+authors: [cy]
+---
+Zebracorn.
+";
+
+fn site() -> Site {
+    let site = Site::with(&[
+        (
+            "blameless.yaml",
+            "title: Search fixture\nbase_url: https://example.com/\ntimezone: UTC\n",
+        ),
+        ("content/replica.md", REPLICA),
+        ("content/cafe.md", CAFE),
+        ("content/snapshot.md", SNAPSHOT),
+        ("content/drill.md", DRILL),
+        ("content/dns.md", DNS),
+        ("content/draft.md", DRAFT),
+    ]);
+    let run = site.run(&["build", "--today", "2022-01-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    site
+}
+
+struct Searcher {
+    index: Index,
+}
+
+impl Searcher {
+    fn open(site: &Site) -> Searcher {
+        Searcher {
+            index: Index::open(&site.path().join("public")).unwrap(),
+        }
+    }
+
+    fn with(&mut self, q: &str, selected: &[(&str, &[&str])], sort: Sort) -> Vec<String> {
+        let selected: Vec<(String, Vec<String>)> = selected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        let results = self.index.search(&parse(q), &selected, sort).unwrap();
+        results
+            .ids
+            .iter()
+            .map(|&id| self.index.hit(id).unwrap().title().to_string())
+            .collect()
+    }
+
+    fn titles(&mut self, q: &str) -> Vec<String> {
+        self.with(q, &[], Sort::Relevance)
+    }
+}
+
+#[test]
+fn words_must_all_match_and_titles_rank_first() {
+    let site = site();
+    let mut s = Searcher::open(&site);
+    assert_eq!(
+        s.titles("snapshot "),
+        [
+            "Stale snapshot restored to production",
+            "Restore drill found a broken backup"
+        ]
+    );
+    assert_eq!(
+        s.titles("stale backup "),
+        ["Restore drill found a broken backup"]
+    );
+    assert!(s.titles("snapshot zebra ").is_empty());
+}
+
+#[test]
+fn identifiers_are_found_as_written() {
+    let site = site();
+    let mut s = Searcher::open(&site);
+    let replica = "Replica lag after a us-east-1 network partition";
+    for q in [
+        "us-east-1",
+        "pg_stat_activity",
+        "10.0.0.1",
+        "OOMKilled",
+        "oomkilled ",
+    ] {
+        assert_eq!(s.titles(q), [replica], "query {q}");
+    }
+    assert_eq!(
+        s.titles("502 "),
+        ["Café menu service returned 502", replica],
+        "a title match outranks a code block match"
+    );
+}
+
+#[test]
+fn case_and_accents_do_not_matter() {
+    let site = site();
+    let mut s = Searcher::open(&site);
+    for q in ["cafe ", "CAFÉ ", "Café "] {
+        assert_eq!(s.titles(q), ["Café menu service returned 502"], "query {q}");
+    }
+}
+
+#[test]
+fn the_last_word_is_a_prefix_while_typing() {
+    let site = site();
+    let mut s = Searcher::open(&site);
+    assert_eq!(
+        s.titles("restor"),
+        [
+            "Restore drill found a broken backup",
+            "Stale snapshot restored to production"
+        ]
+    );
+    assert!(s.titles("restor ").is_empty(), "a finished word is exact");
+    assert_eq!(parse("restor").words, [("restor".to_string(), true)]);
+    assert_eq!(parse("restor ").words, [("restor".to_string(), false)]);
+}
+
+#[test]
+fn phrases_exclusions_and_filters() {
+    let site = site();
+    let mut s = Searcher::open(&site);
+    assert_eq!(
+        s.titles("\"stale snapshot\""),
+        ["Stale snapshot restored to production"]
+    );
+    assert_eq!(
+        s.titles("\"snapshot was stale\""),
+        ["Restore drill found a broken backup"]
+    );
+    assert!(s.titles("\"snapshot stale\"").is_empty());
+    assert_eq!(
+        s.titles("snapshot -drill"),
+        ["Stale snapshot restored to production"]
+    );
+    let mut by_tag = s.titles("tag:backups");
+    by_tag.sort();
+    assert_eq!(
+        by_tag,
+        [
+            "Restore drill found a broken backup",
+            "Stale snapshot restored to production"
+        ]
+    );
+    assert_eq!(
+        s.titles("service:accounts-db severity:sev2"),
+        ["Stale snapshot restored to production"]
+    );
+    assert_eq!(
+        s.with("year:2021", &[], Sort::Newest),
+        [
+            "DNS resolvers failed over to a cold cache",
+            "Restore drill found a broken backup"
+        ]
+    );
+    assert_eq!(
+        s.with("author:ana", &[], Sort::Oldest),
+        [
+            "Stale snapshot restored to production",
+            "Replica lag after a us-east-1 network partition"
+        ]
+    );
+    assert!(s.titles("tag:no-such-tag").is_empty());
+}
+
+#[test]
+fn drafts_are_not_indexed() {
+    let site = site();
+    let mut s = Searcher::open(&site);
+    assert!(s.titles("zebracorn ").is_empty());
+    assert_eq!(s.index.len(), 5);
+}
+
+#[test]
+fn facets_count_the_results_and_selections_combine() {
+    let site = site();
+    let mut s = Searcher::open(&site);
+    let results = s
+        .index
+        .search(
+            &parse(""),
+            &[("severity".into(), vec!["SEV2".into(), "SEV3".into()])],
+            Sort::Newest,
+        )
+        .unwrap();
+    assert_eq!(results.ids.len(), 4, "SEV2 or SEV3");
+    let facet = |key: &str| {
+        results
+            .facets
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    // A facet's own selection does not narrow its counts, so other values
+    // stay offered with what choosing them would add.
+    assert_eq!(
+        facet("severity"),
+        [
+            ("SEV2".to_string(), 2),
+            ("SEV3".to_string(), 2),
+            ("SEV1".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        facet("service"),
+        [
+            ("accounts-db".to_string(), 2),
+            ("internal-dns".to_string(), 1),
+            ("menu".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        facet("year"),
+        [
+            ("2021".to_string(), 2),
+            ("2020".to_string(), 1),
+            ("2018".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        s.with(
+            "",
+            &[
+                ("severity", &["SEV2", "SEV3"]),
+                ("service", &["accounts-db"])
+            ],
+            Sort::Newest
+        ),
+        [
+            "Restore drill found a broken backup",
+            "Stale snapshot restored to production"
+        ]
+    );
+}
+
+#[test]
+fn sorting_by_date_and_outage() {
+    let site = site();
+    let mut s = Searcher::open(&site);
+    let all = |s: &mut Searcher, sort| s.with("", &[("status", &["published"])], sort);
+    assert_eq!(
+        all(&mut s, Sort::Newest)[0],
+        "DNS resolvers failed over to a cold cache"
+    );
+    assert_eq!(
+        all(&mut s, Sort::Oldest)[0],
+        "Stale snapshot restored to production"
+    );
+    assert_eq!(
+        all(&mut s, Sort::LongestOutage),
+        [
+            "Restore drill found a broken backup",
+            "Stale snapshot restored to production",
+            "Replica lag after a us-east-1 network partition",
+            "Café menu service returned 502",
+            "DNS resolvers failed over to a cold cache",
+        ],
+        "24 h, 3 h, 2 h, 5 min, then unknown"
+    );
+}
+
+#[test]
+fn the_index_files_are_what_search_js_expects() {
+    let site = site();
+    let meta: serde_json::Value =
+        serde_json::from_str(&site.read("public/search/meta.json")).unwrap();
+    assert_eq!(meta["format"], 1);
+    assert_eq!(meta["docs"], 5);
+    let shards = meta["shards"].as_array().unwrap().len();
+    for i in 0..shards {
+        let bytes =
+            std::fs::read(site.path().join(format!("public/search/shard-{i}.bin"))).unwrap();
+        assert_eq!(&bytes[..2], [0x1f, 0x8b], "gzip");
+    }
+    let chunk = meta["chunk"].as_u64().unwrap() as usize;
+    let texts = 5usize.div_ceil(chunk);
+    assert!(site
+        .path()
+        .join(format!("public/search/text-{}.bin", texts - 1))
+        .exists());
+    assert!(!site
+        .path()
+        .join(format!("public/search/text-{texts}.bin"))
+        .exists());
+    let page = site.read("public/search/index.html");
+    assert!(page.contains("<script src=\"/search.js\" defer></script>"));
+    assert!(page.contains("id=\"search-nojs\""));
+    assert!(site.read("public/search.js").contains("BlamelessSearch"));
+}
+
+#[test]
+fn the_search_command_prints_results_and_explains_its_errors() {
+    let site = site();
+    let run = site.run(&["search", "stale snapshot", "--limit", "1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "2 write-ups match\n  Sunday, October 7th, 2018  SEV2  Stale snapshot restored to production\n    /incidents/snapshot/\n"
+    );
+    let run = site.run(&["search", "cafe", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(
+        json["results"][0]["title"],
+        "Café menu service returned 502"
+    );
+    assert_eq!(json["facets"]["service"][0], serde_json::json!(["menu", 1]));
+
+    let run = site.run(&["search", "x", "--filter", "severity", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: --filter: `severity` is not FACET=VALUE (for example severity=SEV1)\n"
+    );
+    let run = site.run(&["search", "x", "--sort", "best", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: --sort: `best` is not one of relevance, newest, oldest, outage\n"
+    );
+    let run = site.run(&["search", "x", "--site", "nowhere", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: no search index in nowhere: "),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .ends_with("\nhint: run `blameless build` first, or give the built site with --site\n"));
+}
