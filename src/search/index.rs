@@ -1,6 +1,7 @@
 //! Writing the search index: terms and their weighted postings in shards,
 //! the facet table, and the documents' text in small chunks.
 
+use super::packing;
 use super::tokenize::{for_each_term, normalize, term_order};
 use crate::content::WriteUp;
 use flate2::write::GzEncoder;
@@ -322,6 +323,13 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
 
     let text_bytes: usize = fields.iter().flatten().map(String::len).sum();
     let chunk = (CHUNK_BYTES * docs.len().max(1) / text_bytes.max(1)).clamp(1, 64);
+    let all_texts: Vec<&str> = fields.iter().flatten().map(String::as_str).collect();
+    let dictionary = packing::dictionary(&all_texts);
+    let codes: HashMap<&str, char> = dictionary
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (*w, packing::code(i)))
+        .collect();
     let chunks: Vec<String> = docs
         .par_chunks(chunk)
         .zip(fields.par_chunks(chunk))
@@ -335,7 +343,7 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
                     severity: &d.writeup.severity,
                     services: &d.services,
                     outage: d.outage.as_deref(),
-                    fields: f.clone(),
+                    fields: f.iter().map(|t| packing::pack(t, &codes)).collect(),
                 })
                 .collect();
             serde_json::to_string(&entries).unwrap_or_default()
@@ -355,6 +363,8 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
         )
         .collect();
     files.push(("search/docs.bin".into(), gzip(table.as_bytes())));
+    let words = serde_json::to_string(&dictionary).unwrap_or_default();
+    files.push(("search/words.bin".into(), gzip(words.as_bytes())));
 
     let build = {
         use std::hash::{Hash, Hasher};

@@ -9,13 +9,15 @@
 //! - `search/docs.bin`: each document's facet values and outage length,
 //!   for facet counts, filters and sorting;
 //! - `search/text-N.bin`: a few documents' display data and text, for
-//!   excerpts and exact phrases.
+//!   excerpts and exact phrases, packed with the words in `search/words.bin`
+//!   (see `packing`).
 //!
 //! The `.bin` files are gzip-compressed JSON (the browser inflates them with
 //! `DecompressionStream`); they are not named `.gz`, so no web server adds a
 //! `Content-Encoding` header and inflates them on the way.
 
 mod index;
+mod packing;
 mod query;
 mod tokenize;
 

@@ -199,6 +199,7 @@ pub struct Index {
     shards: HashMap<usize, Shard>,
     docs: Option<DocsTable>,
     texts: HashMap<usize, Vec<Hit>>,
+    words: Option<Vec<String>>,
 }
 
 fn read_gz(path: &Path) -> std::io::Result<String> {
@@ -234,6 +235,7 @@ impl Index {
             shards: HashMap::new(),
             docs: None,
             texts: HashMap::new(),
+            words: None,
         })
     }
 
@@ -341,7 +343,19 @@ impl Index {
         let chunk = id as usize / self.meta.chunk.max(1);
         if !self.texts.contains_key(&chunk) {
             let path = self.dir.join(format!("text-{chunk}.bin"));
-            let hits = serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
+            let mut hits: Vec<Hit> =
+                serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
+            if self.words.is_none() {
+                let path = self.dir.join("words.bin");
+                let words = serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
+                self.words = Some(words);
+            }
+            let words = self.words.as_deref().unwrap_or_default();
+            for hit in &mut hits {
+                for field in &mut hit.fields {
+                    *field = super::packing::unpack(field, words);
+                }
+            }
             self.texts.insert(chunk, hits);
         }
         let at = id as usize % self.meta.chunk.max(1);

@@ -226,9 +226,25 @@
     }
     return this.table;
   };
+  // Text is packed: frequent words are private-use characters (see
+  // src/search/packing.rs); U+F8FF marks a character that stands for itself.
+  var PACKED = /\uF8FF([\s\S])|[\uE000-\uF8FE]/g;
   Engine.prototype.hit = function (id) {
     var chunk = Math.floor(id / this.meta.chunk);
-    if (!this.texts.has(chunk)) this.texts.set(chunk, this.load("text-" + chunk + ".bin").then(JSON.parse));
+    if (!this.words) this.words = this.load("words.bin").then(JSON.parse);
+    if (!this.texts.has(chunk)) {
+      var words = this.words;
+      this.texts.set(chunk, Promise.all([this.load("text-" + chunk + ".bin"), words]).then(function (r) {
+        var list = JSON.parse(r[0]), dict = r[1];
+        var unpack = function (s) {
+          return s.replace(PACKED, function (m, literal) {
+            return literal !== undefined ? literal : dict[m.charCodeAt(0) - 0xE000];
+          });
+        };
+        list.forEach(function (hit) { hit.fields = hit.fields.map(unpack); });
+        return list;
+      }));
+    }
     var at = id % this.meta.chunk;
     return this.texts.get(chunk).then(function (list) { return list[at]; });
   };

@@ -1,0 +1,138 @@
+//! Packing the documents' text for `text-N.bin`: the site's most frequent
+//! words are each replaced by one private-use character, and the list of
+//! them is written once (`words.bin`). Gzip alone leaves incident prose at
+//! about a quarter of its size, because every repeated word still costs a
+//! back-reference; with the words as single characters it gets far smaller,
+//! and so does every query's download of excerpts. `search.js` unpacks.
+
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// The first character that stands for a word.
+const FIRST: u32 = 0xE000;
+/// Marks the next character as itself: text that already holds a
+/// private-use character keeps it.
+const ESCAPE: char = '\u{F8FF}';
+/// How many words can be packed: the private-use characters before `ESCAPE`.
+pub const MAX_WORDS: usize = (ESCAPE as u32 - FIRST) as usize;
+
+fn is_packable_char(c: char) -> bool {
+    c.is_alphabetic()
+}
+
+fn is_private(c: char) -> bool {
+    (FIRST..=ESCAPE as u32).contains(&(c as u32))
+}
+
+/// Runs of letters, with their byte offsets.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = None;
+    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (at, c) in chars.by_ref() {
+            if is_packable_char(c) {
+                start.get_or_insert(at);
+            } else if let Some(s) = start.take() {
+                return Some((s, &text[s..at]));
+            }
+        }
+        None
+    })
+}
+
+/// The words worth a character of their own, most bytes saved first.
+pub fn dictionary<'t>(texts: &[&'t str]) -> Vec<&'t str> {
+    let counts = texts
+        .par_iter()
+        .fold(HashMap::new, |mut m: HashMap<&str, u32>, t| {
+            for (_, w) in words(t) {
+                // A private-use character takes 3 bytes of UTF-8.
+                if w.len() > 3 {
+                    *m.entry(w).or_default() += 1;
+                }
+            }
+            m
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (w, n) in b {
+                *a.entry(w).or_default() += n;
+            }
+            a
+        });
+    let mut ranked: Vec<(&str, u64)> = counts
+        .into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(w, n)| (w, u64::from(n) * (w.len() as u64 - 3)))
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    ranked.truncate(MAX_WORDS);
+    ranked.into_iter().map(|(w, _)| w).collect()
+}
+
+/// Packs `text` with `codes` (word → its character).
+pub fn pack(text: &str, codes: &HashMap<&str, char>) -> String {
+    let mut out = String::with_capacity(text.len() / 2);
+    let mut copied = 0;
+    let copy = |out: &mut String, piece: &str| {
+        for c in piece.chars() {
+            if is_private(c) {
+                out.push(ESCAPE);
+            }
+            out.push(c);
+        }
+    };
+    for (at, w) in words(text) {
+        if let Some(&code) = codes.get(w) {
+            copy(&mut out, &text[copied..at]);
+            out.push(code);
+            copied = at + w.len();
+        }
+    }
+    copy(&mut out, &text[copied..]);
+    out
+}
+
+/// The character for the `i`th word of the dictionary.
+pub fn code(i: usize) -> char {
+    char::from_u32(FIRST + i as u32).unwrap_or(ESCAPE)
+}
+
+/// Reverses [`pack`].
+pub fn unpack(packed: &str, dictionary: &[String]) -> String {
+    let mut out = String::with_capacity(packed.len() * 2);
+    let mut chars = packed.chars();
+    while let Some(c) = chars.next() {
+        if c == ESCAPE {
+            out.extend(chars.next());
+        } else if is_private(c) {
+            out.push_str(dictionary.get((c as u32 - FIRST) as usize).map_or("", String::as_str));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packing_round_trips() {
+        let texts = [
+            "the replica fell behind; the replica was rebuilt",
+            "replica lag: \u{E000} and \u{F8FF} are private characters, Ünïcödé Ünïcödé",
+        ];
+        let dict = dictionary(&texts);
+        // 2 × (11 − 3) bytes saved, then 3 × (7 − 3).
+        assert_eq!(dict[..2], ["Ünïcödé", "replica"], "most bytes saved first");
+        assert!(!dict.contains(&"the"), "short words are not worth it");
+        let codes: HashMap<&str, char> = dict.iter().enumerate().map(|(i, w)| (*w, code(i))).collect();
+        let owned: Vec<String> = dict.iter().map(|w| w.to_string()).collect();
+        for t in texts {
+            let packed = pack(t, &codes);
+            assert!(packed.len() < t.len());
+            assert_eq!(unpack(&packed, &owned), t);
+        }
+    }
+}
