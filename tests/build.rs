@@ -163,7 +163,11 @@ fn bodies_render_links_code_alerts_and_are_sanitised() {
         !attrs(&page, "pre.code code span", "class").is_empty(),
         "code is highlighted with classes"
     );
-    assert_eq!(attrs(&page, "script", "src"), ["/search.js"], "only the theme's script");
+    assert_eq!(
+        attrs(&page, "script", "src"),
+        ["/search.js"],
+        "only the theme's script"
+    );
     assert!(texts(&page, ".post-body script").is_empty());
     assert!(attrs(&page, "[onclick]", "onclick").is_empty());
     assert_eq!(

@@ -9,6 +9,7 @@ use flate2::Compression;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::Write;
 
 /// The indexed fields, their weights and length normalisation (BM25F `b`).
@@ -27,7 +28,7 @@ const K1: f64 = 1.2;
 /// Raw JSON bytes a shard holds before a new one starts.
 const SHARD_BYTES: usize = 40_000;
 /// Raw text bytes a chunk of documents aims at.
-const CHUNK_BYTES: usize = 24_000;
+const CHUNK_BYTES: usize = 48_000;
 
 /// A published write-up, with what the build knows about it.
 pub struct Document<'a> {
@@ -139,47 +140,48 @@ struct TextEntry<'a> {
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(6));
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(4));
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(bytes);
     enc.finish().unwrap_or_default()
 }
 
-/// Per-document term weights: for each term, the BM25F saturation of its
-/// field-weighted frequency, in 1..=255.
-fn weigh(normalized: &[String], avg_len: &[f64]) -> Vec<(String, u8)> {
-    let mut freq: HashMap<&str, [u32; 7]> = HashMap::new();
+/// How often each term occurs in each field of one document, and the
+/// fields' lengths in terms.
+struct Frequencies<'t> {
+    terms: HashMap<&'t str, [u32; 7]>,
+    lens: [u32; 7],
+}
+
+fn frequencies(normalized: &[String]) -> Frequencies<'_> {
+    let mut terms: HashMap<&str, [u32; 7]> = HashMap::new();
     let mut lens = [0u32; 7];
     for (f, text) in normalized.iter().enumerate() {
         for_each_term(text, |t, _| {
-            freq.entry(t).or_default()[f] += 1;
+            terms.entry(t).or_default()[f] += 1;
             lens[f] += 1;
         });
     }
-    freq.into_iter()
-        .map(|(term, tf)| {
+    Frequencies { terms, lens }
+}
+
+/// Per-document term weights: for each term, the BM25F saturation of its
+/// field-weighted frequency, in 1..=255.
+fn weigh<'t>(freq: &Frequencies<'t>, avg_len: &[f64]) -> Vec<(&'t str, u8)> {
+    freq.terms
+        .iter()
+        .map(|(&term, tf)| {
             let mut weighted = 0.0;
             for (f, &(_, weight, b)) in FIELDS.iter().enumerate() {
                 if tf[f] > 0 {
-                    let norm = 1.0 - b + b * f64::from(lens[f]) / avg_len[f].max(1.0);
+                    let norm = 1.0 - b + b * f64::from(freq.lens[f]) / avg_len[f].max(1.0);
                     weighted += weight * f64::from(tf[f]) / norm;
                 }
             }
             let saturated = weighted / (K1 + weighted);
-            (
-                term.to_string(),
-                (saturated * 255.0).round().clamp(1.0, 255.0) as u8,
-            )
+            (term, (saturated * 255.0).round().clamp(1.0, 255.0) as u8)
         })
         .collect()
-}
-
-fn field_lengths(normalized: &[String]) -> [u32; 7] {
-    let mut lens = [0u32; 7];
-    for (f, text) in normalized.iter().enumerate() {
-        for_each_term(text, |_, _| lens[f] += 1);
-    }
-    lens
 }
 
 /// Values of one facet: ids ordered for display, and each document's ids.
@@ -270,16 +272,15 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
         .par_iter()
         .map(|f| f.iter().map(|t| normalize(t)).collect())
         .collect();
-    let lens: Vec<[u32; 7]> = normalized.par_iter().map(|f| field_lengths(f)).collect();
+    let freqs: Vec<Frequencies> = normalized.par_iter().map(|f| frequencies(f)).collect();
     let n = docs.len().max(1) as f64;
     let avg_len: Vec<f64> = (0..FIELDS.len())
-        .map(|f| lens.iter().map(|l| f64::from(l[f])).sum::<f64>() / n)
+        .map(|f| freqs.iter().map(|d| f64::from(d.lens[f])).sum::<f64>() / n)
         .collect();
-    let weights: Vec<Vec<(String, u8)>> =
-        normalized.par_iter().map(|f| weigh(f, &avg_len)).collect();
-    drop(normalized);
+    let weights: Vec<Vec<(&str, u8)>> = freqs.par_iter().map(|d| weigh(d, &avg_len)).collect();
+    drop(freqs);
 
-    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
     let mut total_postings = 0;
     for (id, terms) in weights.into_iter().enumerate() {
         total_postings += terms.len();
@@ -287,7 +288,7 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
             postings.entry(term).or_default().push((id as u32, w));
         }
     }
-    let mut terms: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| term_order(&a.0, &b.0));
 
     let mut shards: Vec<String> = Vec::new();
@@ -311,7 +312,8 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
             if i > 0 {
                 current.push(',');
             }
-            current.push_str(&format!("{},{w}", id - previous));
+            // Writing to a String cannot fail.
+            let _ = write!(current, "{},{w}", id - previous);
             previous = *id;
         }
         current.push(']');

@@ -27,7 +27,9 @@ fn is_private(c: char) -> bool {
 /// Runs of letters, with their byte offsets.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut start = None;
-    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+    let mut chars = text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')));
     std::iter::from_fn(move || {
         for (at, c) in chars.by_ref() {
             if is_packable_char(c) {
@@ -105,7 +107,11 @@ pub fn unpack(packed: &str, dictionary: &[String]) -> String {
         if c == ESCAPE {
             out.extend(chars.next());
         } else if is_private(c) {
-            out.push_str(dictionary.get((c as u32 - FIRST) as usize).map_or("", String::as_str));
+            out.push_str(
+                dictionary
+                    .get((c as u32 - FIRST) as usize)
+                    .map_or("", String::as_str),
+            );
         } else {
             out.push(c);
         }
@@ -127,7 +133,11 @@ mod tests {
         // 2 × (11 − 3) bytes saved, then 3 × (7 − 3).
         assert_eq!(dict[..2], ["Ünïcödé", "replica"], "most bytes saved first");
         assert!(!dict.contains(&"the"), "short words are not worth it");
-        let codes: HashMap<&str, char> = dict.iter().enumerate().map(|(i, w)| (*w, code(i))).collect();
+        let codes: HashMap<&str, char> = dict
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (*w, code(i)))
+            .collect();
         let owned: Vec<String> = dict.iter().map(|w| w.to_string()).collect();
         for t in texts {
             let packed = pack(t, &codes);

@@ -347,7 +347,8 @@ impl Index {
                 serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
             if self.words.is_none() {
                 let path = self.dir.join("words.bin");
-                let words = serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
+                let words =
+                    serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
                 self.words = Some(words);
             }
             let words = self.words.as_deref().unwrap_or_default();

@@ -1,7 +1,7 @@
 // The theme's search.js and `blameless search` must answer alike: same
 // results in the same order with the same scores, and the same facet counts.
 // Also prints what each query downloads (the files search.js fetches for
-// its first page of 20 results), for the #4 size targets.
+// its first page of 10 results), for the #4 size targets.
 //
 // usage: node search-parity.mjs SITE_DIR BLAMELESS_BIN [QUERY...]
 import { readFileSync } from "node:fs";
@@ -60,7 +60,7 @@ for (const [q, selected, sort] of queries) {
   const engine = new Engine(load);
   const started = performance.now();
   const js = await engine.search(parse(q), selected, sort);
-  await Promise.all(js.ids.slice(0, 20).map((id) => engine.hit(id)));
+  await Promise.all(js.ids.slice(0, 10).map((id) => engine.hit(id)));
   const ms = performance.now() - started;
   const args = ["search", q, "--site", site, "--sort", sort, "--limit", "50", "--format", "json"];
   for (const [k, vs] of selected) for (const v of vs) args.push("--filter", `${k}=${v}`);

@@ -385,7 +385,7 @@
   var list = document.getElementById("search-results");
   var facetsBox = document.getElementById("search-facets");
   var more = document.getElementById("search-more");
-  var PAGE = 20;
+  var PAGE = 10;
   var FACET_SHOWN = 12;
   var state = { q: "", sort: "relevance", selected: {} };
   var current = null;
