@@ -289,7 +289,7 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
         }
     }
     let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
-    terms.par_sort_unstable_by(|a, b| term_order(&a.0, &b.0));
+    terms.par_sort_unstable_by(|a, b| term_order(a.0, b.0));
 
     let mut shards: Vec<String> = Vec::new();
     let mut firsts: Vec<&str> = Vec::new();
