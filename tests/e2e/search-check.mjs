@@ -30,7 +30,11 @@ const page = await context.newPage();
 const problems = [];
 page.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
 page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+page.on("requestfailed", (r) => {
+  // Leaving a page cancels what it was still loading (net::ERR_ABORTED);
+  // that is the test navigating, not a broken site.
+  if (r.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+});
 page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 
 let failed = 0;
