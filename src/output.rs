@@ -138,9 +138,6 @@ pub struct Staging {
     temp: PathBuf,
     committed: bool,
     written: AtomicUsize,
-    /// The output being replaced is a blameless build whose unchanged files
-    /// may be reused.
-    reuse: bool,
 }
 
 fn sibling(target: &Path, suffix: &str) -> PathBuf {
@@ -189,13 +186,11 @@ impl Staging {
             }
         }
         std::fs::create_dir_all(&temp).map_err(io_error(&temp))?;
-        let reuse = target.join(MARKER).is_file();
         Ok(Staging {
             target,
             temp,
             committed: false,
             written: AtomicUsize::new(0),
-            reuse,
         })
     }
 
@@ -218,27 +213,10 @@ impl Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
-        if !self.link_unchanged(relative, &path, bytes) {
-            let mut file = std::fs::File::create(&path).map_err(io_error(&path))?;
-            file.write_all(bytes).map_err(io_error(&path))?;
-        }
+        let mut file = std::fs::File::create(&path).map_err(io_error(&path))?;
+        file.write_all(bytes).map_err(io_error(&path))?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
-    }
-
-    /// When the output being replaced already has this file with these
-    /// exact bytes, links it into the new build instead of writing it again:
-    /// writing file data is most of a build's time on a slow disk, and after
-    /// a small edit most pages are unchanged. Any failure means a plain write.
-    fn link_unchanged(&self, relative: &str, path: &Path, bytes: &[u8]) -> bool {
-        if !self.reuse || relative == MARKER {
-            return false;
-        }
-        let old = self.target.join(relative);
-        let same = std::fs::symlink_metadata(&old)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            && std::fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes);
-        same && std::fs::hard_link(&old, path).is_ok()
     }
 
     /// Copies the regular files under `dir` (not following symlinks) to the

@@ -617,39 +617,3 @@ fn an_unchanged_site_is_not_rebuilt() {
         "2030-01-01"
     ]));
 }
-
-#[cfg(unix)]
-#[test]
-fn a_rebuild_reuses_unchanged_files_and_rewrites_changed_ones() {
-    use std::os::unix::fs::MetadataExt;
-    let site = built(&[]);
-    let inode = |path: &str| {
-        std::fs::metadata(site.path().join("public").join(path))
-            .unwrap()
-            .ino()
-    };
-    let untouched = inode("incidents/s3-outage/index.html");
-    let edited = inode("incidents/cache/index.html");
-    let path = "content/2020-05-05-cache.md";
-    let text = site.read(path);
-    site.write(path, format!("{text}\nOne more line.\n").as_bytes());
-    let run = site.run(&["build"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        inode("incidents/s3-outage/index.html"),
-        untouched,
-        "an unchanged page is linked from the previous build, not written again"
-    );
-    assert_ne!(inode("incidents/cache/index.html"), edited);
-    assert!(site
-        .read("public/incidents/cache/index.html")
-        .contains("One more line."));
-    // What was reused is exactly what a build from nothing writes.
-    let fresh = site.path().join("fresh");
-    let run = site.run(&["build", "-o", fresh.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        common::snapshot(&site.path().join("public")),
-        common::snapshot(&fresh)
-    );
-}
