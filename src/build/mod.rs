@@ -162,12 +162,11 @@ fn search_index(site: &Site) -> Result<usize, OutputError> {
                 .unwrap_or(usize::MAX),
         })
         .collect();
-    let index = crate::search::write_index(&docs);
-    index
-        .files
+    let files = crate::search::write_index(&docs);
+    files
         .par_iter()
         .try_for_each(|(path, bytes)| site.staging.write(path, bytes))?;
-    Ok(index.files.len())
+    Ok(files.len())
 }
 
 /// Which write-ups a build publishes.

@@ -1,16 +1,13 @@
 //! Writing the search index: terms and their weighted postings in shards,
 //! the facet table, and the documents' text in small chunks.
 
+use super::format::{gzip, DocsTable, Facet, Hit, Meta};
 use super::packing;
 use super::tokenize::{for_each_term, normalize, term_order};
 use crate::content::WriteUp;
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use rayon::prelude::*;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Write;
 
 /// The indexed fields, their weights and length normalisation (BM25F `b`).
 /// Titles count most; code blocks least, since logs repeat words.
@@ -91,61 +88,6 @@ impl Document<'_> {
     }
 }
 
-/// The files of a search index, paths relative to the site root.
-pub struct IndexFiles {
-    pub files: Vec<(String, Vec<u8>)>,
-    pub terms: usize,
-    pub postings: usize,
-}
-
-#[derive(Serialize)]
-struct Meta<'a> {
-    format: u32,
-    /// Changes whenever any index file does; `search.js` adds it to URLs
-    /// so a browser never mixes files of two builds.
-    build: String,
-    docs: usize,
-    /// Documents per `text-N.bin` file.
-    chunk: usize,
-    /// The first term of each shard, in order.
-    shards: Vec<&'a str>,
-}
-
-#[derive(Serialize)]
-struct FacetTable {
-    key: &'static str,
-    label: &'static str,
-    values: Vec<String>,
-    /// For each document, the indices of its values.
-    docs: Vec<Vec<u32>>,
-}
-
-#[derive(Serialize)]
-struct DocsTable {
-    facets: Vec<FacetTable>,
-    /// Outage minutes per document, -1 when unknown.
-    outage: Vec<i64>,
-}
-
-/// A document's display data and text. The title, dek and summary are
-/// among `fields`, not repeated.
-#[derive(Serialize)]
-struct TextEntry<'a> {
-    url: &'a str,
-    date: &'a str,
-    severity: &'a str,
-    services: &'a [String],
-    outage: Option<&'a str>,
-    fields: Vec<String>,
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(4));
-    // Writing to a Vec cannot fail.
-    let _ = enc.write_all(bytes);
-    enc.finish().unwrap_or_default()
-}
-
 /// How often each term occurs in each field of one document, and the
 /// fields' lengths in terms.
 struct Frequencies<'t> {
@@ -190,7 +132,7 @@ fn facet(
     label: &'static str,
     per_doc: Vec<Vec<String>>,
     order: impl Fn(&str, usize) -> (i64, String),
-) -> FacetTable {
+) -> Facet {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for vals in &per_doc {
         for v in vals {
@@ -208,9 +150,9 @@ fn facet(
         .iter()
         .map(|vals| vals.iter().map(|v| id[v.as_str()]).collect())
         .collect();
-    FacetTable {
-        key,
-        label,
+    Facet {
+        key: key.into(),
+        label: label.into(),
         values: values.into_iter().map(str::to_string).collect(),
         docs,
     }
@@ -265,8 +207,9 @@ fn docs_table(docs: &[Document]) -> DocsTable {
     }
 }
 
-/// Builds the whole index for `docs`, in the order given (their ids).
-pub fn write_index(docs: &[Document]) -> IndexFiles {
+/// Builds the whole index for `docs`, in the order given (their ids): the
+/// files, with paths relative to the site root.
+pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
     let fields: Vec<Vec<String>> = docs.par_iter().map(Document::fields).collect();
     let normalized: Vec<Vec<String>> = fields
         .par_iter()
@@ -281,9 +224,7 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
     drop(freqs);
 
     let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
-    let mut total_postings = 0;
     for (id, terms) in weights.into_iter().enumerate() {
-        total_postings += terms.len();
         for (term, w) in terms {
             postings.entry(term).or_default().push((id as u32, w));
         }
@@ -336,15 +277,15 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
         .par_chunks(chunk)
         .zip(fields.par_chunks(chunk))
         .map(|(ds, fs)| {
-            let entries: Vec<TextEntry> = ds
+            let entries: Vec<Hit> = ds
                 .iter()
                 .zip(fs)
-                .map(|(d, f)| TextEntry {
-                    url: &d.url,
-                    date: &d.date,
-                    severity: &d.writeup.severity,
-                    services: &d.services,
-                    outage: d.outage.as_deref(),
+                .map(|(d, f)| Hit {
+                    url: d.url.clone(),
+                    date: d.date.clone(),
+                    severity: d.writeup.severity.clone(),
+                    services: d.services.clone(),
+                    outage: d.outage.clone(),
                     fields: f.iter().map(|t| packing::pack(t, &codes)).collect(),
                 })
                 .collect();
@@ -379,15 +320,11 @@ pub fn write_index(docs: &[Document]) -> IndexFiles {
         build,
         docs: docs.len(),
         chunk,
-        shards: firsts,
+        shards: firsts.into_iter().map(str::to_string).collect(),
     };
     files.push((
         "search/meta.json".into(),
         serde_json::to_vec(&meta).unwrap_or_default(),
     ));
-    IndexFiles {
-        files,
-        terms: terms.len(),
-        postings: total_postings,
-    }
+    files
 }

@@ -16,13 +16,15 @@
 //! `DecompressionStream`); they are not named `.gz`, so no web server adds a
 //! `Content-Encoding` header and inflates them on the way.
 
+mod format;
 mod index;
 mod packing;
 mod query;
 mod tokenize;
 
-pub use index::{write_index, Document, IndexFiles, FIELDS};
-pub use query::{parse, Facet, Hit, Index, Query, Results, Sort};
+pub use format::{Facet, Hit};
+pub use index::{write_index, Document, FIELDS};
+pub use query::{parse, Index, Query, Results, Sort};
 pub use tokenize::{atoms, normalize, query_terms, term_order, terms};
 
 /// Format version of the index files; `search.js` refuses other versions.

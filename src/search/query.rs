@@ -3,12 +3,11 @@
 //! typing), intersect, exclude, filter by facets, check exact phrases, score,
 //! sort and count facet values.
 
+use super::format::{self, damaged, DocsTable, Facet, Hit, Meta, ShardItem};
 use super::tokenize::{atoms, normalize, query_terms, term_order};
-use flate2::read::GzDecoder;
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Facet keys a query can name, as `key:value`.
 pub const FILTER_KEYS: &[&str] = &["severity", "service", "tag", "year", "status", "author"];
@@ -101,9 +100,6 @@ pub fn parse(input: &str) -> Query {
             }
             last_plain = Some(q.words.len() - 1);
         }
-        if q.words.is_empty() {
-            last_plain = None;
-        }
     }
     let ends_open = input.chars().last().is_some_and(|c| !c.is_whitespace());
     if let (Some(last), true) = (last_plain, ends_open) {
@@ -137,46 +133,6 @@ impl Sort {
     }
 }
 
-#[derive(Deserialize)]
-struct Meta {
-    format: u32,
-    docs: usize,
-    chunk: usize,
-    shards: Vec<String>,
-}
-
-#[derive(Deserialize, Debug, Clone)]
-pub struct Facet {
-    pub key: String,
-    pub label: String,
-    pub values: Vec<String>,
-    pub docs: Vec<Vec<u32>>,
-}
-
-#[derive(Deserialize)]
-struct DocsTable {
-    facets: Vec<Facet>,
-    outage: Vec<i64>,
-}
-
-/// A document as the results list shows it.
-#[derive(Deserialize, Debug, Clone)]
-pub struct Hit {
-    pub url: String,
-    pub date: String,
-    pub severity: String,
-    pub services: Vec<String>,
-    pub outage: Option<String>,
-    /// The text of each of [`super::FIELDS`]: title, dek, terms, summary...
-    pub fields: Vec<String>,
-}
-
-impl Hit {
-    pub fn title(&self) -> &str {
-        self.fields.first().map_or("", String::as_str)
-    }
-}
-
 /// The answer to a query.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Results {
@@ -189,31 +145,25 @@ pub struct Results {
     pub facets: Vec<(String, Vec<(String, usize)>)>,
 }
 
+/// The indices of the values of `facet` that `wanted` accepts.
+fn value_ids(facet: &Facet, wanted: impl Fn(&str) -> bool) -> HashSet<u32> {
+    (0..facet.values.len() as u32)
+        .filter(|&i| wanted(&facet.values[i as usize]))
+        .collect()
+}
+
 /// A shard: terms in order, each with its (document id, weight) postings.
 type Shard = Vec<(String, Vec<(u32, u8)>)>;
 
-/// A written index, read from a built site's folder.
+/// A written index, read from a built site's folder. Files are read when a
+/// query first needs them and kept.
 pub struct Index {
     dir: PathBuf,
     meta: Meta,
-    shards: HashMap<usize, Shard>,
-    docs: Option<DocsTable>,
+    shards: HashMap<usize, Rc<Shard>>,
+    docs: Option<Rc<DocsTable>>,
     texts: HashMap<usize, Vec<Hit>>,
     words: Option<Vec<String>>,
-}
-
-fn read_gz(path: &Path) -> std::io::Result<String> {
-    let bytes = std::fs::read(path)?;
-    let mut text = String::new();
-    GzDecoder::new(&bytes[..]).read_to_string(&mut text)?;
-    Ok(text)
-}
-
-fn invalid(path: &Path, e: impl std::fmt::Display) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
-        format!("{}: {e}", path.display()),
-    )
 }
 
 impl Index {
@@ -221,10 +171,9 @@ impl Index {
     pub fn open(site: &Path) -> std::io::Result<Index> {
         let dir = site.join("search");
         let path = dir.join("meta.json");
-        let meta: Meta =
-            serde_json::from_slice(&std::fs::read(&path)?).map_err(|e| invalid(&path, e))?;
+        let meta: Meta = format::read(&path)?;
         if meta.format != super::FORMAT {
-            return Err(invalid(
+            return Err(damaged(
                 &path,
                 format!("index format {} is not {}", meta.format, super::FORMAT),
             ));
@@ -256,31 +205,35 @@ impl Index {
         after.checked_sub(1)
     }
 
-    fn shard(&mut self, i: usize) -> std::io::Result<&Shard> {
-        if !self.shards.contains_key(&i) {
-            let path = self.dir.join(format!("shard-{i}.bin"));
-            let raw: Vec<serde_json::Value> =
-                serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
-            let mut terms = Vec::new();
-            for pair in raw.chunks(2) {
-                let term = pair[0].as_str().unwrap_or_default().to_string();
-                let flat: Vec<u32> = pair
-                    .get(1)
-                    .and_then(|v| serde_json::from_value(v.clone()).ok())
-                    .unwrap_or_default();
-                let mut id = 0;
-                let list = flat
-                    .chunks(2)
-                    .map(|p| {
-                        id += p[0];
-                        (id, p.get(1).copied().unwrap_or(1) as u8)
-                    })
-                    .collect();
-                terms.push((term, list));
-            }
-            self.shards.insert(i, terms);
+    fn shard(&mut self, i: usize) -> std::io::Result<Rc<Shard>> {
+        if let Some(shard) = self.shards.get(&i) {
+            return Ok(Rc::clone(shard));
         }
-        Ok(&self.shards[&i])
+        let path = self.dir.join(format!("shard-{i}.bin"));
+        let items: Vec<ShardItem> = format::read(&path)?;
+        let mut shard = Shard::new();
+        let mut items = items.into_iter();
+        while let Some(item) = items.next() {
+            let (ShardItem::Term(term), Some(ShardItem::Postings(flat))) = (item, items.next())
+            else {
+                return Err(damaged(&path, "expected a term, then its postings"));
+            };
+            if flat.len() % 2 != 0 {
+                return Err(damaged(&path, format!("odd postings of `{term}`")));
+            }
+            let mut id = 0;
+            let list = flat
+                .chunks(2)
+                .map(|p| {
+                    id += p[0];
+                    (id, p[1] as u8)
+                })
+                .collect();
+            shard.push((term, list));
+        }
+        let shard = Rc::new(shard);
+        self.shards.insert(i, Rc::clone(&shard));
+        Ok(shard)
     }
 
     /// Postings of `term`, or of every term it begins (at most
@@ -293,8 +246,8 @@ impl Index {
         };
         let mut expansions = 0;
         loop {
-            let shard = self.shard(s)?.clone();
-            for (t, list) in &shard {
+            let shard = self.shard(s)?;
+            for (t, list) in shard.iter() {
                 let exact = t == term;
                 if !(exact || prefix && t.starts_with(term)) {
                     continue;
@@ -329,27 +282,25 @@ impl Index {
         }
     }
 
-    fn docs(&mut self) -> std::io::Result<&DocsTable> {
+    fn docs(&mut self) -> std::io::Result<Rc<DocsTable>> {
         if self.docs.is_none() {
-            let path = self.dir.join("docs.bin");
-            let table = serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
-            self.docs = Some(table);
+            let table: DocsTable = format::read(&self.dir.join("docs.bin"))?;
+            self.docs = Some(Rc::new(table));
         }
-        Ok(self.docs.as_ref().unwrap_or_else(|| unreachable!()))
+        Ok(self.docs.clone().unwrap_or_else(|| unreachable!()))
     }
 
     /// Display data and text of document `id`.
     pub fn hit(&mut self, id: u32) -> std::io::Result<Hit> {
+        self.text(id).cloned()
+    }
+
+    fn text(&mut self, id: u32) -> std::io::Result<&Hit> {
         let chunk = id as usize / self.meta.chunk.max(1);
         if !self.texts.contains_key(&chunk) {
-            let path = self.dir.join(format!("text-{chunk}.bin"));
-            let mut hits: Vec<Hit> =
-                serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
+            let mut hits: Vec<Hit> = format::read(&self.dir.join(format!("text-{chunk}.bin")))?;
             if self.words.is_none() {
-                let path = self.dir.join("words.bin");
-                let words =
-                    serde_json::from_str(&read_gz(&path)?).map_err(|e| invalid(&path, e))?;
-                self.words = Some(words);
+                self.words = Some(format::read(&self.dir.join("words.bin"))?);
             }
             let words = self.words.as_deref().unwrap_or_default();
             for hit in &mut hits {
@@ -362,13 +313,7 @@ impl Index {
         let at = id as usize % self.meta.chunk.max(1);
         self.texts[&chunk]
             .get(at)
-            .cloned()
-            .ok_or_else(|| invalid(&self.dir, format!("no document {id}")))
-    }
-
-    /// The facets, their values and each document's values.
-    pub fn facets(&mut self) -> std::io::Result<Vec<Facet>> {
-        Ok(self.docs()?.facets.clone())
+            .ok_or_else(|| damaged(&self.dir, format!("no document {id}")))
     }
 
     /// Answers `query`, with `selected` facet values (OR within a facet,
@@ -413,26 +358,18 @@ impl Index {
         for (key, value) in &query.filters {
             let wanted = normalize(value);
             let facet = facet_index.get(key.as_str());
-            let ids: HashSet<u32> = facet
-                .map(|f| {
-                    f.values
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, v)| normalize(v) == wanted)
-                        .map(|(i, _)| i as u32)
-                        .collect()
-                })
+            let ids = facet
+                .map(|f| value_ids(f, |v| normalize(v) == wanted))
                 .unwrap_or_default();
             base.retain(|&id, _| {
                 facet.is_some_and(|f| f.docs[id as usize].iter().any(|v| ids.contains(v)))
             });
         }
-        let outage = table.outage.clone();
         if !query.phrases.is_empty() {
             let mut ids: Vec<u32> = base.keys().copied().collect();
             ids.sort_unstable();
             for id in ids {
-                let hit = self.hit(id)?;
+                let hit = self.text(id)?;
                 let ok = query.phrases.iter().all(|p| {
                     hit.fields
                         .iter()
@@ -443,20 +380,12 @@ impl Index {
                 }
             }
         }
-        let table = self.docs()?;
         let chosen: Vec<(&Facet, HashSet<u32>)> = selected
             .iter()
             .filter(|(_, v)| !v.is_empty())
             .filter_map(|(key, values)| {
-                let f = table.facets.iter().find(|f| f.key == *key)?;
-                let ids = f
-                    .values
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| values.contains(v))
-                    .map(|(i, _)| i as u32)
-                    .collect();
-                Some((f, ids))
+                let f = facet_index.get(key.as_str())?;
+                Some((*f, value_ids(f, |v| values.iter().any(|s| s == v))))
             })
             .collect();
         let passes = |id: u32, skip: Option<&str>| {
@@ -494,8 +423,8 @@ impl Index {
             Sort::Newest => hits.sort_by_key(|h| h.0),
             Sort::Oldest => hits.sort_by_key(|h| std::cmp::Reverse(h.0)),
             Sort::LongestOutage => hits.sort_by(|a, b| {
-                outage[b.0 as usize]
-                    .cmp(&outage[a.0 as usize])
+                table.outage[b.0 as usize]
+                    .cmp(&table.outage[a.0 as usize])
                     .then(a.0.cmp(&b.0))
             }),
         }

@@ -1,0 +1,101 @@
+//! The index files as written and as read: one definition of each file's
+//! shape, serialised by `index` and read back by `query` (and by
+//! `search.js`, which follows the same field names), and their encoding,
+//! gzip-compressed JSON.
+
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// `search/meta.json`.
+#[derive(Serialize, Deserialize)]
+pub struct Meta {
+    pub format: u32,
+    /// Changes whenever any index file does; `search.js` adds it to URLs
+    /// so a browser never mixes files of two builds.
+    pub build: String,
+    pub docs: usize,
+    /// Documents per `text-N.bin` file.
+    pub chunk: usize,
+    /// The first term of each shard, in order.
+    pub shards: Vec<String>,
+}
+
+/// One facet of `search/docs.bin`.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Facet {
+    pub key: String,
+    pub label: String,
+    /// Its values, in the order they are offered.
+    pub values: Vec<String>,
+    /// For each document, the indices of its values.
+    pub docs: Vec<Vec<u32>>,
+}
+
+/// `search/docs.bin`.
+#[derive(Serialize, Deserialize)]
+pub struct DocsTable {
+    pub facets: Vec<Facet>,
+    /// Outage minutes per document, -1 when unknown.
+    pub outage: Vec<i64>,
+}
+
+/// A document of a `search/text-N.bin` file: its display data and text.
+/// The title, dek and summary are among `fields`, not repeated. In the
+/// file the fields are packed (see `packing`).
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Hit {
+    pub url: String,
+    pub date: String,
+    pub severity: String,
+    pub services: Vec<String>,
+    pub outage: Option<String>,
+    /// The text of each of [`super::FIELDS`]: title, dek, terms, summary...
+    pub fields: Vec<String>,
+}
+
+impl Hit {
+    pub fn title(&self) -> &str {
+        self.fields.first().map_or("", String::as_str)
+    }
+}
+
+/// One element of a `search/shard-N.bin` file, which is a flat JSON array
+/// alternating a term and its postings: document id deltas, each followed
+/// by the document's weight for the term.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum ShardItem {
+    Term(String),
+    Postings(Vec<u32>),
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(4));
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// An error about an index file whose content is not what it should be.
+pub fn damaged(path: &Path, what: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("{}: {what}", path.display()),
+    )
+}
+
+/// Reads one index file: `meta.json` as it is, the `.bin` files inflated.
+pub fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> std::io::Result<T> {
+    let bytes = std::fs::read(path)?;
+    let mut text = String::new();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        GzDecoder::new(&bytes[..]).read_to_string(&mut text)?;
+    } else {
+        text = String::from_utf8(bytes).map_err(|e| damaged(path, e))?;
+    }
+    serde_json::from_str(&text).map_err(|e| damaged(path, e))
+}
