@@ -129,7 +129,6 @@
         if (!q.words.some(function (w) { return w[0] === ts[k]; })) q.words.push([ts[k], false]);
         lastPlain = q.words.length - 1;
       }
-      if (q.words.length === 0) lastPlain = null;
     }
     var endsOpen = chars.length > 0 && !SPACE.test(chars[chars.length - 1]);
     if (lastPlain !== null && endsOpen && lastPlain + 1 === q.words.length &&
@@ -392,6 +391,8 @@
   var shown = 0;
   var generation = 0;
   var expanded = {};
+  // Facet names as the index gives them.
+  var labels = {};
 
   var noJs = document.getElementById("search-nojs");
   if (noJs) noJs.hidden = true;
@@ -432,7 +433,10 @@
   // Words of an original text with their offsets, and whether each matches.
   function matcher(query) {
     var exact = new Set(), prefixes = [];
-    query.words.forEach(function (w) { (w[1] ? prefixes : []).push(w[0]); exact.add(w[0]); });
+    query.words.forEach(function (w) {
+      exact.add(w[0]);
+      if (w[1]) prefixes.push(w[0]);
+    });
     query.phrases.forEach(function (p) { p.forEach(function (a) { exact.add(a); }); });
     return function (word) {
       var ts = terms(word);
@@ -521,14 +525,12 @@
     var focused = document.activeElement;
     var focusKey = focused && focused.dataset ? focused.dataset.facet + "\u0000" + focused.value : null;
     facetsBox.textContent = "";
-    var labels = { severity: "Severity", service: "Service", tag: "Tag", year: "Year",
-      status: "Status", items: "Action items", author: "Author" };
     results.facets.forEach(function (f) {
       var key = f[0], values = f[1], sel = state.selected[key] || [];
       sel.forEach(function (v) { if (!values.some(function (e) { return e[0] === v; })) values.push([v, 0]); });
       if (!values.length) return;
       var set = el("fieldset", { class: "search-facet" });
-      set.append(el("legend", null, labels[key] || key));
+      set.append(el("legend", null, labels[key]));
       var limit = expanded[key] ? values.length : FACET_SHOWN;
       values.forEach(function (entry, i) {
         if (i >= limit && sel.indexOf(entry[0]) < 0) return;
@@ -565,6 +567,12 @@
       throw err;
     }
     if (gen !== generation) return;
+    if (results.facets.length) {
+      // Loaded already by the search that counted them.
+      var table = await engine.docs();
+      if (gen !== generation) return;
+      table.facets.forEach(function (f) { labels[f.key] = f.label; });
+    }
     current = { query: query, results: results, ids: results.ids };
     list.textContent = "";
     shown = 0;
