@@ -53,8 +53,9 @@ enum CheckFormat {
     Github,
 }
 
+/// Output of `stats` and `search`: for people, or JSON for programs.
 #[derive(Clone, Copy, ValueEnum)]
-enum StatsFormat {
+enum ReportFormat {
     Human,
     Json,
 }
@@ -143,8 +144,8 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
         /// Output format
-        #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
-        format: StatsFormat,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+        format: ReportFormat,
     },
     /// Build the site, serve it locally and rebuild on every change, reloading open browsers
     #[command(
@@ -176,8 +177,8 @@ enum Command {
     )]
     Stats {
         /// Output format
-        #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
-        format: StatsFormat,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+        format: ReportFormat,
         /// The date that decides which write-ups are in the future [default: today]
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
@@ -269,8 +270,8 @@ fn main() {
         Command::Stats { format, today } => commands::stats(
             &global,
             match format {
-                StatsFormat::Human => Format::Human,
-                StatsFormat::Json => Format::Json,
+                ReportFormat::Human => Format::Human,
+                ReportFormat::Json => Format::Json,
             },
             today.as_deref(),
         ),
@@ -301,7 +302,7 @@ fn main() {
                 filters: filter,
                 sort,
                 limit,
-                json: matches!(format, StatsFormat::Json),
+                json: matches!(format, ReportFormat::Json),
             },
         ),
         Command::Build {
