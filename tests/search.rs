@@ -405,6 +405,22 @@ fn the_search_command_prints_results_and_explains_its_errors() {
         run.stderr,
         "error: --sort: `best` is not one of relevance, newest, oldest, outage\n"
     );
+    site.write("public/search/shard-0.bin", b"not an index");
+    let run = site.run(&["search", "stale", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: the search index is damaged: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .ends_with("shard-0.bin: expected ident at line 1 column 2\nhint: rebuild the site\n"),
+        "{}",
+        run.stderr
+    );
+
     let run = site.run(&["search", "x", "--site", "nowhere", "--color", "never"]);
     assert_eq!(run.code, 2);
     assert!(

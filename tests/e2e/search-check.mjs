@@ -135,6 +135,16 @@ check("without JavaScript the fallback is shown and links to the archive",
   (await plain.$('#search-nojs a[href$="archive/"]')) !== null);
 await noJs.close();
 
+// A site whose index is missing says so on the page.
+const broken = await browser.newContext();
+const brokenPage = await broken.newPage();
+await brokenPage.route("**/search/meta.json*", (route) => route.fulfill({ status: 404, body: "" }));
+await brokenPage.goto(`${origin}/search/?q=snapshot`);
+await brokenPage.waitForFunction(() => /unavailable/.test(document.getElementById("search-status").textContent));
+const said = await brokenPage.textContent("#search-status");
+check("a missing index is reported on the page", said === "Search is unavailable: could not load /search/meta.json (404)", said);
+await broken.close();
+
 check("no console errors or failed requests", problems.length === 0, problems.join("; "));
 await browser.close();
 server.close();
