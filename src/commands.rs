@@ -247,17 +247,6 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             return exit::USAGE;
         }
     }
-    let content = crate::content::load(&global.root, &config);
-    let loaded = started.elapsed();
-    global.eprint_diagnostics(&content.diagnostics);
-    let (errors, _) = diagnostic::summary(&content.diagnostics);
-    if errors > 0 {
-        global.error(&format!(
-            "{} found; nothing was written",
-            plural(errors, "error", "errors")
-        ));
-        return exit::CONTENT;
-    }
     let output = args
         .output
         .clone()
@@ -272,18 +261,30 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             Err(code) => return code,
         },
     };
-    match crate::build::build(&global.root, &config, &content, &options) {
-        Ok(crate::build::Outcome::UpToDate) => {
-            if !global.quiet {
-                eprintln!(
-                    "Nothing changed since the last build; {} is up to date ({:.2} s)",
-                    display_path(&global.root, &options.output),
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            exit::OK
+    let inputs = crate::build::fingerprint(&global.root, &config, &options);
+    if !options.force && crate::output::is_up_to_date(&options.output, &inputs) {
+        if !global.quiet {
+            eprintln!(
+                "Nothing changed since the last build; {} is up to date ({:.2} s)",
+                display_path(&global.root, &options.output),
+                started.elapsed().as_secs_f64()
+            );
         }
-        Ok(crate::build::Outcome::Built(report)) => {
+        return exit::OK;
+    }
+    let content = crate::content::load(&global.root, &config);
+    let loaded = started.elapsed();
+    global.eprint_diagnostics(&content.diagnostics);
+    let (errors, _) = diagnostic::summary(&content.diagnostics);
+    if errors > 0 {
+        global.error(&format!(
+            "{} found; nothing was written",
+            plural(errors, "error", "errors")
+        ));
+        return exit::CONTENT;
+    }
+    match crate::build::build(&global.root, &config, &content, &options, &inputs) {
+        Ok(report) => {
             if !global.quiet {
                 eprintln!(
                     "Built {}, {}, {} -> {} in {:.2} s",

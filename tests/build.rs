@@ -610,10 +610,27 @@ fn an_unchanged_site_is_not_rebuilt() {
         "2030-01-01"
     ]));
     site.write("static/extra.txt", b"new");
-    assert!(rebuilt(&[
+    let same = [
         "--base-url",
         "https://elsewhere.example.com/",
         "--today",
-        "2030-01-01"
-    ]));
+        "2030-01-01",
+    ];
+    assert!(rebuilt(&same));
+    // The about text and the site's templates are inputs too.
+    site.write("content/_about.md", b"We write things up.\n");
+    assert!(rebuilt(&same));
+    assert!(!rebuilt(&same));
+    site.write("templates/404.html", b"{% extends \"base.html\" %}");
+    assert!(rebuilt(&same));
+    // The decision is made before parsing, yet a new broken write-up is
+    // still reported, not taken for "nothing changed".
+    site.write("content/2021-01-01-broken.md", b"no front matter\n");
+    let run = site.run(&["build", "--color", "never"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("missing front matter"),
+        "{}",
+        run.stderr
+    );
 }

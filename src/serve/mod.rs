@@ -57,10 +57,11 @@ fn rebuild(opts: &Options, output: &Path, base_url: &str, verb: &str) -> Result<
         force: true,
         today: crate::datetime::today(&config.tz),
     };
-    // `force` is set: the preview folder is always rebuilt.
-    match build::build(&opts.root, &config, &content, &options) {
-        Ok(build::Outcome::UpToDate) => Ok(format!("{verb} nothing: no change")),
-        Ok(build::Outcome::Built(report)) => Ok(format!(
+    // The preview folder is always rebuilt (`force`); the fingerprint is
+    // still recorded, as `build` would, for a `--output` folder.
+    let inputs = build::fingerprint(&opts.root, &config, &options);
+    match build::build(&opts.root, &config, &content, &options, &inputs) {
+        Ok(report) => Ok(format!(
             "{verb} {} in {:.0} ms",
             crate::text::plural(report.writeups, "write-up", "write-ups"),
             started.elapsed().as_secs_f64() * 1000.0
