@@ -283,8 +283,19 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         ));
         return exit::CONTENT;
     }
+    let memo_file = global
+        .root
+        .join(crate::memo::CACHE_DIR)
+        .join(crate::highlight::MEMO_FILE);
+    crate::highlight::memo().load(&memo_file);
     match crate::build::build(&global.root, &config, &content, &options, &inputs) {
         Ok(report) => {
+            // The cache only saves time: a read-only checkout still builds.
+            if let Err(e) = crate::highlight::memo().save(&memo_file) {
+                if global.verbose {
+                    eprintln!("note: cannot save {}: {e}", memo_file.display());
+                }
+            }
             if !global.quiet {
                 eprintln!(
                     "Built {}, {}, {} -> {} in {:.2} s",

@@ -2,6 +2,7 @@
 //! so light and dark themes are one stylesheet switched by
 //! `prefers-color-scheme`, not inline styles baked into every page.
 
+use crate::memo::Memo;
 use std::sync::OnceLock;
 use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -24,12 +25,29 @@ pub fn is_plain(lang: &str) -> bool {
     )
 }
 
+/// Highlighted blocks already computed in this process or loaded from the
+/// site's cache: highlighting is most of the cost of rendering Markdown.
+pub fn memo() -> &'static Memo {
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    MEMO.get_or_init(Memo::default)
+}
+
+/// The file in the cache folder that holds [`memo`] between builds.
+pub const MEMO_FILE: &str = "highlight.bin";
+
 /// The highlighted inner HTML of a code block, or `None` when the language
 /// is unknown (the caller then shows it escaped and plain).
 pub fn highlight(code: &str, lang: &str) -> Option<String> {
     if is_plain(lang) {
         return None;
     }
+    let key = crate::memo::key(&["highlight", lang, code]);
+    memo()
+        .get_or_compute(key, || highlight_uncached(code, lang))
+        .map(|html| html.to_string())
+}
+
+fn highlight_uncached(code: &str, lang: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set
         .find_syntax_by_token(lang)

@@ -1,7 +1,7 @@
 //! blameless: a static site generator for incident write-ups.
 //!
 //! Modules stand in layers, each using only those listed before it:
-//! `text`, `diagnostic` -> `yaml` -> `config` -> `datetime` -> `highlight`
+//! `text`, `diagnostic`, `memo` -> `yaml` -> `config` -> `datetime` -> `highlight`
 //! -> `markdown` -> `content` -> `taxonomy` -> `insight`, `search` ->
 //! `templates`, `feeds` ->
 //! `output` -> `build` -> `scaffold`, `serve` -> `commands` (what the CLI calls).
@@ -16,6 +16,7 @@ pub mod feeds;
 pub mod highlight;
 pub mod insight;
 pub mod markdown;
+pub mod memo;
 pub mod output;
 pub mod scaffold;
 pub mod search;

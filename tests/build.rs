@@ -634,3 +634,45 @@ fn an_unchanged_site_is_not_rebuilt() {
         run.stderr
     );
 }
+
+#[test]
+fn highlighted_code_is_cached_for_the_same_program_only() {
+    let site = built(&[]);
+    let page = "public/incidents/stale-snapshot/index.html";
+    let fresh = common::snapshot(&site.path().join("public"));
+    let cache = site.path().join(".blameless-cache/highlight.bin");
+    let saved = std::fs::read(&cache).expect("the build saves its cache");
+    let header = b"blameless memo 1\n";
+    assert!(saved.starts_with(header));
+    let stamp_end = header.len()
+        + saved[header.len()..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap();
+    let stamp = String::from_utf8(saved[header.len()..stamp_end].to_vec()).unwrap();
+
+    let forge = |stamp: &str| {
+        let value = "<b>FORGED</b>";
+        let mut bytes = header.to_vec();
+        bytes.extend(format!("{stamp}\n").as_bytes());
+        bytes.extend(blameless::memo::key(&["highlight", "sql", "SELECT 1;\n"]).to_le_bytes());
+        bytes.extend((value.len() as u32).to_le_bytes());
+        bytes.extend(value.as_bytes());
+        std::fs::write(&cache, bytes).unwrap();
+        let run = site.run(&["build", "--force"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        site.read(page).contains("FORGED")
+    };
+    // The cache is really used: an entry under this program's stamp is
+    // taken as the highlighted block...
+    assert!(forge(&stamp));
+    // ...and one saved by another program (another version, or a rebuilt
+    // binary) is not.
+    assert!(!forge(&stamp.replacen(' ', "-other ", 1)));
+    assert_eq!(common::snapshot(&site.path().join("public")), fresh);
+    // Without a cache, the same bytes.
+    std::fs::remove_dir_all(site.path().join(".blameless-cache")).unwrap();
+    let run = site.run(&["build", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(common::snapshot(&site.path().join("public")), fresh);
+}

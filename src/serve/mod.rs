@@ -153,8 +153,16 @@ pub fn run(opts: Options) -> i32 {
     });
 
     let hub = Hub::new();
+    // Highlighted code from the last build or serve; later rebuilds reuse
+    // it from memory.
+    let memo_file = opts
+        .root
+        .join(crate::memo::CACHE_DIR)
+        .join(crate::highlight::MEMO_FILE);
+    crate::highlight::memo().load(&memo_file);
     match rebuild(&opts, &output, &url, "Built") {
         Ok(line) => {
+            let _ = crate::highlight::memo().save(&memo_file);
             if !opts.quiet {
                 eprintln!("{line}");
             }

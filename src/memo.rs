@@ -1,0 +1,221 @@
+//! A memo of expensive, pure results (today: highlighted code blocks), keyed
+//! by a hash of their inputs. It lives for the process, so `serve` reuses it
+//! across rebuilds, and it is saved between builds in one file of the site's
+//! cache folder (`.blameless-cache/`), stamped with the program that made
+//! it: another blameless (a new version, or a rebuilt binary) starts afresh.
+//!
+//! Only entries used since the last load or save are saved, so the file
+//! holds what the last build needed and never grows beyond it.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// The site's cache folder, relative to its root.
+pub const CACHE_DIR: &str = ".blameless-cache";
+
+const MAGIC: &[u8] = b"blameless memo 1\n";
+
+/// 128 bits of hash: at a million entries the chance of any collision is
+/// about 1e-27.
+pub type Key = u128;
+
+/// The key of a result computed from `parts` (in order, each delimited).
+pub fn key(parts: &[&str]) -> Key {
+    let half = |seed: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        seed.hash(&mut h);
+        parts.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
+/// Identifies this program: its version, and the size and modification
+/// time of its executable (reading 50-100 MB to hash it would cost more
+/// than any cache saves).
+pub fn program_stamp() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()));
+    format!("{} {exe:?}", env!("CARGO_PKG_VERSION"))
+}
+
+#[derive(Default)]
+pub struct Memo {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<Key, Arc<str>>,
+    used: HashSet<Key>,
+}
+
+impl Memo {
+    /// The stored result for `key`, or `compute`'s, which is then stored.
+    /// The lock is not held while computing, so threads compute in parallel.
+    pub fn get_or_compute(
+        &self,
+        key: Key,
+        compute: impl FnOnce() -> Option<String>,
+    ) -> Option<Arc<str>> {
+        {
+            let mut inner = self.lock();
+            if let Some(found) = inner.entries.get(&key).cloned() {
+                inner.used.insert(key);
+                return Some(found);
+            }
+        }
+        let value: Arc<str> = compute()?.into();
+        let mut inner = self.lock();
+        inner.entries.insert(key, value.clone());
+        inner.used.insert(key);
+        Some(value)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic elsewhere cannot leave the map half-updated: each update
+        // is one insert.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds the entries saved in `file` by this same program. A missing,
+    /// damaged or foreign file adds nothing: the cache only saves work.
+    pub fn load(&self, file: &Path) {
+        let Ok(bytes) = std::fs::read(file) else {
+            return;
+        };
+        let Some(entries) = decode(&bytes, &program_stamp()) else {
+            return;
+        };
+        let mut inner = self.lock();
+        for (key, value) in entries {
+            inner.entries.entry(key).or_insert(value);
+        }
+    }
+
+    /// Saves the entries used since the last load or save to `file`
+    /// (written aside, then renamed, so a reader never sees half a file),
+    /// creating its folder.
+    pub fn save(&self, file: &Path) -> std::io::Result<()> {
+        let bytes = {
+            let mut inner = self.lock();
+            let used = std::mem::take(&mut inner.used);
+            let mut keys: Vec<&Key> = used.iter().collect();
+            keys.sort();
+            let mut out = Vec::from(MAGIC);
+            out.extend(program_stamp().as_bytes());
+            out.push(b'\n');
+            for key in keys {
+                if let Some(value) = inner.entries.get(key) {
+                    out.extend(key.to_le_bytes());
+                    out.extend((value.len() as u32).to_le_bytes());
+                    out.extend(value.as_bytes());
+                }
+            }
+            out
+        };
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let temp = file.with_extension(format!("tmp-{}", std::process::id()));
+        let written = std::fs::File::create(&temp)
+            .and_then(|mut f| f.write_all(&bytes))
+            .and_then(|()| std::fs::rename(&temp, file));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        written
+    }
+}
+
+fn decode(bytes: &[u8], stamp: &str) -> Option<Vec<(Key, Arc<str>)>> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let rest = rest.strip_prefix(stamp.as_bytes())?.strip_prefix(b"\n")?;
+    let mut entries = Vec::new();
+    let mut at = 0;
+    while at < rest.len() {
+        let key = Key::from_le_bytes(rest.get(at..at + 16)?.try_into().ok()?);
+        let len = u32::from_le_bytes(rest.get(at + 16..at + 20)?.try_into().ok()?) as usize;
+        let value = std::str::from_utf8(rest.get(at + 20..at + 20 + len)?).ok()?;
+        entries.push((key, Arc::from(value)));
+        at += 20 + len;
+    }
+    Some(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_separate_their_parts() {
+        assert_ne!(key(&["ab", "c"]), key(&["a", "bc"]));
+        assert_eq!(key(&["rust", "fn x"]), key(&["rust", "fn x"]));
+    }
+
+    #[test]
+    fn computes_once_and_survives_a_save_and_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sub/memo.bin");
+        let memo = Memo::default();
+        let mut calls = 0;
+        for _ in 0..2 {
+            let got = memo.get_or_compute(7, || {
+                calls += 1;
+                Some("<b>x</b>".into())
+            });
+            assert_eq!(got.as_deref(), Some("<b>x</b>"));
+        }
+        assert_eq!(calls, 1);
+        assert_eq!(memo.get_or_compute(8, || None), None);
+        memo.get_or_compute(9, || Some("ü".into()));
+        memo.save(&file).unwrap();
+
+        let again = Memo::default();
+        again.load(&file);
+        assert_eq!(again.len(), 2);
+        assert_eq!(
+            again.get_or_compute(9, || panic!("recomputed")).as_deref(),
+            Some("ü")
+        );
+        // Only what was used since loading is saved again.
+        again.save(&file).unwrap();
+        let third = Memo::default();
+        third.load(&file);
+        assert_eq!(third.len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("memo.bin");
+        let memo = Memo::default();
+        memo.get_or_compute(1, || Some("one".into()));
+        memo.save(&file).unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+
+        std::fs::write(&file, &bytes[..bytes.len() - 1]).unwrap();
+        let loaded = Memo::default();
+        loaded.load(&file);
+        assert!(loaded.is_empty(), "truncated");
+
+        let foreign =
+            String::from_utf8_lossy(&bytes).replacen(env!("CARGO_PKG_VERSION"), "0.0.0-other", 1);
+        std::fs::write(&file, foreign).unwrap();
+        loaded.load(&file);
+        assert!(loaded.is_empty(), "made by another program");
+    }
+}
