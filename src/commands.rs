@@ -288,8 +288,17 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         .join(crate::memo::CACHE_DIR)
         .join(crate::highlight::MEMO_FILE);
     crate::highlight::memo().load(&memo_file);
-    match crate::build::build(&global.root, &config, &content, &options, &inputs) {
-        Ok(report) => {
+    let build = crate::build::build(
+        &global.root,
+        &config,
+        &content,
+        &options,
+        &|| inputs.clone(),
+        None,
+        &|_| {},
+    );
+    match build {
+        Ok((report, _)) => {
             // The cache only saves time: a read-only checkout still builds.
             if let Err(e) = crate::highlight::memo().save(&memo_file) {
                 if global.verbose {

@@ -266,6 +266,7 @@ fn main() {
             output,
             open,
             quiet: global.quiet,
+            verbose: global.verbose,
         }),
         Command::Stats { format, today } => commands::stats(
             &global,

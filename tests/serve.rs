@@ -138,6 +138,25 @@ impl Events {
     }
 }
 
+impl Events {
+    /// Reads reload events until one says the whole site is up to date;
+    /// returns their data.
+    fn wait_complete(&mut self) -> Vec<String> {
+        let mut data = Vec::new();
+        loop {
+            let event = self.wait_for("event: reload");
+            let payload = event
+                .trim_start_matches("event: reload\ndata: ")
+                .to_string();
+            let complete = payload.contains("\"complete\":true");
+            data.push(payload);
+            if complete {
+                return data;
+            }
+        }
+    }
+}
+
 /// A burst of file events may give two rebuilds, so the reload awaited may
 /// be the earlier one: the outcome is checked until it holds (10 s at most).
 fn eventually(check: impl Fn() -> bool) {
@@ -223,7 +242,17 @@ fn edits_rebuild_reload_and_match_a_full_build() {
         "Object storage region went down",
     );
     site.write(path, text.as_bytes());
-    events.wait_for("event: reload");
+    // An update: the pages that show the write-up first, then the rest
+    // (search index, stats); a page shown elsewhere is not reloaded.
+    let reloads = events.wait_complete();
+    let first = &reloads[0];
+    assert!(first.contains("\"/incidents/s3-outage/\""), "{reloads:?}");
+    assert!(first.contains("\"complete\":false"), "{reloads:?}");
+    assert!(!first.contains("\"/tags/\""), "{reloads:?}");
+    assert!(
+        reloads.last().unwrap().contains("\"/search/\""),
+        "{reloads:?}"
+    );
     eventually(|| {
         get(&addr, "/incidents/s3-outage/")
             .body
@@ -234,11 +263,14 @@ fn edits_rebuild_reload_and_match_a_full_build() {
         "content/2022-02-02-new.md",
         writeup("Brand new", "", "Fresh.\n").as_bytes(),
     );
-    events.wait_for("event: reload");
+    // A new write-up changes the sidebar's counter: all pages reload.
+    assert!(events
+        .wait_complete()
+        .contains(&"{\"complete\":true,\"pages\":null}".to_string()));
     eventually(|| get(&addr, "/incidents/new/").status == 200);
 
     std::fs::remove_file(site.path().join("content/2022-02-02-new.md")).unwrap();
-    events.wait_for("event: reload");
+    events.wait_complete();
     eventually(|| get(&addr, "/incidents/new/").status == 404);
 
     site.write("content/broken.md", b"---\ntitle: [\n---\n");
@@ -271,8 +303,9 @@ fn edits_rebuild_reload_and_match_a_full_build() {
     let mut late = Events::open(&addr);
     late.wait_for("event: problem");
     std::fs::remove_file(site.path().join("content/broken.md")).unwrap();
-    events.wait_for("event: reload");
-    late.wait_for("event: reload");
+    // Every page reloads, to clear the overlay.
+    assert!(events.wait_complete()[0].contains("\"pages\":null"));
+    late.wait_complete();
     drop(second);
 
     // The served site equals a fresh build of the same sources.

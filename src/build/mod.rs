@@ -2,10 +2,13 @@
 //! publish, render their bodies, group them, then render every page and feed
 //! into a staging folder that replaces the output only when all succeeded.
 
+mod incremental;
 mod insight_pages;
 mod pages;
 mod related;
 pub mod views;
+
+pub use incremental::Snapshot;
 
 use crate::config::Config;
 use crate::content::{resolve_content_link, Content, Status, WriteUp};
@@ -53,25 +56,17 @@ pub struct Options {
 /// output, so an unchanged site need not be rebuilt. It reads the files but
 /// parses nothing, so deciding "nothing changed" costs a fraction of loading.
 pub fn fingerprint(root: &Path, config: &Config, opts: &Options) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    env!("CARGO_PKG_VERSION").hash(&mut h);
-    // The program itself: a rebuilt blameless of the same version number
-    // (a new theme, a fix) must not trust output made by the old one.
-    // (Its size and modification time: reading 50-100 MB would cost more
-    // than the check saves.)
-    std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .map(|m| (m.len(), m.modified().ok()))
-        .hash(&mut h);
-    crate::templates::THEME_TEMPLATES.hash(&mut h);
-    crate::templates::THEME_STATIC.hash(&mut h);
-    format!("{config:?}").hash(&mut h);
-    (opts.drafts, opts.future, opts.today.to_string()).hash(&mut h);
-    let content_dir = root.join("content");
-    let mut sources = vec![content_dir.join("_about.md")];
-    sources.extend(crate::content::find_files(&content_dir));
+    let writeups = hash_files(root, crate::content::find_files(&root.join("content")));
+    format!(
+        "{:016x}",
+        hash_of((setting_fingerprint(root, config, opts), writeups))
+    )
+}
+
+/// The part of [`fingerprint`] that is not the write-ups: what every page
+/// depends on.
+pub fn setting_fingerprint(root: &Path, config: &Config, opts: &Options) -> u64 {
+    let mut sources = vec![root.join("content").join("_about.md")];
     for dir in ["templates", "static"] {
         sources.extend(
             walkdir::WalkDir::new(root.join(dir))
@@ -82,17 +77,32 @@ pub fn fingerprint(root: &Path, config: &Config, opts: &Options) -> String {
                 .map(|e| e.into_path()),
         );
     }
-    let hashes: Vec<u64> = sources
+    hash_of((
+        // The program itself: a rebuilt blameless of the same version
+        // (a new theme, a fix) must not trust output made by the old one.
+        crate::memo::program_stamp(),
+        crate::templates::THEME_TEMPLATES,
+        crate::templates::THEME_STATIC,
+        format!("{config:?}"),
+        (opts.drafts, opts.future, opts.today.to_string()),
+        hash_files(root, sources),
+    ))
+}
+
+fn hash_of(value: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The paths (relative to `root`) and bytes of `files`, read in parallel.
+fn hash_files(root: &Path, files: Vec<PathBuf>) -> u64 {
+    let hashes: Vec<u64> = files
         .par_iter()
-        .map(|path| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            path.strip_prefix(root).ok().hash(&mut h);
-            std::fs::read(path).ok().hash(&mut h);
-            h.finish()
-        })
+        .map(|path| hash_of((path.strip_prefix(root).ok(), std::fs::read(path).ok())))
         .collect();
-    hashes.hash(&mut h);
-    format!("{:016x}", h.finish())
+    hash_of(hashes)
 }
 
 #[derive(Debug)]
@@ -101,6 +111,10 @@ pub struct Report {
     pub tags: usize,
     pub services: usize,
     pub files: usize,
+    /// Only the pages a change touched were rendered, in place.
+    pub updated: bool,
+    /// In an update, the files written after `pages_done` was called.
+    pub written_late: Vec<String>,
     pub output: PathBuf,
     /// How long each stage took, for `--verbose`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
@@ -136,6 +150,10 @@ pub(crate) struct Site<'a> {
     pub sidebar: String,
     pub templates: Templates,
     pub staging: Staging,
+    pub related: Vec<Vec<related::Related>>,
+    /// What changed since the previous build, when only the pages that
+    /// show it are rendered (see [`incremental`]); `None`: every page.
+    pub changes: Option<incremental::Changes>,
 }
 
 /// Writes the search index of the published write-ups.
@@ -164,6 +182,12 @@ fn search_index(site: &Site) -> Result<usize, OutputError> {
     files
         .par_iter()
         .try_for_each(|(path, bytes)| site.staging.write(path, bytes))?;
+    // An update keeps only this index's files (the number of shards
+    // varies), and the search page beside them.
+    let mut keep: std::collections::HashSet<&str> =
+        files.iter().map(|(path, _)| path.as_str()).collect();
+    keep.insert("search/index.html");
+    site.staging.remove_others("search", &keep)?;
     Ok(files.len())
 }
 
@@ -174,19 +198,28 @@ pub fn select(content: &Content, drafts: bool, future: bool, today: Date) -> Vec
         .iter()
         .filter(|w| drafts || w.status == Status::Published)
         .filter(|w| future || w.date <= today)
+        .map(|w| &**w)
         .collect()
 }
 
-/// Builds the site. `content` must have passed validation; `inputs` is its
-/// [`fingerprint`], recorded in the output so that the next build can tell
-/// that nothing changed.
+/// Builds the site. `content` must have passed validation; `inputs` gives
+/// its [`fingerprint`] (asked for at the end, when the pages are out),
+/// recorded in the output so that the next build can tell that nothing
+/// changed.
+///
+/// With the [`Snapshot`] of the previous build into the same output (by
+/// `serve`), only the pages a change touched are rendered, where they are;
+/// `pages_done` then gets their paths before the search index and the stats
+/// are rebuilt. Returns the snapshot for the next build.
 pub fn build(
     root: &Path,
     config: &Config,
     content: &Content,
     opts: &Options,
-    inputs: &str,
-) -> Result<Report, BuildError> {
+    inputs: &dyn Fn() -> String,
+    previous: Option<Snapshot>,
+    pages_done: &dyn Fn(Vec<String>),
+) -> Result<(Report, Snapshot), BuildError> {
     let mut timings = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
@@ -196,6 +229,20 @@ pub fn build(
     let templates = Templates::load(root)?;
     let writeups = select(content, opts.drafts, opts.future, opts.today);
     let urls = Urls::new(config);
+    let mut next = Snapshot {
+        setting: setting_fingerprint(root, config, opts),
+        order: incremental::order(&writeups),
+        loaded: content.writeups.clone(),
+        ..Snapshot::default()
+    };
+    next.texts = incremental::text_hashes(&writeups, previous.as_ref());
+    // A body renders the same while the settings and the write-ups it can
+    // link to are the same.
+    let mut reusable = previous.filter(|p| p.setting == next.setting && p.order == next.order);
+    let mut known_bodies: Vec<Option<String>> = match &mut reusable {
+        Some(p) => next.texts.iter().map(|t| p.bodies.remove(t)).collect(),
+        None => vec![None; writeups.len()],
+    };
 
     // Links between write-ups resolve to pages only for write-ups in this build.
     let url_of: HashMap<&str, String> = writeups
@@ -209,7 +256,11 @@ pub fn build(
         .collect();
     let bodies: Vec<String> = writeups
         .par_iter()
-        .map(|w| {
+        .zip(&mut known_bodies)
+        .map(|(w, known)| {
+            if let Some(body) = known.take() {
+                return body;
+            }
             let resolve = |dest: &str| {
                 let target = resolve_content_link(&w.content_path, dest)?;
                 let url = url_of.get(target.as_str())?;
@@ -229,52 +280,132 @@ pub fn build(
             .map(|&k| Taxonomy::build(k, &writeups, config))
             .collect(),
     );
-    let entries: Vec<EntryView> = writeups
+    next.taxonomies = incremental::taxonomies_hash(&tax);
+    // An entry shows its write-up through the taxonomies' names and URLs.
+    let mut known_entries: Vec<Option<(EntryView, u64)>> = match reusable
+        .as_mut()
+        .filter(|p| p.taxonomies == next.taxonomies)
+    {
+        Some(p) => next.texts.iter().map(|t| p.entry_views.remove(t)).collect(),
+        None => vec![None; writeups.len()],
+    };
+    let (entries, entry_hashes): (Vec<EntryView>, Vec<u64>) = writeups
         .par_iter()
-        .map(|w| views::entry_view(w, config, &urls, &tax, views::LIST_TERMS))
+        .zip(&mut known_entries)
+        .map(|(w, known)| {
+            known.take().unwrap_or_else(|| {
+                let entry = views::entry_view(w, config, &urls, &tax, views::LIST_TERMS);
+                let hash = incremental::entry_hash(&entry);
+                (entry, hash)
+            })
+        })
+        .unzip();
+    next.entries = entry_hashes;
+    next.links = entries.iter().map(incremental::link_hash).collect();
+    let reusable = reusable.as_ref();
+    next.related_inputs = incremental::related_inputs(&writeups);
+    let related = match reusable
+        .filter(|p| p.taxonomies == next.taxonomies && p.related_inputs == next.related_inputs)
+    {
+        Some(p) => p.related.clone(),
+        None => related::related(&writeups, &tax),
+    };
+    next.related_hashes = related
+        .iter()
+        .map(|r| incremental::related_hash(r))
         .collect();
-    lap("taxonomies and entries");
-    let staging = Staging::begin(&opts.output, root, opts.force)?;
-    let mut site = Site {
+    let site_view = SiteView::new(config, &urls);
+    let sidebar = pages::sidebar(
         config,
-        site: SiteView::new(config, &urls),
+        &urls,
+        &site_view,
+        &tax,
+        &writeups,
+        &templates,
+        content.about.as_deref(),
+    )?;
+    lap("taxonomies, entries and sidebar");
+
+    let changes = reusable
+        .filter(|p| p.taxonomies == next.taxonomies && p.sidebar == sidebar)
+        .map(|p| incremental::Changes::compare(p, &next));
+    let (staging, changes) = match changes.map(|c| (Staging::update(&opts.output), c)) {
+        Some((Ok(staging), c)) => (staging, Some(c)),
+        _ => (Staging::begin(&opts.output, root, opts.force)?, None),
+    };
+    let site = Site {
+        config,
+        site: site_view,
         urls,
         writeups,
         entries,
         bodies,
         tax,
-        sidebar: String::new(),
+        sidebar,
         templates,
         staging,
+        related,
+        changes,
     };
-    site.sidebar = pages::sidebar(&site, content.about.as_deref())?;
-
-    lap("staging and sidebar");
     let mut files = pages::writeup_pages(&site)?;
     lap("write-up pages");
     files += pages::home_pages(&site)?;
     files += pages::taxonomy_pages(&site)?;
     lap("list pages");
+    // What an author editing a write-up looks at is out: tell the browsers.
+    if site.staging.is_update() {
+        pages_done(site.staging.take_written());
+    }
     files += pages::other_pages(&site)?;
     files += pages::feeds_and_sitemap(&site)?;
-    lap("feeds and sitemap");
-    if config.search_enabled {
+    lap("archive, feeds and sitemap");
+    // The index and the stats read every write-up's text.
+    let texts_changed = site.changes.as_ref().is_none_or(|c| c.any_text());
+    if config.search_enabled && texts_changed {
         files += search_index(&site)?;
         lap("search index");
     }
-    files += insight_pages::insight_pages(&site, opts.today)?;
-    lap("stats, action items and exports");
-    files += pages::assets(&site, root)?;
+    if texts_changed {
+        files += insight_pages::insight_pages(&site, opts.today)?;
+        lap("stats, action items and exports");
+    }
+    if site.changes.is_none() {
+        files += pages::assets(&site, root)?;
+    }
 
     let report = Report {
         writeups: site.writeups.len(),
         tags: site.tax.get(Kind::Tags).terms.len(),
         services: site.tax.get(Kind::Services).terms.len(),
         files,
+        updated: site.changes.is_some(),
+        written_late: Vec::new(),
         output: opts.output.clone(),
         timings: Vec::new(),
     };
-    site.staging.commit(inputs)?;
+    let written_late = site.staging.take_written();
+    site.staging.commit(&inputs())?;
     lap("assets and publish");
-    Ok(Report { timings, ..report })
+    next.published = site
+        .writeups
+        .iter()
+        .map(|w| incremental::address(w))
+        .collect();
+    next.sidebar = site.sidebar;
+    next.related = site.related;
+    next.bodies = next.texts.iter().copied().zip(site.bodies).collect();
+    next.entry_views = next
+        .texts
+        .iter()
+        .copied()
+        .zip(site.entries.into_iter().zip(next.entries.iter().copied()))
+        .collect();
+    Ok((
+        Report {
+            timings,
+            written_late,
+            ..report
+        },
+        next,
+    ))
 }

@@ -1,14 +1,13 @@
 //! Rendering each kind of page, feed and asset into the staging folder.
 //! Each function returns how many files it wrote.
 
-use super::related::related;
-use super::views::{self, page_path, pagination, LinkView, Urls};
+use super::views::{self, page_path, pagination, LinkView, SiteView, Taxonomies, Urls};
 use super::{BuildError, Site};
 use crate::content::WriteUp;
 use crate::datetime;
 use crate::feeds::{self, Channel, Item};
 use crate::taxonomy::{Kind, Term};
-use crate::templates::THEME_STATIC;
+use crate::templates::{Templates, THEME_STATIC};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -62,10 +61,18 @@ impl Site<'_> {
             indices.chunks(per_page).collect()
         };
         let total = chunks.len();
+        let full_posts = self.config.home_full_posts && base.is_empty();
         chunks
             .par_iter()
             .enumerate()
             .map(|(n, chunk)| {
+                if self
+                    .changes
+                    .as_ref()
+                    .is_some_and(|c| !c.list(chunk, full_posts))
+                {
+                    return Ok(0);
+                }
                 let number = n + 1;
                 let path = page_path(base, number);
                 let page_title = if number > 1 {
@@ -77,15 +84,12 @@ impl Site<'_> {
                 let entries: Vec<&views::EntryView> =
                     chunk.iter().map(|&i| &self.entries[i]).collect();
                 ctx.insert("entries", &entries);
-                if self.config.home_full_posts && base.is_empty() {
+                if full_posts {
                     let bodies: Vec<&str> =
                         chunk.iter().map(|&i| self.bodies[i].as_str()).collect();
                     ctx.insert("bodies", &bodies);
                 }
-                ctx.insert(
-                    "full_posts",
-                    &(self.config.home_full_posts && base.is_empty()),
-                );
+                ctx.insert("full_posts", &full_posts);
                 ctx.insert("pagination", &pagination(base, number, total, &self.urls));
                 extra(&mut ctx);
                 self.page(template, &ctx, &path)
@@ -110,40 +114,39 @@ struct Counter {
 }
 
 /// The sidebar, rendered once and placed on every page.
-pub(super) fn sidebar(site: &Site, about_markdown: Option<&str>) -> Result<String, BuildError> {
-    let config = site.config;
+pub(super) fn sidebar(
+    config: &crate::config::Config,
+    urls: &Urls,
+    site_view: &SiteView,
+    tax: &Taxonomies,
+    writeups: &[&WriteUp],
+    templates: &Templates,
+    about_markdown: Option<&str>,
+) -> Result<String, BuildError> {
     let about_html = about_markdown.filter(|_| config.sidebar.about).map(|md| {
-        crate::markdown::render_with_base(
-            md,
-            config.markdown.raw_html,
-            &[],
-            &site.urls.root,
-            &|_| None,
-        )
+        crate::markdown::render_with_base(md, config.markdown.raw_html, &[], &urls.root, &|_| None)
     });
-    let tags = site.tax.get(Kind::Tags);
+    let tags = tax.get(Kind::Tags);
     let cloud: Vec<CloudTag> = tags
         .cloud(config.sidebar.tag_cloud_size)
         .into_iter()
         .map(|(t, size)| CloudTag {
             name: t.name.clone(),
-            url: site.urls.link(&Urls::term_path(Kind::Tags, &t.slug)),
+            url: urls.link(&Urls::term_path(Kind::Tags, &t.slug)),
             count: t.pages.len(),
             size,
         })
         .collect();
-    let services: Vec<LinkView> = site
-        .tax
+    let services: Vec<LinkView> = tax
         .get(Kind::Services)
         .terms
         .iter()
         .map(|t| LinkView {
             name: t.name.clone(),
-            url: site.urls.link(&Urls::term_path(Kind::Services, &t.slug)),
+            url: urls.link(&Urls::term_path(Kind::Services, &t.slug)),
         })
         .collect();
-    let closed: usize = site
-        .writeups
+    let closed: usize = writeups
         .iter()
         .map(|w| {
             w.action_items
@@ -153,27 +156,31 @@ pub(super) fn sidebar(site: &Site, about_markdown: Option<&str>) -> Result<Strin
         })
         .sum();
     let counter = Counter {
-        incidents: crate::text::thousands(site.writeups.len()),
-        since_year: site.writeups.iter().map(|w| w.date.year()).min(),
+        incidents: crate::text::thousands(writeups.len()),
+        since_year: writeups.iter().map(|w| w.date.year()).min(),
         action_items_closed: crate::text::thousands(closed),
     };
     let mut ctx = Context::new();
-    ctx.insert("site", &site.site);
+    ctx.insert("site", site_view);
     ctx.insert("about_html", &about_html);
     ctx.insert("tag_cloud", &cloud);
-    ctx.insert("all_tags_url", &site.urls.link("tags/"));
+    ctx.insert("all_tags_url", &urls.link("tags/"));
     ctx.insert("services", &services);
     ctx.insert("links", &config.sidebar.links);
     ctx.insert("counter", &counter);
-    Ok(site.templates.render("sidebar.html", &ctx)?)
+    Ok(templates.render("sidebar.html", &ctx)?)
 }
 
 pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
-    let related = related(&site.writeups, &site.tax);
     let n = site.writeups.len();
     (0..n)
         .into_par_iter()
         .map(|i| {
+            if let Some(changes) = &site.changes {
+                if !changes.writeup_page(i, &site.related[i]) {
+                    return Ok(0);
+                }
+            }
             let w: &WriteUp = site.writeups[i];
             let mut view = views::page_view(
                 w,
@@ -188,7 +195,7 @@ pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
             // The list is newest first: the next (newer) one is before.
             view.next = (i > 0).then(|| link(i - 1));
             view.previous = (i + 1 < n).then(|| link(i + 1));
-            view.related = related[i]
+            view.related = site.related[i]
                 .iter()
                 .map(|r| views::RelatedView {
                     title: site.entries[r.index].title.clone(),
@@ -270,11 +277,14 @@ pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
             })
             .collect();
         let base = format!("{}/", kind.path());
-        let mut ctx = site.context(kind.title(), &base, Vec::new());
-        ctx.insert("kind", kind.path());
-        ctx.insert("title", kind.title());
-        ctx.insert("terms", &terms);
-        files += site.page("taxonomy.html", &ctx, &base)?;
+        // Shows the terms and their counts only: unchanged in an update.
+        if site.changes.is_none() {
+            let mut ctx = site.context(kind.title(), &base, Vec::new());
+            ctx.insert("kind", kind.path());
+            ctx.insert("title", kind.title());
+            ctx.insert("terms", &terms);
+            files += site.page("taxonomy.html", &ctx, &base)?;
+        }
         for (term, view) in taxonomy.terms.iter().zip(&terms) {
             let path = Urls::term_path(kind, &term.slug);
             let title = format!("{}: {}", kind.singular(), term.name);
@@ -340,10 +350,17 @@ pub(super) fn other_pages(site: &Site) -> Result<usize, BuildError> {
             m.entries.push(&site.entries[i]);
         }
     }
-    let mut ctx = site.context("Archive", "archive/", Vec::new());
-    ctx.insert("years", &years);
-    ctx.insert("total", &site.writeups.len());
-    let mut files = site.page("archive.html", &ctx, "archive/")?;
+    let mut files = 0;
+    if site.changes.as_ref().is_none_or(|c| c.any_entry()) {
+        let mut ctx = site.context("Archive", "archive/", Vec::new());
+        ctx.insert("years", &years);
+        ctx.insert("total", &site.writeups.len());
+        files += site.page("archive.html", &ctx, "archive/")?;
+    }
+    // The search page and 404 show no write-up.
+    if site.changes.is_some() {
+        return Ok(files);
+    }
     if site.config.search_enabled {
         let ctx = site.context("Search", "search/", Vec::new());
         files += site.page("search.html", &ctx, "search/")?;
@@ -398,11 +415,15 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
         description: &config.description,
         language: &config.language,
     };
-    site.staging.write(
-        "rss.xml",
-        feeds::rss(&channel, &feed_items(site, &all)).as_bytes(),
-    )?;
-    let mut files = 1;
+    let limit = config.feed.limit;
+    let mut files = 0;
+    if site.changes.as_ref().is_none_or(|c| c.feed(&all, limit)) {
+        site.staging.write(
+            "rss.xml",
+            feeds::rss(&channel, &feed_items(site, &all)).as_bytes(),
+        )?;
+        files += 1;
+    }
     let mut sitemap: Vec<(String, Option<String>)> = vec![(config.base_url.clone(), None)];
     for kind in Kind::ALL {
         let taxonomy = site.tax.get(kind);
@@ -411,7 +432,12 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
             .terms
             .par_iter()
             .map(|term| -> Result<usize, BuildError> {
-                if !kind.has_feeds() {
+                if !kind.has_feeds()
+                    || site
+                        .changes
+                        .as_ref()
+                        .is_some_and(|c| !c.feed(&term.pages, limit))
+                {
                     return Ok(0);
                 }
                 let path = Urls::term_path(kind, &term.slug);
@@ -437,6 +463,9 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
         for term in &taxonomy.terms {
             sitemap.push((site.urls.absolute(&Urls::term_path(kind, &term.slug)), None));
         }
+    }
+    if site.changes.as_ref().is_some_and(|c| !c.any_entry()) {
+        return Ok(files);
     }
     sitemap.push((site.urls.absolute("archive/"), None));
     for e in &site.entries {

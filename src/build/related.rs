@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 /// How many write-ups found by shared services and tags are shown.
 pub const MORE: usize = 3;
 
+#[derive(Clone)]
 pub struct Related {
     pub index: usize,
     pub explicit: bool,

@@ -7,6 +7,7 @@ use crate::config::{Config, RawHtml};
 use crate::diagnostic::Diagnostic;
 use crate::text::{fold_name, slugify};
 use crate::yaml::FieldPath;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// Resolves a link written in `from` (a path inside `content/`) to the
@@ -84,8 +85,8 @@ fn check_references(parsed: &mut [Parsed], config: &Config) {
             paths.insert(w.content_path.clone(), ());
         }
     }
-    for p in parsed.iter_mut() {
-        let Some(w) = &p.writeup else { continue };
+    parsed.par_iter_mut().for_each(|p| {
+        let Some(w) = &p.writeup else { return };
         let mut problems = Vec::new();
         let mut diagnostics = Vec::new();
         for (i, name) in w.related.iter().enumerate() {
@@ -136,7 +137,7 @@ fn check_references(parsed: &mut [Parsed], config: &Config) {
         }
         p.problems.extend(problems);
         p.diagnostics.extend(diagnostics);
-    }
+    });
 }
 
 /// Warns where one tag (or service) is spelled two ways, and where two
@@ -146,26 +147,38 @@ fn check_term_spelling(
     key: &str,
     terms: fn(&super::WriteUp) -> &Vec<String>,
 ) {
+    // Each distinct name's folded form and slug, computed once: a site
+    // repeats a few hundred names tens of thousands of times.
+    let mut keys: HashMap<String, (String, String)> = HashMap::new();
     // First spelling seen (in file order) for each folded name and slug.
     let mut first_by_fold: HashMap<String, (String, String)> = HashMap::new();
     let mut first_by_slug: HashMap<String, (String, String)> = HashMap::new();
     for p in parsed.iter() {
         let Some(w) = &p.writeup else { continue };
         for name in terms(w) {
+            if keys.contains_key(name) {
+                continue;
+            }
+            let (fold, slug) = (fold_name(name), slugify(name));
             first_by_fold
-                .entry(fold_name(name))
+                .entry(fold.clone())
                 .or_insert_with(|| (name.clone(), p.file.clone()));
             first_by_slug
-                .entry(slugify(name))
+                .entry(slug.clone())
                 .or_insert_with(|| (name.clone(), p.file.clone()));
+            keys.insert(name.clone(), (fold, slug));
         }
     }
-    for p in parsed.iter_mut() {
-        let Some(w) = &p.writeup else { continue };
+    parsed.par_iter_mut().for_each(|p| {
+        let Some(w) = &p.writeup else { return };
         let mut problems = Vec::new();
         for (i, name) in terms(w).iter().enumerate() {
+            let (fold, slug) = &keys[name];
+            let (first, file) = &first_by_fold[fold];
+            if first == name && &first_by_slug[slug].0 == name {
+                continue;
+            }
             let path = FieldPath::root().key(key).index(i);
-            let (first, file) = &first_by_fold[&fold_name(name)];
             if first != name {
                 problems.push(crate::yaml::Problem {
                     path,
@@ -176,8 +189,8 @@ fn check_term_spelling(
                 });
                 continue;
             }
-            let (first, file) = &first_by_slug[&slugify(name)];
-            if fold_name(first) != fold_name(name) {
+            let (first, file) = &first_by_slug[slug];
+            if fold_name(first) != *fold {
                 problems.push(crate::yaml::Problem {
                     path,
                     on_key: false,
@@ -185,19 +198,22 @@ fn check_term_spelling(
                     message: format!(
                         "{key}[{i}]: {name:?} and {first:?} (in {file}) share the page /{}/{}/",
                         if key == "tags" { "tags" } else { "services" },
-                        slugify(name)
+                        slug
                     ),
                     hint: Some("rename one of them if they are different things".into()),
                 });
             }
         }
         p.problems.extend(problems);
-    }
+    });
 }
 
 /// Warnings for open action items of published write-ups that are due
 /// before `today`.
-pub fn overdue_warnings(writeups: &[super::WriteUp], today: jiff::civil::Date) -> Vec<Diagnostic> {
+pub fn overdue_warnings(
+    writeups: &[std::sync::Arc<super::WriteUp>],
+    today: jiff::civil::Date,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for w in writeups
         .iter()

@@ -11,6 +11,7 @@ use crate::text::display_path;
 use crate::yaml::{self, Problem, Reader};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Largest write-up file read; a larger one is reported, not loaded.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -19,7 +20,8 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct Content {
     /// Valid write-ups, sorted newest first (date, then slug).
-    pub writeups: Vec<WriteUp>,
+    /// (Shared, so that `serve` keeps unchanged ones from load to load.)
+    pub writeups: Vec<Arc<WriteUp>>,
     /// Markdown of `content/_about.md`, if present.
     pub about: Option<String>,
     /// Every problem found, sorted by file and position.
@@ -135,11 +137,12 @@ fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnostic>> {
 }
 
 /// One file's outcome before the checks across files.
+#[derive(Clone)]
 pub(super) struct Parsed {
-    pub writeup: Option<WriteUp>,
+    pub writeup: Option<Arc<WriteUp>>,
     pub problems: Vec<Problem>,
     pub diagnostics: Vec<Diagnostic>,
-    pub text: String,
+    pub text: Arc<str>,
     pub yaml: std::ops::Range<usize>,
     pub file: String,
 }
@@ -156,7 +159,7 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
             writeup: None,
             problems: Vec::new(),
             diagnostics: vec![*d],
-            text: String::new(),
+            text: Arc::from(""),
             yaml: 0..0,
             file,
         },
@@ -175,7 +178,7 @@ fn parse_text(
         writeup: None,
         problems: Vec::new(),
         diagnostics: Vec::new(),
-        text: String::new(),
+        text: Arc::from(""),
         yaml: 0..0,
         file: file.clone(),
     };
@@ -188,7 +191,7 @@ fn parse_text(
                     .with_hint(hint)
                     .with_source(&text),
             );
-            parsed.text = text;
+            parsed.text = text.into();
             return parsed;
         }
     };
@@ -216,7 +219,7 @@ fn parse_text(
                 .with_source(&text)
                 .with_hint(hint),
             );
-            parsed.text = text;
+            parsed.text = text.into();
             return parsed;
         }
     };
@@ -224,7 +227,7 @@ fn parse_text(
     let fields = frontmatter::read(&mut reader, &value, config);
     parsed.problems = reader.problems;
     let scan = markdown::scan(&text[split.body_start..]);
-    parsed.writeup = Some(build_writeup(
+    parsed.writeup = Some(Arc::new(build_writeup(
         fields,
         &file,
         content_path,
@@ -232,8 +235,8 @@ fn parse_text(
         &text,
         &split,
         scan,
-    ));
-    parsed.text = text;
+    )));
+    parsed.text = text.into();
     parsed.yaml = split.yaml;
     parsed
 }
@@ -270,7 +273,8 @@ pub fn check_text(name: &str, text: &str, config: &Config) -> (Option<WriteUp>, 
     let ok = !diagnostics
         .iter()
         .any(|d| d.level == diagnostic::Level::Error);
-    (parsed.writeup.filter(|_| ok), diagnostics)
+    let writeup = parsed.writeup.filter(|_| ok).map(Arc::unwrap_or_clone);
+    (writeup, diagnostics)
 }
 
 /// The default slug: the file name without a leading `YYYY-MM-DD-`.
@@ -353,15 +357,96 @@ pub fn find_files(content_dir: &Path) -> Vec<PathBuf> {
 
 /// Loads and validates every write-up under `<root>/content`.
 pub fn load(root: &Path, config: &Config) -> Content {
+    let Some((mut content, files)) = start(root) else {
+        return missing_content_dir();
+    };
     let content_dir = root.join("content");
-    let mut content = Content::default();
-    if !content_dir.is_dir() {
-        content.diagnostics.push(
-            Diagnostic::error("content", "there is no content/ folder")
-                .with_hint("run `blameless init` to start a site, or pass --root DIR"),
-        );
-        return content;
+    let parsed: Vec<Parsed> = files
+        .par_iter()
+        .map(|path| parse_file(root, &content_dir, path, config))
+        .collect();
+    finish(&mut content, parsed, config);
+    content
+}
+
+/// Loads content again and again (for `serve`): a file whose size and
+/// modification time are unchanged, and that no change event named, is not
+/// read or parsed again. The checks across files always run on all of them.
+/// Made for one configuration: a new one needs a new `Loader`.
+#[derive(Default)]
+pub struct Loader {
+    files: std::collections::HashMap<PathBuf, (FileStamp, Parsed)>,
+}
+
+type FileStamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()))
+}
+
+impl Loader {
+    /// Forgets what was parsed from `path`, so the next load reads it.
+    pub fn forget(&mut self, path: &Path) {
+        self.files.remove(path);
     }
+
+    /// Like [`load`], reusing what earlier loads parsed.
+    pub fn load(&mut self, root: &Path, config: &Config) -> Content {
+        let Some((mut content, files)) = start(root) else {
+            self.files.clear();
+            return missing_content_dir();
+        };
+        let content_dir = root.join("content");
+        let stamps: Vec<Option<FileStamp>> = files.par_iter().map(|p| stamp(p)).collect();
+        let stale: Vec<usize> = (0..files.len())
+            .filter(|&i| {
+                stamps[i].is_none()
+                    || self.files.get(&files[i]).map(|(s, _)| Some(*s)) != Some(stamps[i])
+            })
+            .collect();
+        let fresh: Vec<Parsed> = stale
+            .par_iter()
+            .map(|&i| parse_file(root, &content_dir, &files[i], config))
+            .collect();
+        let mut fresh: std::collections::HashMap<usize, Parsed> =
+            stale.into_iter().zip(fresh).collect();
+        let mut known = std::mem::take(&mut self.files);
+        let mut parsed = Vec::with_capacity(files.len());
+        for (i, path) in files.iter().enumerate() {
+            let entry = match fresh.remove(&i) {
+                Some(p) => p,
+                None => match known.remove(path) {
+                    Some((_, p)) => p,
+                    None => parse_file(root, &content_dir, path, config),
+                },
+            };
+            if let Some(s) = stamps[i] {
+                self.files.insert(path.clone(), (s, entry.clone()));
+            }
+            parsed.push(entry);
+        }
+        finish(&mut content, parsed, config);
+        content
+    }
+}
+
+fn missing_content_dir() -> Content {
+    let mut content = Content::default();
+    content.diagnostics.push(
+        Diagnostic::error("content", "there is no content/ folder")
+            .with_hint("run `blameless init` to start a site, or pass --root DIR"),
+    );
+    content
+}
+
+/// Reads `_about.md` and lists the write-up files; `None` without `content/`.
+fn start(root: &Path) -> Option<(Content, Vec<PathBuf>)> {
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        return None;
+    }
+    let mut content = Content::default();
     let about_path = content_dir.join("_about.md");
     if about_path.is_file() {
         match read_text(&about_path, &display_path(root, &about_path)) {
@@ -371,10 +456,11 @@ pub fn load(root: &Path, config: &Config) -> Content {
     }
     let files = find_files(&content_dir);
     content.files = files.len();
-    let mut parsed: Vec<Parsed> = files
-        .par_iter()
-        .map(|path| parse_file(root, &content_dir, path, config))
-        .collect();
+    Some((content, files))
+}
+
+/// The checks across files, then positions for every problem.
+fn finish(content: &mut Content, mut parsed: Vec<Parsed>, config: &Config) {
     checks::check_site(&mut parsed, config);
     for p in &mut parsed {
         let problems = std::mem::take(&mut p.problems);
@@ -401,7 +487,6 @@ pub fn load(root: &Path, config: &Config) -> Content {
         .writeups
         .sort_by(|a, b| (b.date, &b.slug).cmp(&(a.date, &a.slug)));
     diagnostic::sort(&mut content.diagnostics);
-    content
 }
 
 #[cfg(test)]

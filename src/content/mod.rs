@@ -8,7 +8,8 @@ mod load;
 
 pub use checks::{overdue_warnings, resolve_content_link};
 pub use load::{
-    check_text, find_files, load, split_front_matter, Content, FrontMatterSplit, MAX_FILE_BYTES,
+    check_text, find_files, load, split_front_matter, Content, FrontMatterSplit, Loader,
+    MAX_FILE_BYTES,
 };
 
 use crate::markdown::Scan;

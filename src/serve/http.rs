@@ -12,8 +12,9 @@ use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 pub const EVENTS_PATH: &str = "/__blameless/events";
 
-/// The script added to served HTML: reloads on a finished rebuild, shows an
-/// overlay with the problems of a failed one.
+/// The script added to served HTML: reloads on a rebuild that changed its
+/// page (every page, when the event names none), shows an overlay with the
+/// problems of a failed one.
 const LIVE_RELOAD: &str = r#"<script>(() => {
   const events = new EventSource("/__blameless/events");
   const overlay = (text) => {
@@ -27,14 +28,24 @@ const LIVE_RELOAD: &str = r#"<script>(() => {
     }
     box.textContent = "blameless: the site could not be rebuilt\n\n" + text;
   };
-  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("reload", (e) => {
+    const pages = JSON.parse(e.data).pages;
+    if (!pages || pages.includes(location.pathname)) location.reload();
+  });
   events.addEventListener("problem", (e) => overlay(JSON.parse(e.data)));
 })();</script>"#;
 
 /// What the last rebuild produced, for the browsers that are watching.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LiveState {
-    Ready,
+    /// Rebuilt. `pages`: the URL paths of the pages that changed, when only
+    /// those were rendered; `complete`: the whole site is now up to date
+    /// (an update announces its pages first, then the search index and
+    /// stats).
+    Ready {
+        pages: Option<Vec<String>>,
+        complete: bool,
+    },
     /// The problems, as `check` prints them.
     Failed(String),
 }
@@ -48,7 +59,13 @@ pub struct Hub {
 impl Hub {
     pub fn new() -> Arc<Hub> {
         Arc::new(Hub {
-            state: Mutex::new((0, LiveState::Ready)),
+            state: Mutex::new((
+                0,
+                LiveState::Ready {
+                    pages: None,
+                    complete: true,
+                },
+            )),
             changed: Condvar::new(),
         })
     }
@@ -62,10 +79,13 @@ impl Hub {
     }
 
     fn current(&self) -> (u64, LiveState) {
-        self.state
-            .lock()
-            .map(|g| g.clone())
-            .unwrap_or((0, LiveState::Ready))
+        self.state.lock().map(|g| g.clone()).unwrap_or((
+            0,
+            LiveState::Ready {
+                pages: None,
+                complete: true,
+            },
+        ))
     }
 
     /// Waits for a state newer than `seen`, or a timeout.
@@ -203,7 +223,10 @@ fn send_events(request: Request, hub: Arc<Hub>) {
             Some((generation, state)) => {
                 seen = generation;
                 match state {
-                    LiveState::Ready => "event: reload\ndata: {}\n\n".to_string(),
+                    LiveState::Ready { pages, complete } => format!(
+                        "event: reload\ndata: {}\n\n",
+                        serde_json::json!({"pages": pages, "complete": complete})
+                    ),
                     LiveState::Failed(text) => format!(
                         "event: problem\ndata: {}\n\n",
                         serde_json::to_string(&text).unwrap_or_default()

@@ -25,14 +25,58 @@ pub struct Options {
     pub output: Option<PathBuf>,
     pub open: bool,
     pub quiet: bool,
+    /// Print how long each stage of each rebuild took.
+    pub verbose: bool,
 }
 
 /// How long the sources must be quiet before a rebuild: an editor's
 /// save-by-rename or a `git checkout` of many files makes one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(120);
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
-/// The outcome of one build, as text for the terminal and the overlay.
-fn rebuild(opts: &Options, output: &Path, base_url: &str, verb: &str) -> Result<String, String> {
+/// What the watcher keeps from one rebuild to the next.
+#[derive(Default)]
+struct State {
+    loader: crate::content::Loader,
+    /// The configuration the loader parsed with.
+    config: String,
+    /// The last build into the output, while the output holds it.
+    snapshot: Option<build::Snapshot>,
+    /// Browsers show the problems of a failed rebuild.
+    failed: bool,
+}
+
+/// The URL paths of the pages among written files; a change to the search
+/// index is a change to the search page.
+fn page_paths(files: &[String]) -> Vec<String> {
+    let mut pages: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            if let Some(dir) = f.strip_suffix("index.html") {
+                Some(format!("/{dir}"))
+            } else if f.starts_with("search/") {
+                Some("/search/".to_string())
+            } else {
+                None
+            }
+        })
+        .collect();
+    pages.sort();
+    pages.dedup();
+    pages
+}
+
+/// Rebuilds after a change to `changed` (paths; empty for the first
+/// build), telling browsers as soon as the pages they show are ready.
+/// Returns the line for the terminal, or the problems.
+fn rebuild(
+    opts: &Options,
+    output: &Path,
+    base_url: &str,
+    verb: &str,
+    state: &mut State,
+    changed: &[PathBuf],
+    hub: &Hub,
+) -> Result<String, String> {
     let started = Instant::now();
     let render = |ds: &[Diagnostic]| {
         ds.iter()
@@ -46,7 +90,16 @@ fn rebuild(opts: &Options, output: &Path, base_url: &str, verb: &str) -> Result<
     config
         .set_base_url(base_url)
         .map_err(|e| format!("{e}\n"))?;
-    let content = crate::content::load(&opts.root, &config);
+    let config_text = format!("{config:?}");
+    if config_text != state.config {
+        state.loader = crate::content::Loader::default();
+        state.config = config_text;
+    }
+    for path in changed {
+        state.loader.forget(path);
+    }
+    let content = state.loader.load(&opts.root, &config);
+    let loaded = started.elapsed();
     if content.diagnostics.iter().any(|d| d.level == Level::Error) {
         return Err(render(&content.diagnostics));
     }
@@ -57,15 +110,52 @@ fn rebuild(opts: &Options, output: &Path, base_url: &str, verb: &str) -> Result<
         force: true,
         today: crate::datetime::today(&config.tz),
     };
+    // Browsers that show problems reload whatever changed.
+    let everything = state.failed;
+    let pages_ready = |files: Vec<String>| {
+        hub.publish(LiveState::Ready {
+            pages: (!everything).then(|| page_paths(&files)),
+            complete: false,
+        });
+    };
     // The preview folder is always rebuilt (`force`); the fingerprint is
     // still recorded, as `build` would, for a `--output` folder.
-    let inputs = build::fingerprint(&opts.root, &config, &options);
-    match build::build(&opts.root, &config, &content, &options, &inputs) {
-        Ok(report) => Ok(format!(
-            "{verb} {} in {:.0} ms",
-            crate::text::plural(report.writeups, "write-up", "write-ups"),
-            started.elapsed().as_secs_f64() * 1000.0
-        )),
+    let inputs = || build::fingerprint(&opts.root, &config, &options);
+    let previous = state.snapshot.take();
+    match build::build(
+        &opts.root,
+        &config,
+        &content,
+        &options,
+        &inputs,
+        previous,
+        &pages_ready,
+    ) {
+        Ok((report, snapshot)) => {
+            state.snapshot = Some(snapshot);
+            if opts.verbose {
+                eprintln!("  loading and validation: {:.3} s", loaded.as_secs_f64());
+                for (stage, took) in &report.timings {
+                    eprintln!("  {stage}: {:.3} s", took.as_secs_f64());
+                }
+            }
+            hub.publish(LiveState::Ready {
+                pages: (report.updated && !everything).then(|| page_paths(&report.written_late)),
+                complete: true,
+            });
+            state.failed = false;
+            Ok(format!(
+                "{verb} {} in {:.0} ms{}",
+                crate::text::plural(report.writeups, "write-up", "write-ups"),
+                started.elapsed().as_secs_f64() * 1000.0,
+                if report.updated {
+                    format!(" (updated {} files)", report.files)
+                } else {
+                    String::new()
+                }
+            ))
+        }
+        // The output may be half updated: the next build is a whole one.
         Err(BuildError::Template(e)) => Err(format!("{}: error: {}\n", e.file, e.message)),
         Err(BuildError::Output(e)) => Err(format!("error: {e}\n")),
     }
@@ -119,7 +209,11 @@ fn bind(opts: &Options) -> Result<(tiny_http::Server, SocketAddr), String> {
 }
 
 /// Runs until Ctrl-C. Returns an exit code.
-pub fn run(opts: Options) -> i32 {
+pub fn run(mut opts: Options) -> i32 {
+    // Change events name absolute, resolved paths; so do the files loaded.
+    if let Ok(root) = opts.root.canonicalize() {
+        opts.root = root;
+    }
     let (server, addr) = match bind(&opts) {
         Ok(bound) => bound,
         Err(e) => {
@@ -160,7 +254,8 @@ pub fn run(opts: Options) -> i32 {
         .join(crate::memo::CACHE_DIR)
         .join(crate::highlight::MEMO_FILE);
     crate::highlight::memo().load(&memo_file);
-    match rebuild(&opts, &output, &url, "Built") {
+    let mut state = State::default();
+    match rebuild(&opts, &output, &url, "Built", &mut state, &[], &hub) {
         Ok(line) => {
             let _ = crate::highlight::memo().save(&memo_file);
             if !opts.quiet {
@@ -169,6 +264,7 @@ pub fn run(opts: Options) -> i32 {
         }
         Err(problems) => {
             eprint!("{problems}");
+            state.failed = true;
             hub.publish(LiveState::Failed(problems));
             // Serve something: the overlay explains the rest.
             let _ = std::fs::create_dir_all(&output);
@@ -181,19 +277,6 @@ pub fn run(opts: Options) -> i32 {
             return 3;
         }
     };
-    eprintln!(
-        "Serving {} at {url} (Ctrl-C to stop)",
-        if private { "a preview" } else { "the site" }
-    );
-    if opts.open {
-        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        })
-        .arg(&url)
-        .spawn();
-    }
     {
         let hub = std::sync::Arc::clone(&hub);
         std::thread::spawn(move || http::run(server, root, hub));
@@ -231,6 +314,20 @@ pub fn run(opts: Options) -> i32 {
         );
     }
 
+    // Announced once changes are watched, so that none made after it is missed.
+    eprintln!(
+        "Serving {} at {url} (Ctrl-C to stop)",
+        if private { "a preview" } else { "the site" }
+    );
+    if opts.open {
+        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        })
+        .arg(&url)
+        .spawn();
+    }
     // Reading files (as every build does) makes access events: only
     // changes count, or each build would start the next.
     let relevant = |event: &notify::Event| {
@@ -260,16 +357,21 @@ pub fn run(opts: Options) -> i32 {
             }
         }
         // Wait until the burst of changes is over.
-        while rx.recv_timeout(DEBOUNCE).is_ok() {}
-        match rebuild(&opts, &output, &url, "Rebuilt") {
+        let mut changed = event.paths;
+        while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+            if let Ok(event) = more {
+                changed.extend(event.paths);
+            }
+        }
+        match rebuild(&opts, &output, &url, "Rebuilt", &mut state, &changed, &hub) {
             Ok(line) => {
                 if !opts.quiet {
                     eprintln!("{line}");
                 }
-                hub.publish(LiveState::Ready);
             }
             Err(problems) => {
                 eprint!("{problems}");
+                state.failed = true;
                 hub.publish(LiveState::Failed(problems));
             }
         }

@@ -1,0 +1,195 @@
+//! What one build leaves for the next in the same process (`serve`), and
+//! from it, which pages a change touches.
+//!
+//! A page is a function of the write-ups it shows, the sidebar and the
+//! site's settings. When the settings (program, configuration, options,
+//! templates, static files, `_about.md`), the list of published write-ups
+//! and their order, every taxonomy's membership and the rendered sidebar
+//! are all as before, only pages that show a changed write-up can differ:
+//! its own page; its neighbours' and related write-ups' pages, when its
+//! title or date changed; the list pages and feeds it is on. Anything else
+//! makes a whole build. The search index and the stats read every write-up,
+//! so they are rebuilt whole, after the pages.
+
+use super::related::Related;
+use super::views::{EntryView, Taxonomies};
+use crate::content::WriteUp;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+pub(super) fn address(w: &WriteUp) -> usize {
+    w as *const WriteUp as usize
+}
+
+/// A hash of each write-up's whole source, to tell whether anything in it
+/// changed. A write-up the loader kept from the previous load (the same
+/// allocation, which the snapshot keeps alive so that it cannot be reused)
+/// has the hash it had.
+pub(super) fn text_hashes(writeups: &[&WriteUp], previous: Option<&Snapshot>) -> Vec<u64> {
+    let known: HashMap<usize, u64> = previous
+        .map(|p| {
+            p.published
+                .iter()
+                .zip(&p.texts)
+                .map(|(&w, &t)| (w, t))
+                .collect()
+        })
+        .unwrap_or_default();
+    writeups
+        .par_iter()
+        .map(|&w| {
+            known
+                .get(&address(w))
+                .copied()
+                .unwrap_or_else(|| hash_of((&w.file, &w.text)))
+        })
+        .collect()
+}
+
+/// A list entry as templates see it.
+pub(super) fn entry_hash(e: &EntryView) -> u64 {
+    hash_of(serde_json::to_vec(e).unwrap_or_default())
+}
+
+/// What other write-ups' pages show of it: a link (previous, next,
+/// related).
+pub(super) fn link_hash(e: &EntryView) -> u64 {
+    hash_of((&e.title, &e.url, &e.date_long))
+}
+
+pub(super) fn related_hash(r: &[Related]) -> u64 {
+    hash_of(
+        r.iter()
+            .map(|r| (r.index, r.explicit, &r.shared))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// What related write-ups are computed from, besides the taxonomies.
+pub(super) fn related_inputs(writeups: &[&WriteUp]) -> u64 {
+    hash_of(
+        writeups
+            .iter()
+            .map(|w| (&w.stem, &w.slug, &w.related))
+            .collect::<Vec<_>>(),
+    )
+}
+
+pub(super) fn taxonomies_hash(tax: &Taxonomies) -> u64 {
+    hash_of(
+        tax.0
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| (&term.name, &term.slug, &term.pages))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The published write-ups, in order, by where they are and what they are
+/// called: links between bodies resolve through this.
+pub(super) fn order(writeups: &[&WriteUp]) -> Vec<(String, String)> {
+    writeups
+        .iter()
+        .map(|w| (w.content_path.clone(), w.slug.clone()))
+        .collect()
+}
+
+/// What a build leaves for the next one in the same process.
+#[derive(Default)]
+pub struct Snapshot {
+    pub(super) setting: u64,
+    /// Every loaded write-up, held (never read) so that no new write-up can
+    /// take an address in `published`.
+    #[allow(dead_code)]
+    pub(super) loaded: Vec<Arc<WriteUp>>,
+    /// The published ones, by address, in order.
+    pub(super) published: Vec<usize>,
+    pub(super) order: Vec<(String, String)>,
+    pub(super) texts: Vec<u64>,
+    pub(super) entries: Vec<u64>,
+    pub(super) links: Vec<u64>,
+    pub(super) related_inputs: u64,
+    pub(super) related: Vec<Vec<Related>>,
+    pub(super) related_hashes: Vec<u64>,
+    pub(super) taxonomies: u64,
+    pub(super) sidebar: String,
+    /// Rendered bodies by text hash; valid while `setting` and `order`
+    /// are unchanged.
+    pub(super) bodies: HashMap<u64, String>,
+    /// List entries and their [`entry_hash`] by text hash; valid while
+    /// the settings and the taxonomies are unchanged.
+    pub(super) entry_views: HashMap<u64, (EntryView, u64)>,
+}
+
+/// Which published write-ups (by index) changed since the last build.
+pub(crate) struct Changes {
+    /// Anything in the source.
+    pub text: Vec<bool>,
+    /// How lists show it.
+    pub entry: Vec<bool>,
+    /// How links to it show it.
+    pub link: Vec<bool>,
+    /// Its related write-ups.
+    pub related: Vec<bool>,
+}
+
+impl Changes {
+    pub fn compare(previous: &Snapshot, next: &Snapshot) -> Changes {
+        let differs =
+            |a: &[u64], b: &[u64]| -> Vec<bool> { a.iter().zip(b).map(|(x, y)| x != y).collect() };
+        Changes {
+            text: differs(&previous.texts, &next.texts),
+            entry: differs(&previous.entries, &next.entries),
+            link: differs(&previous.links, &next.links),
+            related: differs(&previous.related_hashes, &next.related_hashes),
+        }
+    }
+
+    pub fn any_text(&self) -> bool {
+        self.text.iter().any(|&c| c)
+    }
+
+    fn link_at(&self, i: Option<usize>) -> bool {
+        i.and_then(|i| self.link.get(i)).copied().unwrap_or(false)
+    }
+
+    /// Whether write-up `i`'s own page shows something that changed: itself,
+    /// the title of the one before or after it, or its related write-ups.
+    pub fn writeup_page(&self, i: usize, related: &[Related]) -> bool {
+        self.text[i]
+            || self.related[i]
+            || self.link_at(i.checked_sub(1))
+            || self.link_at(Some(i + 1))
+            || related.iter().any(|r| self.link[r.index])
+    }
+
+    /// Whether a list of these write-ups changed (with `bodies`: a list
+    /// that shows whole write-ups, not entries).
+    pub fn list(&self, indices: &[usize], bodies: bool) -> bool {
+        indices
+            .iter()
+            .any(|&i| self.entry[i] || (bodies && self.text[i]))
+    }
+
+    /// Whether any list entry changed (the archive, the sitemap).
+    pub fn any_entry(&self) -> bool {
+        self.entry.iter().any(|&c| c)
+    }
+
+    /// Whether a feed of these write-ups (the first `limit`) changed.
+    pub fn feed(&self, indices: &[usize], limit: usize) -> bool {
+        indices.iter().take(limit).any(|&i| self.text[i])
+    }
+}

@@ -1,0 +1,242 @@
+//! Updates (what `serve` does after a change: render only the pages the
+//! change touched, in place) give exactly the output of a whole build, for
+//! every kind of edit; and the edits that can be updated are.
+
+mod common;
+use blameless::build::{self, Snapshot};
+use blameless::config::Config;
+use blameless::content::Loader;
+use common::Site;
+use std::cell::RefCell;
+use std::path::Path;
+
+struct Preview {
+    site: Site,
+    out: tempfile::TempDir,
+    loader: Loader,
+    snapshot: Option<Snapshot>,
+}
+
+/// What one rebuild did.
+struct Rebuilt {
+    updated: bool,
+    /// Files written before the search index and stats (updates only).
+    first: Vec<String>,
+}
+
+fn options(output: &Path) -> build::Options {
+    build::Options {
+        drafts: false,
+        future: false,
+        output: output.to_path_buf(),
+        force: true,
+        today: jiff::civil::date(2030, 1, 1),
+    }
+}
+
+impl Preview {
+    fn new() -> Preview {
+        Preview {
+            site: Site::fixture("site"),
+            out: tempfile::tempdir().unwrap(),
+            loader: Loader::default(),
+            snapshot: None,
+        }
+    }
+
+    fn write(&mut self, path: &str, text: &str) {
+        self.site.write(path, text.as_bytes());
+        self.loader.forget(&self.site.path().join(path));
+    }
+
+    fn edit(&mut self, path: &str, from: &str, to: &str) {
+        let text = self.site.read(path);
+        assert!(text.contains(from), "{path} has no {from:?}");
+        self.write(path, &text.replacen(from, to, 1));
+    }
+
+    /// Rebuilds as `serve` does, then checks the output against a whole
+    /// build of the same sources into a new folder.
+    fn rebuild(&mut self) -> Rebuilt {
+        let root = self.site.path();
+        let (config, _) = Config::load(root, None).unwrap();
+        let content = self.loader.load(root, &config);
+        assert!(
+            content
+                .diagnostics
+                .iter()
+                .all(|d| d.level != blameless::diagnostic::Level::Error),
+            "{:?}",
+            content.diagnostics
+        );
+        let opts = options(&self.out.path().join("site"));
+        let first = RefCell::new(Vec::new());
+        let (report, snapshot) = build::build(
+            root,
+            &config,
+            &content,
+            &opts,
+            &|| build::fingerprint(root, &config, &opts),
+            self.snapshot.take(),
+            &|files| *first.borrow_mut() = files,
+        )
+        .unwrap();
+        self.snapshot = Some(snapshot);
+
+        let fresh = tempfile::tempdir().unwrap();
+        let fresh_opts = options(&fresh.path().join("site"));
+        let whole = blameless::content::load(root, &config);
+        build::build(
+            root,
+            &config,
+            &whole,
+            &fresh_opts,
+            &|| build::fingerprint(root, &config, &opts),
+            None,
+            &|_| {},
+        )
+        .unwrap();
+        let (got, want) = (
+            common::snapshot(&opts.output),
+            common::snapshot(&fresh_opts.output),
+        );
+        let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+            files.iter().map(|(name, _)| name.clone()).collect()
+        };
+        assert_eq!(names(&got), names(&want), "the same files");
+        for ((name, a), (_, b)) in got.iter().zip(&want) {
+            assert!(a == b, "{name} differs from a whole build");
+        }
+        Rebuilt {
+            updated: report.updated,
+            first: first.into_inner(),
+        }
+    }
+}
+
+#[test]
+fn updates_equal_whole_builds() {
+    let mut p = Preview::new();
+    assert!(!p.rebuild().updated, "the first build is whole");
+
+    let unchanged = p.rebuild();
+    assert!(unchanged.updated);
+    assert!(unchanged.first.is_empty(), "{:?}", unchanged.first);
+
+    // The body: its page, and the lists that show its word count.
+    p.edit(
+        "content/2020-05-05-cache.md",
+        "First paragraph",
+        "First paragraph, now longer by some words,",
+    );
+    let body = p.rebuild();
+    assert!(body.updated);
+    assert!(body
+        .first
+        .contains(&"incidents/cache/index.html".to_string()));
+    for untouched in [
+        "incidents/s3-outage/index.html",
+        "tags/index.html",
+        "search/index.html",
+    ] {
+        assert!(!body.first.contains(&untouched.to_string()), "{untouched}");
+    }
+
+    // The title: also its neighbours' pages, its related ones and lists.
+    p.edit(
+        "content/2019/2019-02-28-s3-outage.md",
+        "title: ",
+        "title: Renamed, ",
+    );
+    let title = p.rebuild();
+    assert!(title.updated);
+    assert!(title
+        .first
+        .contains(&"incidents/stale-snapshot/index.html".to_string()));
+
+    // `related` of one write-up changes the related lists of two.
+    p.edit(
+        "content/2018-10-07-stale-snapshot.md",
+        "related: [s3-outage]",
+        "related: [cache]",
+    );
+    assert!(p.rebuild().updated);
+
+    // Closing an action item changes the sidebar's counter: every page.
+    p.edit(
+        "content/2018-10-07-stale-snapshot.md",
+        "status: open",
+        "status: done",
+    );
+    assert!(!p.rebuild().updated);
+
+    // A new tag changes the taxonomy (and the tag cloud).
+    p.edit(
+        "content/2020-05-05-cache.md",
+        "tags: [cache, database, backups]",
+        "tags: [cache, database, backups, brand-new]",
+    );
+    assert!(!p.rebuild().updated);
+
+    // A new date reorders the write-ups.
+    p.edit(
+        "content/2020-05-05-cache.md",
+        "date: 2020-05-05",
+        "date: 2017-05-05",
+    );
+    assert!(!p.rebuild().updated);
+
+    // Publishing a draft, adding and removing write-ups, the about text.
+    p.edit(
+        "content/2021-01-01-draft.md",
+        "status: draft",
+        "status: published",
+    );
+    assert!(!p.rebuild().updated);
+    p.write(
+        "content/2022-02-02-new.md",
+        &common::writeup("Brand new", "tags: [cache]\n", "Fresh.\n"),
+    );
+    assert!(!p.rebuild().updated);
+    std::fs::remove_file(p.site.path().join("content/2022-02-02-new.md")).unwrap();
+    assert!(!p.rebuild().updated);
+    p.write("content/_about.md", "We write things up, blamelessly.\n");
+    assert!(!p.rebuild().updated);
+
+    // After whole builds, updates again.
+    p.edit("content/2020-05-05-cache.md", "Careful.", "Very careful.");
+    assert!(p.rebuild().updated);
+}
+
+#[test]
+fn a_template_change_is_a_whole_build() {
+    let mut p = Preview::new();
+    p.rebuild();
+    p.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Gone.</p>{% endblock content %}",
+    );
+    assert!(!p.rebuild().updated);
+    p.edit("content/2020-05-05-cache.md", "Careful.", "Very careful.");
+    assert!(p.rebuild().updated);
+}
+
+#[test]
+fn a_home_page_of_whole_write_ups_is_updated_with_their_bodies() {
+    let mut p = Preview::new();
+    let config = p.site.read("blameless.yaml");
+    p.write(
+        "blameless.yaml",
+        &format!("{config}home:\n  full_posts: true\n"),
+    );
+    p.rebuild();
+    // The same number of words: the entry is unchanged, the body is not.
+    p.edit("content/2020-05-05-cache.md", "Careful.", "Cautious.");
+    let body = p.rebuild();
+    assert!(body.updated);
+    assert!(
+        body.first.contains(&"index.html".to_string()),
+        "{:?}",
+        body.first
+    );
+}
