@@ -191,6 +191,66 @@ fn search_index(site: &Site) -> Result<usize, OutputError> {
     Ok(files.len())
 }
 
+type Timings = Vec<(&'static str, std::time::Duration)>;
+
+/// How long each stage took, for `--verbose`.
+struct Laps {
+    timings: Timings,
+    clock: std::time::Instant,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            timings: Vec::new(),
+            clock: std::time::Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        self.timings.push((name, self.clock.elapsed()));
+        self.restart();
+    }
+
+    fn restart(&mut self) {
+        self.clock = std::time::Instant::now();
+    }
+}
+
+/// Every page and feed (in an update, those a change touched); tells
+/// `pages_done` when the pages that show write-ups are out.
+fn render_pages(
+    site: &Site,
+    pages_done: &dyn Fn(Vec<String>),
+) -> Result<(usize, Timings), BuildError> {
+    let mut laps = Laps::new();
+    let mut files = pages::writeup_pages(site)?;
+    laps.lap("write-up pages");
+    files += pages::home_pages(site)?;
+    files += pages::taxonomy_pages(site)?;
+    laps.lap("list pages");
+    if site.staging.is_update() {
+        pages_done(site.staging.take_written());
+    }
+    files += pages::other_pages(site)?;
+    files += pages::feeds_and_sitemap(site)?;
+    laps.lap("archive, feeds and sitemap");
+    Ok((files, laps.timings))
+}
+
+/// The search index, the stats and action item pages, and the exports.
+fn index_and_stats(site: &Site, today: Date) -> Result<(usize, Timings), BuildError> {
+    let mut laps = Laps::new();
+    let mut files = 0;
+    if site.config.search_enabled {
+        files += search_index(site)?;
+        laps.lap("search index");
+    }
+    files += insight_pages::insight_pages(site, today)?;
+    laps.lap("stats, action items and exports");
+    Ok((files, laps.timings))
+}
+
 /// Which write-ups a build publishes.
 pub fn select(content: &Content, drafts: bool, future: bool, today: Date) -> Vec<&WriteUp> {
     content
@@ -220,12 +280,7 @@ pub fn build(
     previous: Option<Snapshot>,
     pages_done: &dyn Fn(Vec<String>),
 ) -> Result<(Report, Snapshot), BuildError> {
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str| {
-        timings.push((name, clock.elapsed()));
-        clock = std::time::Instant::now();
-    };
+    let mut laps = Laps::new();
     let templates = Templates::load(root)?;
     let writeups = select(content, opts.drafts, opts.future, opts.today);
     let urls = Urls::new(config);
@@ -272,7 +327,7 @@ pub fn build(
             crate::markdown::render(w.body(), config.markdown.raw_html, RESERVED_IDS, &resolve)
         })
         .collect();
-    lap("markdown");
+    laps.lap("markdown");
 
     let tax = Taxonomies(
         Kind::ALL
@@ -324,7 +379,7 @@ pub fn build(
         &templates,
         content.about.as_deref(),
     )?;
-    lap("taxonomies, entries and sidebar");
+    laps.lap("taxonomies, entries and sidebar");
 
     let changes = reusable
         .filter(|p| p.taxonomies == next.taxonomies && p.sidebar == sidebar)
@@ -347,28 +402,31 @@ pub fn build(
         related,
         changes,
     };
-    let mut files = pages::writeup_pages(&site)?;
-    lap("write-up pages");
-    files += pages::home_pages(&site)?;
-    files += pages::taxonomy_pages(&site)?;
-    lap("list pages");
-    // What an author editing a write-up looks at is out: tell the browsers.
-    if site.staging.is_update() {
-        pages_done(site.staging.take_written());
-    }
-    files += pages::other_pages(&site)?;
-    files += pages::feeds_and_sitemap(&site)?;
-    lap("archive, feeds and sitemap");
+    laps.lap("staging");
     // The index and the stats read every write-up's text.
     let texts_changed = site.changes.as_ref().is_none_or(|c| c.any_text());
-    if config.search_enabled && texts_changed {
-        files += search_index(&site)?;
-        lap("search index");
-    }
-    if texts_changed {
-        files += insight_pages::insight_pages(&site, opts.today)?;
-        lap("stats, action items and exports");
-    }
+    let (pages, rest) = if site.changes.is_none() {
+        // Nobody waits for some pages first: the index and the stats are
+        // built alongside the pages, so that each keeps both cores busy
+        // through the other's sequential parts.
+        rayon::join(
+            || render_pages(&site, &|_| {}),
+            || index_and_stats(&site, opts.today),
+        )
+    } else {
+        let pages = render_pages(&site, pages_done);
+        let rest = if texts_changed {
+            index_and_stats(&site, opts.today)
+        } else {
+            Ok((0, Vec::new()))
+        };
+        (pages, rest)
+    };
+    let (pages, rest) = (pages?, rest?);
+    let mut files = pages.0 + rest.0;
+    laps.timings.extend(pages.1);
+    laps.timings.extend(rest.1);
+    laps.restart();
     if site.changes.is_none() {
         files += pages::assets(&site, root)?;
     }
@@ -385,7 +443,7 @@ pub fn build(
     };
     let written_late = site.staging.take_written();
     site.staging.commit(&inputs())?;
-    lap("assets and publish");
+    laps.lap("assets and publish");
     next.published = site
         .writeups
         .iter()
@@ -402,7 +460,7 @@ pub fn build(
         .collect();
     Ok((
         Report {
-            timings,
+            timings: laps.timings,
             written_late,
             ..report
         },
