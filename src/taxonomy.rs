@@ -83,8 +83,16 @@ impl Taxonomy {
         let mut terms: Vec<Term> = Vec::new();
         let mut by_slug: HashMap<String, usize> = HashMap::new();
         let mut by_fold: HashMap<String, usize> = HashMap::new();
+        // Names as written: a site repeats a few hundred of them many times.
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
         for (index, w) in writeups.iter().enumerate() {
             for name in kind.names(w) {
+                if let Some(&term) = by_name.get(name) {
+                    if terms[term].pages.last() != Some(&index) {
+                        terms[term].pages.push(index);
+                    }
+                    continue;
+                }
                 let fold = fold_name(name);
                 let term = match by_fold.get(&fold) {
                     Some(&t) => t,
@@ -102,6 +110,7 @@ impl Taxonomy {
                         t
                     }
                 };
+                by_name.insert(name, term);
                 if terms[term].pages.last() != Some(&index) {
                     terms[term].pages.push(index);
                 }

@@ -331,7 +331,7 @@ pub fn build(
 
     let tax = Taxonomies(
         Kind::ALL
-            .iter()
+            .par_iter()
             .map(|&k| Taxonomy::build(k, &writeups, config))
             .collect(),
     );

@@ -3,12 +3,14 @@
 //! differ only in case or spacing or that share a slug.
 
 use super::load::Parsed;
+use super::WriteUp;
 use crate::config::{Config, RawHtml};
 use crate::diagnostic::Diagnostic;
 use crate::text::{fold_name, slugify};
 use crate::yaml::FieldPath;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// Resolves a link written in `from` (a path inside `content/`) to the
 /// content path it names, e.g. `2018/a.md` + `../2017/b.md#x` -> `2017/b.md`.
@@ -31,20 +33,28 @@ pub fn resolve_content_link(from: &str, dest: &str) -> Option<String> {
 }
 
 pub(super) fn check_site(parsed: &mut [Parsed], config: &Config) {
+    // The write-ups apart from the problems being added, so that the names
+    // looked up can be borrowed instead of copied.
+    let writeups: Vec<Arc<WriteUp>> = parsed.iter().filter_map(|p| p.writeup.clone()).collect();
     check_slugs(parsed);
-    check_references(parsed, config);
+    check_references(parsed, &writeups, config);
     check_term_spelling(parsed, "tags", |w| &w.tags);
     check_term_spelling(parsed, "services", |w| &w.services);
 }
 
 fn check_slugs(parsed: &mut [Parsed]) {
-    let mut by_slug: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_slug: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, p) in parsed.iter().enumerate() {
         if let Some(w) = &p.writeup {
-            by_slug.entry(w.slug.clone()).or_default().push(i);
+            by_slug.entry(w.slug.as_str()).or_default().push(i);
         }
     }
-    for (slug, owners) in by_slug.into_iter().filter(|(_, o)| o.len() > 1) {
+    let shared: BTreeMap<String, Vec<usize>> = by_slug
+        .into_iter()
+        .filter(|(_, owners)| owners.len() > 1)
+        .map(|(slug, owners)| (slug.to_string(), owners))
+        .collect();
+    for (slug, owners) in shared {
         let files: Vec<String> = owners.iter().map(|&i| parsed[i].file.clone()).collect();
         for &i in &owners {
             let others: Vec<&str> = files
@@ -75,23 +85,19 @@ fn check_slugs(parsed: &mut [Parsed]) {
     }
 }
 
-fn check_references(parsed: &mut [Parsed], config: &Config) {
-    let mut known: HashMap<String, ()> = HashMap::new();
-    let mut paths: HashMap<String, ()> = HashMap::new();
-    for p in parsed.iter() {
-        if let Some(w) = &p.writeup {
-            known.insert(w.slug.clone(), ());
-            known.insert(w.stem.clone(), ());
-            paths.insert(w.content_path.clone(), ());
-        }
-    }
+fn check_references(parsed: &mut [Parsed], writeups: &[Arc<WriteUp>], config: &Config) {
+    let known: HashSet<&str> = writeups
+        .iter()
+        .flat_map(|w| [w.slug.as_str(), w.stem.as_str()])
+        .collect();
+    let paths: HashSet<&str> = writeups.iter().map(|w| w.content_path.as_str()).collect();
     parsed.par_iter_mut().for_each(|p| {
         let Some(w) = &p.writeup else { return };
         let mut problems = Vec::new();
         let mut diagnostics = Vec::new();
         for (i, name) in w.related.iter().enumerate() {
-            if !known.contains_key(name) {
-                let mut suggestions: Vec<&str> = known.keys().map(String::as_str).collect();
+            if !known.contains(name.as_str()) {
+                let mut suggestions: Vec<&str> = known.iter().copied().collect();
                 suggestions.sort();
                 let hint = match crate::text::did_you_mean(name, &suggestions) {
                     Some(s) => format!(
@@ -113,7 +119,7 @@ fn check_references(parsed: &mut [Parsed], config: &Config) {
         }
         for link in &w.scan.links {
             let target = resolve_content_link(&w.content_path, &link.dest);
-            if target.as_ref().is_some_and(|t| paths.contains_key(t)) {
+            if target.as_ref().is_some_and(|t| paths.contains(t.as_str())) {
                 continue;
             }
             let (line, column) = w.body_position(link.offset);

@@ -409,23 +409,23 @@ impl Loader {
             .par_iter()
             .map(|&i| parse_file(root, &content_dir, &files[i], config))
             .collect();
-        let mut fresh: std::collections::HashMap<usize, Parsed> =
-            stale.into_iter().zip(fresh).collect();
-        let mut known = std::mem::take(&mut self.files);
-        let mut parsed = Vec::with_capacity(files.len());
-        for (i, path) in files.iter().enumerate() {
-            let entry = match fresh.remove(&i) {
-                Some(p) => p,
-                None => match known.remove(path) {
-                    Some((_, p)) => p,
-                    None => parse_file(root, &content_dir, path, config),
-                },
+        for (&i, parsed) in stale.iter().zip(fresh) {
+            match stamps[i] {
+                Some(s) => self.files.insert(files[i].clone(), (s, parsed)),
+                None => self.files.remove(&files[i]),
             };
-            if let Some(s) = stamps[i] {
-                self.files.insert(path.clone(), (s, entry.clone()));
-            }
-            parsed.push(entry);
         }
+        if self.files.len() != files.len() {
+            let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
+            self.files.retain(|path, _| present.contains(path));
+        }
+        let parsed: Vec<Parsed> = files
+            .iter()
+            .map(|path| match self.files.get(path) {
+                Some((_, p)) => p.clone(),
+                None => parse_file(root, &content_dir, path, config),
+            })
+            .collect();
         finish(&mut content, parsed, config);
         content
     }

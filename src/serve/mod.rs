@@ -30,8 +30,9 @@ pub struct Options {
 }
 
 /// How long the sources must be quiet before a rebuild: an editor's
-/// save-by-rename or a `git checkout` of many files makes one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// save-by-rename (events microseconds apart) or a `git checkout` of many
+/// files makes one rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// What the watcher keeps from one rebuild to the next.
 #[derive(Default)]
