@@ -3,7 +3,8 @@
 
 use super::views::Taxonomies;
 use crate::content::WriteUp;
-use crate::taxonomy::Kind;
+use crate::taxonomy::{Kind, Term};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
 /// How many write-ups found by shared services and tags are shown.
@@ -51,6 +52,7 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
     let services = tax.get(Kind::Services);
     let tags = tax.get(Kind::Tags);
     (0..writeups.len())
+        .into_par_iter()
         .map(|i| {
             let w = writeups[i];
             let mut out: Vec<Related> = explicit[i]
@@ -61,42 +63,53 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
                     shared: Vec::new(),
                 })
                 .collect();
-            // Score candidates: a shared service counts more than a shared tag.
-            let mut score: HashMap<usize, (u32, Vec<String>)> = HashMap::new();
-            for (names, taxonomy, weight) in [(&w.services, services, 2), (&w.tags, tags, 1)] {
-                for name in names {
-                    let Some(term) = taxonomy.term(name) else {
-                        continue;
-                    };
-                    for &j in nearby(&term.pages, i) {
-                        if j != i && !explicit[i].contains(&j) {
-                            let entry = score.entry(j).or_default();
-                            entry.0 += weight;
-                            if !entry.1.contains(&term.name) {
-                                entry.1.push(term.name.clone());
-                            }
-                        }
+            // Each name as written (a repeated one counts again), with the
+            // write-ups near this one that share it: a shared service counts
+            // more than a shared tag.
+            let shared_by: Vec<(&Term, &[usize], u32)> =
+                [(&w.services, services, 2), (&w.tags, tags, 1)]
+                    .into_iter()
+                    .flat_map(|(names, taxonomy, weight)| {
+                        names.iter().filter_map(move |name| {
+                            let term = taxonomy.term(name)?;
+                            Some((term, nearby(&term.pages, i), weight))
+                        })
+                    })
+                    .collect();
+            let mut score: HashMap<usize, u32> = HashMap::new();
+            for &(_, near, weight) in &shared_by {
+                for &j in near {
+                    if j != i && !explicit[i].contains(&j) {
+                        *score.entry(j).or_default() += weight;
                     }
                 }
             }
-            let mut ranked: Vec<(usize, (u32, Vec<String>))> = score.into_iter().collect();
+            let mut ranked: Vec<(usize, u32)> = score.into_iter().collect();
             // Highest score, then closest in the list (nearest in time), then newest.
-            ranked.sort_by(|a, b| {
-                b.1 .0
-                    .cmp(&a.1 .0)
+            let order = |a: &(usize, u32), b: &(usize, u32)| {
+                b.1.cmp(&a.1)
                     .then(a.0.abs_diff(i).cmp(&b.0.abs_diff(i)))
                     .then(a.0.cmp(&b.0))
-            });
-            out.extend(
-                ranked
-                    .into_iter()
-                    .take(MORE)
-                    .map(|(j, (_, shared))| Related {
-                        index: j,
-                        explicit: false,
-                        shared,
-                    }),
-            );
+            };
+            if ranked.len() > MORE {
+                ranked.select_nth_unstable_by(MORE, order);
+                ranked.truncate(MORE);
+            }
+            ranked.sort_by(order);
+            out.extend(ranked.into_iter().map(|(j, _)| {
+                // The names behind the score, first seen first, once each.
+                let mut shared: Vec<String> = Vec::new();
+                for (term, near, _) in &shared_by {
+                    if near.binary_search(&j).is_ok() && !shared.contains(&term.name) {
+                        shared.push(term.name.clone());
+                    }
+                }
+                Related {
+                    index: j,
+                    explicit: false,
+                    shared,
+                }
+            }));
             out
         })
         .collect()
