@@ -162,6 +162,45 @@ fn updates_equal_whole_builds() {
     );
     assert!(p.rebuild().updated);
 
+    // One more service or author (both known): their pages of terms, their
+    // lists and feeds change; the sidebar does not.
+    p.edit(
+        "content/2020-05-05-cache.md",
+        "services: [accounts-db]",
+        "services: [accounts-db, media-upload]",
+    );
+    let service = p.rebuild();
+    assert!(service.updated);
+    for page in ["services/index.html", "services/media-upload/index.html"] {
+        assert!(
+            service.first.contains(&page.to_string()),
+            "{page}: {:?}",
+            service.first
+        );
+    }
+    for page in ["tags/index.html", "severity/index.html"] {
+        assert!(!service.first.contains(&page.to_string()), "{page}");
+    }
+    p.edit(
+        "content/2020-05-05-cache.md",
+        "authors: [sam]",
+        "authors: [sam, maria]",
+    );
+    assert!(p.rebuild().updated);
+    // A severity, author or service left with no write-up is a page gone.
+    p.edit(
+        "content/2020-05-05-cache.md",
+        "severity: SEV3",
+        "severity: SEV1",
+    );
+    assert!(!p.rebuild().updated);
+    p.edit(
+        "content/2020-05-05-cache.md",
+        "authors: [sam, maria]",
+        "authors: [maria]",
+    );
+    assert!(!p.rebuild().updated);
+
     // Closing an action item changes the sidebar's counter: every page.
     p.edit(
         "content/2018-10-07-stale-snapshot.md",

@@ -4,11 +4,13 @@
 //! A page is a function of the write-ups it shows, the sidebar and the
 //! site's settings. When the settings (program, configuration, options,
 //! templates, static files, `_about.md`), the list of published write-ups
-//! and their order, every taxonomy's membership and the rendered sidebar
-//! are all as before, only pages that show a changed write-up can differ:
-//! its own page; its neighbours' and related write-ups' pages, when its
-//! title or date changed; the list pages and feeds it is on. Anything else
-//! makes a whole build. The search index and the stats read every write-up,
+//! and their order, every taxonomy's terms and their number of list pages,
+//! and the rendered sidebar are all as before, the same files exist, and
+//! only pages that show a changed write-up can differ: its own page; its
+//! neighbours' and related write-ups' pages, when its title or date
+//! changed; the list pages and feeds it is on; every list page and the
+//! feed of a term that gained or lost a write-up, and its taxonomy's page
+//! of terms. Anything else makes a whole build. The search index and the stats read every write-up,
 //! so they are rebuilt whole, after the pages.
 
 use super::related::Related;
@@ -97,6 +99,30 @@ pub(super) fn taxonomies_hash(tax: &Taxonomies) -> u64 {
     )
 }
 
+/// Each taxonomy's terms by name, slug and number of list pages: what
+/// decides which files exist for it.
+pub(super) fn terms_shape(tax: &Taxonomies, per_page: usize) -> u64 {
+    hash_of(
+        tax.0
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| (&term.name, &term.slug, term.pages.len().div_ceil(per_page)))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Each term's write-ups, by taxonomy and term.
+pub(super) fn term_members(tax: &Taxonomies) -> Vec<Vec<u64>> {
+    tax.0
+        .iter()
+        .map(|t| t.terms.iter().map(|term| hash_of(&term.pages)).collect())
+        .collect()
+}
+
 /// The published write-ups, in order, by where they are and what they are
 /// called: links between bodies resolve through this.
 pub(super) fn order(writeups: &[&WriteUp]) -> Vec<(String, String)> {
@@ -124,6 +150,8 @@ pub struct Snapshot {
     pub(super) related: Vec<Vec<Related>>,
     pub(super) related_hashes: Vec<u64>,
     pub(super) taxonomies: u64,
+    pub(super) terms_shape: u64,
+    pub(super) term_members: Vec<Vec<u64>>,
     pub(super) sidebar: String,
     /// Rendered bodies by text hash; valid while `setting` and `order`
     /// are unchanged.
@@ -143,6 +171,9 @@ pub(crate) struct Changes {
     pub link: Vec<bool>,
     /// Its related write-ups.
     pub related: Vec<bool>,
+    /// Which write-ups a term has, by taxonomy (in `Kind::ALL` order) and
+    /// term.
+    pub terms: Vec<Vec<bool>>,
 }
 
 impl Changes {
@@ -154,7 +185,24 @@ impl Changes {
             entry: differs(&previous.entries, &next.entries),
             link: differs(&previous.links, &next.links),
             related: differs(&previous.related_hashes, &next.related_hashes),
+            terms: previous
+                .term_members
+                .iter()
+                .zip(&next.term_members)
+                .map(|(a, b)| differs(a, b))
+                .collect(),
         }
+    }
+
+    /// Whether term `term` of taxonomy `kind` has other write-ups.
+    pub fn term(&self, kind: usize, term: usize) -> bool {
+        self.terms[kind][term]
+    }
+
+    /// Whether any term of taxonomy `kind` has other write-ups (its page
+    /// of terms shows their counts).
+    pub fn any_term(&self, kind: usize) -> bool {
+        self.terms[kind].iter().any(|&c| c)
     }
 
     pub fn any_text(&self) -> bool {

@@ -336,10 +336,12 @@ pub fn build(
             .collect(),
     );
     next.taxonomies = incremental::taxonomies_hash(&tax);
+    next.terms_shape = incremental::terms_shape(&tax, config.paginate.max(1));
+    next.term_members = incremental::term_members(&tax);
     // An entry shows its write-up through the taxonomies' names and URLs.
     let mut known_entries: Vec<Option<(EntryView, u64)>> = match reusable
         .as_mut()
-        .filter(|p| p.taxonomies == next.taxonomies)
+        .filter(|p| p.terms_shape == next.terms_shape)
     {
         Some(p) => next.texts.iter().map(|t| p.entry_views.remove(t)).collect(),
         None => vec![None; writeups.len()],
@@ -382,7 +384,7 @@ pub fn build(
     laps.lap("taxonomies, entries and sidebar");
 
     let changes = reusable
-        .filter(|p| p.taxonomies == next.taxonomies && p.sidebar == sidebar)
+        .filter(|p| p.terms_shape == next.terms_shape && p.sidebar == sidebar)
         .map(|p| incremental::Changes::compare(p, &next));
     let (staging, changes) = match changes.map(|c| (Staging::update(&opts.output), c)) {
         Some((Ok(staging), c)) => (staging, Some(c)),

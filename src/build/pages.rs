@@ -44,13 +44,17 @@ impl Site<'_> {
         Ok(1)
     }
 
-    /// Renders one page per chunk of `indices` (newest first) at `base`.
+    /// Renders one page per chunk of `indices` (newest first) at `base`;
+    /// in an update, only those showing a changed write-up, or all of them
+    /// when the list itself `changed`.
+    #[allow(clippy::too_many_arguments)]
     fn paginated(
         &self,
         template: &str,
         base: &str,
         title: &str,
         indices: &[usize],
+        changed: bool,
         extra: &(dyn Fn(&mut Context) + Sync),
         feeds: Vec<LinkView>,
     ) -> Result<usize, BuildError> {
@@ -66,10 +70,11 @@ impl Site<'_> {
             .par_iter()
             .enumerate()
             .map(|(n, chunk)| {
-                if self
-                    .changes
-                    .as_ref()
-                    .is_some_and(|c| !c.list(chunk, full_posts))
+                if !changed
+                    && self
+                        .changes
+                        .as_ref()
+                        .is_some_and(|c| !c.list(chunk, full_posts))
                 {
                     return Ok(0);
                 }
@@ -220,6 +225,7 @@ pub(super) fn home_pages(site: &Site) -> Result<usize, BuildError> {
         "",
         &site.config.title,
         &all,
+        false,
         &|_| {},
         Vec::new(),
     )
@@ -257,7 +263,7 @@ fn term_view<'a>(site: &Site, kind: Kind, term: &'a Term, size: u8) -> TermView<
 
 pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
     let mut files = 0;
-    for kind in Kind::ALL {
+    for (k, kind) in Kind::ALL.into_iter().enumerate() {
         let taxonomy = site.tax.get(kind);
         let sizes: BTreeMap<&str, u8> = taxonomy
             .cloud(usize::MAX)
@@ -277,15 +283,15 @@ pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
             })
             .collect();
         let base = format!("{}/", kind.path());
-        // Shows the terms and their counts only: unchanged in an update.
-        if site.changes.is_none() {
+        // Shows the terms and their counts.
+        if site.changes.as_ref().is_none_or(|c| c.any_term(k)) {
             let mut ctx = site.context(kind.title(), &base, Vec::new());
             ctx.insert("kind", kind.path());
             ctx.insert("title", kind.title());
             ctx.insert("terms", &terms);
             files += site.page("taxonomy.html", &ctx, &base)?;
         }
-        for (term, view) in taxonomy.terms.iter().zip(&terms) {
+        for (t, (term, view)) in taxonomy.terms.iter().zip(&terms).enumerate() {
             let path = Urls::term_path(kind, &term.slug);
             let title = format!("{}: {}", kind.singular(), term.name);
             let feeds: Vec<LinkView> = view
@@ -303,7 +309,16 @@ pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
                 ctx.insert("kind_url", &site.urls.link(&base));
                 ctx.insert("term", view);
             };
-            files += site.paginated("term.html", &path, &title, &term.pages, &extra, feeds)?;
+            let changed = site.changes.as_ref().is_some_and(|c| c.term(k, t));
+            files += site.paginated(
+                "term.html",
+                &path,
+                &title,
+                &term.pages,
+                changed,
+                &extra,
+                feeds,
+            )?;
         }
     }
     Ok(files)
@@ -425,18 +440,19 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
         files += 1;
     }
     let mut sitemap: Vec<(String, Option<String>)> = vec![(config.base_url.clone(), None)];
-    for kind in Kind::ALL {
+    for (k, kind) in Kind::ALL.into_iter().enumerate() {
         let taxonomy = site.tax.get(kind);
         sitemap.push((site.urls.absolute(&format!("{}/", kind.path())), None));
         let written: usize = taxonomy
             .terms
             .par_iter()
-            .map(|term| -> Result<usize, BuildError> {
+            .enumerate()
+            .map(|(t, term)| -> Result<usize, BuildError> {
                 if !kind.has_feeds()
                     || site
                         .changes
                         .as_ref()
-                        .is_some_and(|c| !c.feed(&term.pages, limit))
+                        .is_some_and(|c| !c.term(k, t) && !c.feed(&term.pages, limit))
                 {
                     return Ok(0);
                 }
