@@ -110,34 +110,38 @@ impl Memo {
     /// (written aside, then renamed, so a reader never sees half a file),
     /// creating its folder.
     pub fn save(&self, file: &Path) -> std::io::Result<()> {
-        let bytes = {
-            let mut inner = self.lock();
-            let used = std::mem::take(&mut inner.used);
-            let mut keys: Vec<&Key> = used.iter().collect();
-            keys.sort();
-            let mut out = Vec::from(MAGIC);
-            out.extend(program_stamp().as_bytes());
-            out.push(b'\n');
-            for key in keys {
-                if let Some(value) = inner.entries.get(key) {
-                    out.extend(key.to_le_bytes());
-                    out.extend((value.len() as u32).to_le_bytes());
-                    out.extend(value.as_bytes());
-                }
-            }
-            out
-        };
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let temp = file.with_extension(format!("tmp-{}", std::process::id()));
-        let written = std::fs::File::create(&temp)
-            .and_then(|mut f| f.write_all(&bytes))
+        let written = self
+            .write_used(&temp)
             .and_then(|()| std::fs::rename(&temp, file));
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);
         }
         written
+    }
+
+    /// Streams the used entries to `path` (a large site's cache is hundreds
+    /// of megabytes: not copied into one buffer first).
+    fn write_used(&self, path: &Path) -> std::io::Result<()> {
+        let mut inner = self.lock();
+        let used = std::mem::take(&mut inner.used);
+        let mut keys: Vec<&Key> = used.iter().collect();
+        keys.sort();
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        out.write_all(MAGIC)?;
+        out.write_all(program_stamp().as_bytes())?;
+        out.write_all(b"\n")?;
+        for key in keys {
+            if let Some(value) = inner.entries.get(key) {
+                out.write_all(&key.to_le_bytes())?;
+                out.write_all(&(value.len() as u32).to_le_bytes())?;
+                out.write_all(value.as_bytes())?;
+            }
+        }
+        out.flush()
     }
 }
 
