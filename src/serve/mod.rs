@@ -141,7 +141,9 @@ fn rebuild(
                 }
             }
             hub.publish(LiveState::Ready {
-                pages: (report.updated && !everything).then(|| page_paths(&report.written_late)),
+                // After an update's first event (which reloaded every page
+                // if it had to), only what was written since.
+                pages: report.updated.then(|| page_paths(&report.written_late)),
                 complete: true,
             });
             state.failed = false;
@@ -378,4 +380,27 @@ pub fn run(mut opts: Options) -> i32 {
         }
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_files_name_the_pages_to_reload() {
+        let files: Vec<String> = [
+            "incidents/x/index.html",
+            "index.html",
+            "rss.xml",
+            "search/shard-1.bin",
+            "search/meta.json",
+            "tags/db/page/2/index.html",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            page_paths(&files),
+            ["/", "/incidents/x/", "/search/", "/tags/db/page/2/"]
+        );
+    }
 }
