@@ -187,6 +187,34 @@ fn updates_equal_whole_builds() {
         "authors: [sam, maria]",
     );
     assert!(p.rebuild().updated);
+    // A list page that shows the same write-ups still shows its term's
+    // count. zed has four write-ups (two to a page); the oldest leaves.
+    for (date, authors) in [
+        ("2017-04-01", "zed"),
+        ("2017-03-01", "zed"),
+        ("2017-02-01", "zed, yan"),
+        ("2017-01-01", "zed, yan"),
+        ("2016-12-01", "yan"),
+        ("2016-11-01", "yan"),
+    ] {
+        p.write(
+            &format!("content/{date}-old-{date}.md"),
+            &format!("---\ntitle: Old {date}\ndate: {date}\nseverity: SEV2\nauthors: [{authors}]\n---\nOld.\n"),
+        );
+    }
+    assert!(!p.rebuild().updated);
+    p.edit(
+        "content/2017-01-01-old-2017-01-01.md",
+        "authors: [zed, yan]",
+        "authors: [yan]",
+    );
+    let left = p.rebuild();
+    assert!(left.updated);
+    assert!(
+        left.first.contains(&"authors/zed/index.html".to_string()),
+        "{:?}",
+        left.first
+    );
     // A severity, author or service left with no write-up is a page gone.
     p.edit(
         "content/2020-05-05-cache.md",

@@ -115,11 +115,38 @@ pub(super) fn terms_shape(tax: &Taxonomies, per_page: usize) -> u64 {
     )
 }
 
-/// Each term's write-ups, by taxonomy and term.
-pub(super) fn term_members(tax: &Taxonomies) -> Vec<Vec<u64>> {
+/// The write-ups on each of a term's list pages, by taxonomy, term and
+/// page; with the term's count, which every one of its pages shows.
+pub(super) fn term_members(tax: &Taxonomies, per_page: usize) -> Vec<Vec<Vec<u64>>> {
     tax.0
         .iter()
-        .map(|t| t.terms.iter().map(|term| hash_of(&term.pages)).collect())
+        .map(|t| {
+            t.terms
+                .iter()
+                .map(|term| {
+                    let count = term.pages.len();
+                    term.pages
+                        .chunks(per_page)
+                        .map(|chunk| hash_of((count, chunk)))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Each taxonomy's term counts (its page of terms shows them).
+pub(super) fn term_counts(tax: &Taxonomies) -> Vec<u64> {
+    tax.0
+        .iter()
+        .map(|t| {
+            hash_of(
+                t.terms
+                    .iter()
+                    .map(|term| term.pages.len())
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect()
 }
 
@@ -151,7 +178,8 @@ pub struct Snapshot {
     pub(super) related_hashes: Vec<u64>,
     pub(super) taxonomies: u64,
     pub(super) terms_shape: u64,
-    pub(super) term_members: Vec<Vec<u64>>,
+    pub(super) term_members: Vec<Vec<Vec<u64>>>,
+    pub(super) term_counts: Vec<u64>,
     pub(super) sidebar: String,
     /// Rendered bodies by text hash; valid while `setting` and `order`
     /// are unchanged.
@@ -171,9 +199,11 @@ pub(crate) struct Changes {
     pub link: Vec<bool>,
     /// Its related write-ups.
     pub related: Vec<bool>,
-    /// Which write-ups a term has, by taxonomy (in `Kind::ALL` order) and
-    /// term.
-    pub terms: Vec<Vec<bool>>,
+    /// Which write-ups a term's list pages show, by taxonomy (in
+    /// `Kind::ALL` order), term and page.
+    pub terms: Vec<Vec<Vec<bool>>>,
+    /// A taxonomy's term counts, by taxonomy.
+    pub counts: Vec<bool>,
 }
 
 impl Changes {
@@ -189,20 +219,30 @@ impl Changes {
                 .term_members
                 .iter()
                 .zip(&next.term_members)
-                .map(|(a, b)| differs(a, b))
+                .map(|(a, b)| a.iter().zip(b).map(|(x, y)| differs(x, y)).collect())
                 .collect(),
+            counts: differs(&previous.term_counts, &next.term_counts),
         }
     }
 
-    /// Whether term `term` of taxonomy `kind` has other write-ups.
-    pub fn term(&self, kind: usize, term: usize) -> bool {
-        self.terms[kind][term]
+    /// Which list pages of term `term` of taxonomy `kind` show other
+    /// write-ups.
+    pub fn term_pages(&self, kind: usize, term: usize) -> &[bool] {
+        &self.terms[kind][term]
     }
 
-    /// Whether any term of taxonomy `kind` has other write-ups (its page
-    /// of terms shows their counts).
-    pub fn any_term(&self, kind: usize) -> bool {
-        self.terms[kind].iter().any(|&c| c)
+    /// Whether the first `limit` write-ups of a term (its feed) may be
+    /// others: any of the list pages they are on changed.
+    pub fn term_feed(&self, kind: usize, term: usize, limit: usize, per_page: usize) -> bool {
+        self.terms[kind][term]
+            .iter()
+            .take(limit.div_ceil(per_page.max(1)))
+            .any(|&c| c)
+    }
+
+    /// Whether the term counts of taxonomy `kind` changed.
+    pub fn counts(&self, kind: usize) -> bool {
+        self.counts[kind]
     }
 
     pub fn any_text(&self) -> bool {

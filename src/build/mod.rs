@@ -337,7 +337,8 @@ pub fn build(
     );
     next.taxonomies = incremental::taxonomies_hash(&tax);
     next.terms_shape = incremental::terms_shape(&tax, config.paginate.max(1));
-    next.term_members = incremental::term_members(&tax);
+    next.term_members = incremental::term_members(&tax, config.paginate.max(1));
+    next.term_counts = incremental::term_counts(&tax);
     // An entry shows its write-up through the taxonomies' names and URLs.
     let mut known_entries: Vec<Option<(EntryView, u64)>> = match reusable
         .as_mut()

@@ -45,8 +45,8 @@ impl Site<'_> {
     }
 
     /// Renders one page per chunk of `indices` (newest first) at `base`;
-    /// in an update, only those showing a changed write-up, or all of them
-    /// when the list itself `changed`.
+    /// in an update, only those showing a changed write-up, or showing
+    /// other write-ups than before (`changed`, by page; may be empty).
     #[allow(clippy::too_many_arguments)]
     fn paginated(
         &self,
@@ -54,7 +54,7 @@ impl Site<'_> {
         base: &str,
         title: &str,
         indices: &[usize],
-        changed: bool,
+        changed: &[bool],
         extra: &(dyn Fn(&mut Context) + Sync),
         feeds: Vec<LinkView>,
     ) -> Result<usize, BuildError> {
@@ -70,7 +70,7 @@ impl Site<'_> {
             .par_iter()
             .enumerate()
             .map(|(n, chunk)| {
-                if !changed
+                if !changed.get(n).copied().unwrap_or(false)
                     && self
                         .changes
                         .as_ref()
@@ -225,7 +225,7 @@ pub(super) fn home_pages(site: &Site) -> Result<usize, BuildError> {
         "",
         &site.config.title,
         &all,
-        false,
+        &[],
         &|_| {},
         Vec::new(),
     )
@@ -284,7 +284,7 @@ pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
             .collect();
         let base = format!("{}/", kind.path());
         // Shows the terms and their counts.
-        if site.changes.as_ref().is_none_or(|c| c.any_term(k)) {
+        if site.changes.as_ref().is_none_or(|c| c.counts(k)) {
             let mut ctx = site.context(kind.title(), &base, Vec::new());
             ctx.insert("kind", kind.path());
             ctx.insert("title", kind.title());
@@ -309,7 +309,10 @@ pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
                 ctx.insert("kind_url", &site.urls.link(&base));
                 ctx.insert("term", view);
             };
-            let changed = site.changes.as_ref().is_some_and(|c| c.term(k, t));
+            let changed = site
+                .changes
+                .as_ref()
+                .map_or(&[][..], |c| c.term_pages(k, t));
             files += site.paginated(
                 "term.html",
                 &path,
@@ -449,10 +452,9 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
             .enumerate()
             .map(|(t, term)| -> Result<usize, BuildError> {
                 if !kind.has_feeds()
-                    || site
-                        .changes
-                        .as_ref()
-                        .is_some_and(|c| !c.term(k, t) && !c.feed(&term.pages, limit))
+                    || site.changes.as_ref().is_some_and(|c| {
+                        !c.term_feed(k, t, limit, config.paginate) && !c.feed(&term.pages, limit)
+                    })
                 {
                     return Ok(0);
                 }
