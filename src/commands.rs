@@ -283,10 +283,7 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         ));
         return exit::CONTENT;
     }
-    let memo_file = global
-        .root
-        .join(crate::memo::CACHE_DIR)
-        .join(crate::highlight::MEMO_FILE);
+    let memo_file = crate::highlight::memo_file(&global.root);
     crate::highlight::memo().load(&memo_file);
     let build = crate::build::build(
         &global.root,

@@ -32,8 +32,10 @@ pub fn memo() -> &'static Memo {
     MEMO.get_or_init(Memo::default)
 }
 
-/// The file in the cache folder that holds [`memo`] between builds.
-pub const MEMO_FILE: &str = "highlight.bin";
+/// The file that holds [`memo`] between builds of the site at `root`.
+pub fn memo_file(root: &std::path::Path) -> std::path::PathBuf {
+    root.join(crate::memo::CACHE_DIR).join("highlight.bin")
+}
 
 /// The highlighted inner HTML of a code block, or `None` when the language
 /// is unknown (the caller then shows it escaped and plain).

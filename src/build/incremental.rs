@@ -13,19 +13,13 @@
 //! of terms. Anything else makes a whole build. The search index and the stats read every write-up,
 //! so they are rebuilt whole, after the pages.
 
+use super::hash_of;
 use super::related::Related;
 use super::views::{EntryView, Taxonomies};
 use crate::content::WriteUp;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
 
 pub(super) fn address(w: &WriteUp) -> usize {
     w as *const WriteUp as usize
@@ -81,20 +75,6 @@ pub(super) fn related_inputs(writeups: &[&WriteUp]) -> u64 {
         writeups
             .iter()
             .map(|w| (&w.stem, &w.slug, &w.related))
-            .collect::<Vec<_>>(),
-    )
-}
-
-pub(super) fn taxonomies_hash(tax: &Taxonomies) -> u64 {
-    hash_of(
-        tax.0
-            .iter()
-            .map(|t| {
-                t.terms
-                    .iter()
-                    .map(|term| (&term.name, &term.slug, &term.pages))
-                    .collect::<Vec<_>>()
-            })
             .collect::<Vec<_>>(),
     )
 }
@@ -176,7 +156,7 @@ pub struct Snapshot {
     pub(super) related_inputs: u64,
     pub(super) related: Vec<Vec<Related>>,
     pub(super) related_hashes: Vec<u64>,
-    pub(super) taxonomies: u64,
+    /// With `term_members`: every taxonomy's membership.
     pub(super) terms_shape: u64,
     pub(super) term_members: Vec<Vec<Vec<u64>>>,
     pub(super) term_counts: Vec<u64>,
@@ -185,7 +165,7 @@ pub struct Snapshot {
     /// are unchanged.
     pub(super) bodies: HashMap<u64, String>,
     /// List entries and their [`entry_hash`] by text hash; valid while
-    /// the settings and the taxonomies are unchanged.
+    /// the settings and the taxonomies' terms are unchanged.
     pub(super) entry_views: HashMap<u64, (EntryView, u64)>,
 }
 

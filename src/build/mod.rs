@@ -89,7 +89,7 @@ pub fn setting_fingerprint(root: &Path, config: &Config, opts: &Options) -> u64 
     ))
 }
 
-fn hash_of(value: impl std::hash::Hash) -> u64 {
+pub(crate) fn hash_of(value: impl std::hash::Hash) -> u64 {
     use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);
@@ -335,7 +335,6 @@ pub fn build(
             .map(|&k| Taxonomy::build(k, &writeups, config))
             .collect(),
     );
-    next.taxonomies = incremental::taxonomies_hash(&tax);
     next.terms_shape = incremental::terms_shape(&tax, config.paginate.max(1));
     next.term_members = incremental::term_members(&tax, config.paginate.max(1));
     next.term_counts = incremental::term_counts(&tax);
@@ -362,9 +361,13 @@ pub fn build(
     next.links = entries.iter().map(incremental::link_hash).collect();
     let reusable = reusable.as_ref();
     next.related_inputs = incremental::related_inputs(&writeups);
-    let related = match reusable
-        .filter(|p| p.taxonomies == next.taxonomies && p.related_inputs == next.related_inputs)
-    {
+    // Related lists come from the taxonomies' membership (equal shapes and
+    // equal members by page) and the related inputs.
+    let related = match reusable.filter(|p| {
+        p.terms_shape == next.terms_shape
+            && p.term_members == next.term_members
+            && p.related_inputs == next.related_inputs
+    }) {
         Some(p) => p.related.clone(),
         None => related::related(&writeups, &tax),
     };
@@ -434,19 +437,20 @@ pub fn build(
         files += pages::assets(&site, root)?;
     }
 
+    let written_late = site.staging.take_written();
+    let updated = site.changes.is_some();
+    site.staging.commit(&inputs())?;
+    laps.lap("assets and publish");
     let report = Report {
         writeups: site.writeups.len(),
         tags: site.tax.get(Kind::Tags).terms.len(),
         services: site.tax.get(Kind::Services).terms.len(),
         files,
-        updated: site.changes.is_some(),
-        written_late: Vec::new(),
+        updated,
+        written_late,
         output: opts.output.clone(),
-        timings: Vec::new(),
+        timings: laps.timings,
     };
-    let written_late = site.staging.take_written();
-    site.staging.commit(&inputs())?;
-    laps.lap("assets and publish");
     next.published = site
         .writeups
         .iter()
@@ -461,12 +465,5 @@ pub fn build(
         .copied()
         .zip(site.entries.into_iter().zip(next.entries.iter().copied()))
         .collect();
-    Ok((
-        Report {
-            timings: laps.timings,
-            written_late,
-            ..report
-        },
-        next,
-    ))
+    Ok((report, next))
 }

@@ -409,9 +409,13 @@ impl Loader {
             .par_iter()
             .map(|&i| parse_file(root, &content_dir, &files[i], config))
             .collect();
-        for (&i, parsed) in stale.iter().zip(fresh) {
+        let mut fresh: std::collections::HashMap<usize, Parsed> =
+            stale.into_iter().zip(fresh).collect();
+        // What is kept is what was read with a stamp; an unreadable file is
+        // read again next time.
+        for (&i, parsed) in &fresh {
             match stamps[i] {
-                Some(s) => self.files.insert(files[i].clone(), (s, parsed)),
+                Some(s) => self.files.insert(files[i].clone(), (s, parsed.clone())),
                 None => self.files.remove(&files[i]),
             };
         }
@@ -419,11 +423,13 @@ impl Loader {
             let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
             self.files.retain(|path, _| present.contains(path));
         }
+        // Every file is either fresh or kept from an earlier load.
         let parsed: Vec<Parsed> = files
             .iter()
-            .map(|path| match self.files.get(path) {
-                Some((_, p)) => p.clone(),
-                None => parse_file(root, &content_dir, path, config),
+            .enumerate()
+            .map(|(i, path)| match fresh.remove(&i) {
+                Some(p) => p,
+                None => self.files[path].1.clone(),
             })
             .collect();
         finish(&mut content, parsed, config);

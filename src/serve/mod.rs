@@ -252,10 +252,7 @@ pub fn run(mut opts: Options) -> i32 {
     let hub = Hub::new();
     // Highlighted code from the last build or serve; later rebuilds reuse
     // it from memory.
-    let memo_file = opts
-        .root
-        .join(crate::memo::CACHE_DIR)
-        .join(crate::highlight::MEMO_FILE);
+    let memo_file = crate::highlight::memo_file(&opts.root);
     crate::highlight::memo().load(&memo_file);
     let mut state = State::default();
     match rebuild(&opts, &output, &url, "Built", &mut state, &[], &hub) {
