@@ -299,7 +299,10 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             // The cache only saves time: a read-only checkout still builds.
             if let Err(e) = crate::highlight::memo().save(&memo_file) {
                 if global.verbose {
-                    eprintln!("note: cannot save {}: {e}", memo_file.display());
+                    eprintln!(
+                        "note: cannot save {}: {e}",
+                        display_path(&global.root, &memo_file)
+                    );
                 }
             }
             if !global.quiet {

@@ -676,3 +676,23 @@ fn highlighted_code_is_cached_for_the_same_program_only() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(common::snapshot(&site.path().join("public")), fresh);
 }
+
+#[test]
+fn a_cache_that_cannot_be_saved_does_not_stop_the_build() {
+    let site = Site::fixture("site");
+    // A file where the cache folder would go.
+    site.write(".blameless-cache", b"in the way");
+    let run = site.run(&["build", "-v", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("note: cannot save .blameless-cache/highlight.bin: File exists"),
+        "{}",
+        run.stderr
+    );
+    assert!(site.path().join("public/index.html").is_file());
+    // Without --verbose it says nothing of it.
+    let quiet = site.run(&["build", "--force", "--color", "never"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(!quiet.stderr.contains("cannot save"), "{}", quiet.stderr);
+}
