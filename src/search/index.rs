@@ -6,6 +6,7 @@ use super::packing;
 use super::tokenize::{for_each_term, normalize, term_order};
 use crate::content::WriteUp;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -88,42 +89,76 @@ impl Document<'_> {
     }
 }
 
-/// How often each term occurs in each field of one document, and the
-/// fields' lengths in terms.
-struct Frequencies<'t> {
-    terms: HashMap<&'t str, [u32; 7]>,
-    lens: [u32; 7],
+/// Field-length normalised frequencies saturate long before this.
+type Tf = [u16; 7];
+
+/// Every term of the site, numbered in the order first met, and each
+/// document's terms by number with their frequency in each field.
+///
+/// A document's own map borrows its folded text only while the document is
+/// counted; what is kept per term and document is 20 bytes, so a large site
+/// does not hold every document's text twice plus a hash map per document.
+#[derive(Default)]
+struct Counts {
+    ids: FxHashMap<Box<str>, u32>,
+    docs: Vec<Vec<(u32, Tf)>>,
+    lens: Vec<[u32; 7]>,
 }
 
-fn frequencies(normalized: &[String]) -> Frequencies<'_> {
-    let mut terms: HashMap<&str, [u32; 7]> = HashMap::new();
+/// Documents counted in parallel before their terms are numbered.
+const BATCH: usize = 1024;
+
+impl Counts {
+    fn add_batch(&mut self, fields: &[Vec<String>]) {
+        let normalized: Vec<Vec<String>> = fields
+            .par_iter()
+            .map(|f| f.iter().map(|t| normalize(t)).collect())
+            .collect();
+        let counted: Vec<(FxHashMap<&str, Tf>, [u32; 7])> =
+            normalized.par_iter().map(|n| frequencies(n)).collect();
+        for (map, lens) in counted {
+            let mut terms: Vec<(u32, Tf)> = Vec::with_capacity(map.len());
+            for (term, tf) in map {
+                let next = self.ids.len() as u32;
+                let id = match self.ids.get(term) {
+                    Some(&id) => id,
+                    None => *self.ids.entry(term.into()).or_insert(next),
+                };
+                terms.push((id, tf));
+            }
+            self.docs.push(terms);
+            self.lens.push(lens);
+        }
+    }
+}
+
+/// How often each term occurs in each field of one document, and the
+/// fields' lengths in terms.
+fn frequencies(normalized: &[String]) -> (FxHashMap<&str, Tf>, [u32; 7]) {
+    let mut terms: FxHashMap<&str, Tf> = FxHashMap::default();
     let mut lens = [0u32; 7];
     for (f, text) in normalized.iter().enumerate() {
         for_each_term(text, |t, _| {
-            terms.entry(t).or_default()[f] += 1;
+            let tf = &mut terms.entry(t).or_default()[f];
+            *tf = tf.saturating_add(1);
             lens[f] += 1;
         });
     }
-    Frequencies { terms, lens }
+    (terms, lens)
 }
 
-/// Per-document term weights: for each term, the BM25F saturation of its
+/// A document's weight for a term: the BM25F saturation of its
 /// field-weighted frequency, in 1..=255.
-fn weigh<'t>(freq: &Frequencies<'t>, avg_len: &[f64]) -> Vec<(&'t str, u8)> {
-    freq.terms
-        .iter()
-        .map(|(&term, tf)| {
-            let mut weighted = 0.0;
-            for (f, &(_, weight, b)) in FIELDS.iter().enumerate() {
-                if tf[f] > 0 {
-                    let norm = 1.0 - b + b * f64::from(freq.lens[f]) / avg_len[f].max(1.0);
-                    weighted += weight * f64::from(tf[f]) / norm;
-                }
-            }
-            let saturated = weighted / (K1 + weighted);
-            (term, (saturated * 255.0).round().clamp(1.0, 255.0) as u8)
-        })
-        .collect()
+fn weigh(tf: &Tf, lens: &[u32; 7], avg_len: &[f64]) -> u8 {
+    let mut weighted = 0.0;
+    for (f, &(_, weight, b)) in FIELDS.iter().enumerate() {
+        if tf[f] > 0 {
+            let norm = 1.0 - b + b * f64::from(lens[f]) / avg_len[f].max(1.0);
+            weighted += weight * f64::from(tf[f]) / norm;
+        }
+    }
+    let saturated = weighted / (K1 + weighted);
+    (saturated * 255.0).round().clamp(1.0, 255.0) as u8
 }
 
 /// Values of one facet: ids ordered for display, and each document's ids.
@@ -211,26 +246,38 @@ fn docs_table(docs: &[Document]) -> DocsTable {
 /// files, with paths relative to the site root.
 pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
     let fields: Vec<Vec<String>> = docs.par_iter().map(Document::fields).collect();
-    let normalized: Vec<Vec<String>> = fields
-        .par_iter()
-        .map(|f| f.iter().map(|t| normalize(t)).collect())
-        .collect();
-    let freqs: Vec<Frequencies> = normalized.par_iter().map(|f| frequencies(f)).collect();
+    let mut counts = Counts::default();
+    for batch in fields.chunks(BATCH) {
+        counts.add_batch(batch);
+    }
     let n = docs.len().max(1) as f64;
     let avg_len: Vec<f64> = (0..FIELDS.len())
-        .map(|f| freqs.iter().map(|d| f64::from(d.lens[f])).sum::<f64>() / n)
+        .map(|f| counts.lens.iter().map(|l| f64::from(l[f])).sum::<f64>() / n)
         .collect();
-    let weights: Vec<Vec<(&str, u8)>> = freqs.par_iter().map(|d| weigh(d, &avg_len)).collect();
-    drop(freqs);
-
-    let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
-    for (id, terms) in weights.into_iter().enumerate() {
-        for (term, w) in terms {
-            postings.entry(term).or_default().push((id as u32, w));
+    let weights: Vec<Vec<(u32, u8)>> = counts
+        .docs
+        .par_iter()
+        .zip(&counts.lens)
+        .map(|(terms, lens)| {
+            terms
+                .iter()
+                .map(|(id, tf)| (*id, weigh(tf, lens, &avg_len)))
+                .collect()
+        })
+        .collect();
+    drop(std::mem::take(&mut counts.docs));
+    let mut postings: Vec<Vec<(u32, u8)>> = vec![Vec::new(); counts.ids.len()];
+    for (doc, terms) in weights.into_iter().enumerate() {
+        for (id, w) in terms {
+            postings[id as usize].push((doc as u32, w));
         }
     }
-    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
-    terms.par_sort_unstable_by(|a, b| term_order(a.0, b.0));
+    let mut names: Vec<(&str, u32)> = counts.ids.iter().map(|(t, &id)| (&**t, id)).collect();
+    names.par_sort_unstable_by(|a, b| term_order(a.0, b.0));
+    let terms: Vec<(&str, Vec<(u32, u8)>)> = names
+        .into_iter()
+        .map(|(term, id)| (term, std::mem::take(&mut postings[id as usize])))
+        .collect();
 
     let mut shards: Vec<String> = Vec::new();
     let mut firsts: Vec<&str> = Vec::new();
@@ -268,7 +315,7 @@ pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
     let chunk = (CHUNK_BYTES * docs.len().max(1) / text_bytes.max(1)).clamp(1, 64);
     let all_texts: Vec<&str> = fields.iter().flatten().map(String::as_str).collect();
     let dictionary = packing::dictionary(&all_texts);
-    let codes: HashMap<&str, char> = dictionary
+    let codes: FxHashMap<&str, char> = dictionary
         .iter()
         .enumerate()
         .map(|(i, w)| (*w, packing::code(i)))

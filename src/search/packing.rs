@@ -6,7 +6,7 @@
 //! and so does every query's download of excerpts. `search.js` unpacks.
 
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The first character that stands for a word.
 const FIRST: u32 = 0xE000;
@@ -46,7 +46,7 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 pub fn dictionary<'t>(texts: &[&'t str]) -> Vec<&'t str> {
     let counts = texts
         .par_iter()
-        .fold(HashMap::new, |mut m: HashMap<&str, u32>, t| {
+        .fold(HashMap::default, |mut m: HashMap<&str, u32>, t| {
             for (_, w) in words(t) {
                 // A private-use character takes 3 bytes of UTF-8.
                 if w.len() > 3 {
@@ -55,7 +55,7 @@ pub fn dictionary<'t>(texts: &[&'t str]) -> Vec<&'t str> {
             }
             m
         })
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(HashMap::default, |mut a, b| {
             for (w, n) in b {
                 *a.entry(w).or_default() += n;
             }
