@@ -15,7 +15,7 @@ macro_rules! theme_files {
 pub const THEME_TEMPLATES: &[(&str, &str)] = theme_files!("templates":
     "base.html", "macros.html", "sidebar.html", "index.html", "incident.html",
     "taxonomy.html", "term.html", "archive.html", "search.html", "404.html",
-    "stats.html", "action-items.html",
+    "stats.html", "action-items.html", "entry.html",
 );
 
 /// The default theme's static files, by path in the output.

@@ -482,6 +482,29 @@ fn templates_can_be_overridden_by_name() {
 }
 
 #[test]
+fn list_pages_show_each_entry_as_entry_html_renders_it() {
+    let site = Site::fixture("site");
+    site.write(
+        "templates/entry.html",
+        b"<p class=\"mine\">{{ entry.title }} in {{ site.title }}</p>",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for page in ["public/index.html", "public/tags/database/index.html"] {
+        let doc = Html::parse_document(&site.read(page));
+        assert_eq!(
+            texts(&doc, "p.mine"),
+            [
+                "Cache stampede & <friends> in Fixture Incidents",
+                "Object storage region down in Fixture Incidents"
+            ],
+            "{page}"
+        );
+        assert!(texts(&doc, "article.post-summary").is_empty(), "{page}");
+    }
+}
+
+#[test]
 fn output_folders_that_are_not_ours_are_refused() {
     let site = Site::fixture("site");
     site.write("mine/notes.txt", b"precious");

@@ -164,9 +164,19 @@ pub struct Snapshot {
     /// Rendered bodies by text hash; valid while `setting` and `order`
     /// are unchanged.
     pub(super) bodies: HashMap<u64, String>,
-    /// List entries and their [`entry_hash`] by text hash; valid while
-    /// the settings and the taxonomies' terms are unchanged.
-    pub(super) entry_views: HashMap<u64, (EntryView, u64)>,
+    /// List entries by text hash; valid while the settings and the
+    /// taxonomies' terms are unchanged.
+    pub(super) entry_views: HashMap<u64, Entry>,
+}
+
+/// A write-up as lists show it.
+#[derive(Clone)]
+pub(super) struct Entry {
+    pub view: EntryView,
+    /// Its [`entry_hash`].
+    pub hash: u64,
+    /// Rendered with `entry.html`.
+    pub summary: String,
 }
 
 /// Which published write-ups (by index) changed since the last build.

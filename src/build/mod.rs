@@ -145,6 +145,8 @@ pub(crate) struct Site<'a> {
     pub site: SiteView,
     pub writeups: Vec<&'a WriteUp>,
     pub entries: Vec<EntryView>,
+    /// Each entry as list pages show it (`entry.html`).
+    pub summaries: Vec<String>,
     pub bodies: Vec<String>,
     pub tax: Taxonomies,
     pub sidebar: String,
@@ -339,25 +341,38 @@ pub fn build(
     next.term_members = incremental::term_members(&tax, config.paginate.max(1));
     next.term_counts = incremental::term_counts(&tax);
     // An entry shows its write-up through the taxonomies' names and URLs.
-    let mut known_entries: Vec<Option<(EntryView, u64)>> = match reusable
+    let mut known_entries: Vec<Option<incremental::Entry>> = match reusable
         .as_mut()
         .filter(|p| p.terms_shape == next.terms_shape)
     {
         Some(p) => next.texts.iter().map(|t| p.entry_views.remove(t)).collect(),
         None => vec![None; writeups.len()],
     };
-    let (entries, entry_hashes): (Vec<EntryView>, Vec<u64>) = writeups
+    let site_view = SiteView::new(config, &urls);
+    let made: Vec<incremental::Entry> = writeups
         .par_iter()
         .zip(&mut known_entries)
-        .map(|(w, known)| {
-            known.take().unwrap_or_else(|| {
-                let entry = views::entry_view(w, config, &urls, &tax, views::LIST_TERMS);
-                let hash = incremental::entry_hash(&entry);
-                (entry, hash)
-            })
+        .map(|(w, known)| match known.take() {
+            Some(entry) => Ok(entry),
+            None => {
+                let view = views::entry_view(w, config, &urls, &tax, views::LIST_TERMS);
+                let hash = incremental::entry_hash(&view);
+                let summary = pages::summary(&templates, &site_view, &view)?;
+                Ok(incremental::Entry {
+                    view,
+                    hash,
+                    summary,
+                })
+            }
         })
-        .unzip();
-    next.entries = entry_hashes;
+        .collect::<Result<_, BuildError>>()?;
+    let mut entries = Vec::with_capacity(made.len());
+    let mut summaries = Vec::with_capacity(made.len());
+    for entry in made {
+        next.entries.push(entry.hash);
+        entries.push(entry.view);
+        summaries.push(entry.summary);
+    }
     next.links = entries.iter().map(incremental::link_hash).collect();
     let reusable = reusable.as_ref();
     next.related_inputs = incremental::related_inputs(&writeups);
@@ -375,7 +390,6 @@ pub fn build(
         .iter()
         .map(|r| incremental::related_hash(r))
         .collect();
-    let site_view = SiteView::new(config, &urls);
     let sidebar = pages::sidebar(
         config,
         &urls,
@@ -400,6 +414,7 @@ pub fn build(
         urls,
         writeups,
         entries,
+        summaries,
         bodies,
         tax,
         sidebar,
@@ -463,7 +478,17 @@ pub fn build(
         .texts
         .iter()
         .copied()
-        .zip(site.entries.into_iter().zip(next.entries.iter().copied()))
+        .zip(
+            site.entries
+                .into_iter()
+                .zip(next.entries.iter().copied())
+                .zip(site.summaries)
+                .map(|((view, hash), summary)| incremental::Entry {
+                    view,
+                    hash,
+                    summary,
+                }),
+        )
         .collect();
     Ok((report, next))
 }

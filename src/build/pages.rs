@@ -89,6 +89,9 @@ impl Site<'_> {
                 let entries: Vec<&views::EntryView> =
                     chunk.iter().map(|&i| &self.entries[i]).collect();
                 ctx.insert("entries", &entries);
+                let summaries: Vec<&str> =
+                    chunk.iter().map(|&i| self.summaries[i].as_str()).collect();
+                ctx.insert("summaries", &summaries);
                 if full_posts {
                     let bodies: Vec<&str> =
                         chunk.iter().map(|&i| self.bodies[i].as_str()).collect();
@@ -174,6 +177,19 @@ pub(super) fn sidebar(
     ctx.insert("links", &config.sidebar.links);
     ctx.insert("counter", &counter);
     Ok(templates.render("sidebar.html", &ctx)?)
+}
+
+/// One entry as list pages show it, rendered once per build with
+/// `entry.html` rather than once per list it is on.
+pub(super) fn summary(
+    templates: &Templates,
+    site_view: &SiteView,
+    entry: &views::EntryView,
+) -> Result<String, BuildError> {
+    let mut ctx = Context::new();
+    ctx.insert("site", site_view);
+    ctx.insert("entry", entry);
+    Ok(templates.render("entry.html", &ctx)?)
 }
 
 pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
