@@ -5,6 +5,7 @@ use super::views::Taxonomies;
 use crate::content::WriteUp;
 use crate::taxonomy::{Kind, Term};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
 
 /// How many write-ups found by shared services and tags are shown.
@@ -76,7 +77,9 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
                         })
                     })
                     .collect();
-            let mut score: HashMap<usize, u32> = HashMap::new();
+            let candidates = shared_by.iter().map(|(_, near, _)| near.len()).sum();
+            let mut score: FxHashMap<usize, u32> =
+                FxHashMap::with_capacity_and_hasher(candidates, Default::default());
             for &(_, near, weight) in &shared_by {
                 for &j in near {
                     if j != i && !explicit[i].contains(&j) {
