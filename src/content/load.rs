@@ -227,16 +227,18 @@ fn parse_text(
     let fields = frontmatter::read(&mut reader, &value, config);
     parsed.problems = reader.problems;
     let scan = markdown::scan(&text[split.body_start..]);
+    // The write-up and the checks across files share the one copy.
+    let text: Arc<str> = text.into();
     parsed.writeup = Some(Arc::new(build_writeup(
         fields,
         &file,
         content_path,
         stem,
-        &text,
+        text.clone(),
         &split,
         scan,
     )));
-    parsed.text = text.into();
+    parsed.text = text;
     parsed.yaml = split.yaml;
     parsed
 }
@@ -294,7 +296,7 @@ fn build_writeup(
     file: &str,
     content_path: String,
     stem: String,
-    text: &str,
+    text: Arc<str>,
     split: &FrontMatterSplit,
     scan: markdown::Scan,
 ) -> WriteUp {
@@ -310,7 +312,7 @@ fn build_writeup(
         file: file.to_string(),
         content_path,
         stem,
-        text: text.to_string(),
+        text,
         body_start: split.body_start,
         body_line: split.body_line,
         title,

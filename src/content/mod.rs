@@ -127,7 +127,7 @@ pub struct WriteUp {
     /// File name without `.md`.
     pub stem: String,
     /// The whole file, for diagnostics.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Byte offset of the body in `text`, and its 1-based first line.
     pub body_start: usize,
     pub body_line: usize,
