@@ -206,7 +206,7 @@ pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
             let mut view = views::page_view(
                 w,
                 views::entry_view(w, site.config, &site.urls, &site.tax, usize::MAX),
-                site.bodies[i].clone(),
+                &site.bodies[i],
                 site.config,
             );
             let link = |j: usize| LinkView {

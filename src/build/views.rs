@@ -244,10 +244,12 @@ pub struct LessonsView {
 
 /// A write-up's own page.
 #[derive(Serialize)]
-pub struct PageView {
+pub struct PageView<'a> {
     #[serde(flatten)]
     pub entry: EntryView,
-    pub body_html: String,
+    /// Borrowed: a page's body is its largest value, and copying it into
+    /// the template context once is enough.
+    pub body_html: &'a str,
     pub moments: Vec<MomentView>,
     pub time_to_detect: Option<String>,
     pub time_to_mitigate: Option<String>,
@@ -265,7 +267,12 @@ fn count(n: u64) -> String {
     crate::text::thousands(n as usize)
 }
 
-pub fn page_view(w: &WriteUp, entry: EntryView, body_html: String, config: &Config) -> PageView {
+pub fn page_view<'a>(
+    w: &WriteUp,
+    entry: EntryView,
+    body_html: &'a str,
+    config: &Config,
+) -> PageView<'a> {
     let tz = &config.tz;
     let start = w.start();
     let moments = [
