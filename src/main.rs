@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 
 // Loading and rendering allocate many small strings on every thread;
-// mimalloc measured faster than the system allocator here (see #8's note).
+// mimalloc measured faster than the system allocator here (see #8's note),
+// and its version 2 a little faster and leaner than version 3 (10,000
+// write-ups: 5.86 against 5.97 CPU seconds, 470 against 498 MB).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
