@@ -132,7 +132,14 @@ pub fn is_dangerous_url(url: &str) -> bool {
 
 /// Collapses runs of white space into single spaces and trims the ends.
 pub fn squash_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// At most `max` characters of `text`, cut at a word boundary, with an

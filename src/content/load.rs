@@ -74,28 +74,30 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit, (String, Strin
 
 /// Reads a file's bytes as text, or says why not (position included).
 fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnostic>> {
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error(shown, format!("cannot read the file: {e}")))
-        .map_err(Box::new)?;
-    if metadata.len() > MAX_FILE_BYTES {
+    let cannot_read = |e: std::io::Error| {
+        Box::new(Diagnostic::error(
+            shown,
+            format!("cannot read the file: {e}"),
+        ))
+    };
+    // One open for the size and the bytes: a site is thousands of small files.
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    if size > MAX_FILE_BYTES {
         return Err(Box::new(
             Diagnostic::error(
                 shown,
                 format!(
                     "the file is {:.1} MiB; a write-up may be at most {} MiB",
-                    metadata.len() as f64 / 1048576.0,
+                    size as f64 / 1048576.0,
                     MAX_FILE_BYTES / 1048576
                 ),
             )
             .with_hint("move large logs or data out of the write-up and link to them"),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Box::new(Diagnostic::error(
-            shown,
-            format!("cannot read the file: {e}"),
-        ))
-    })?;
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot_read)?;
     fn position(bytes: &[u8], index: usize) -> (usize, usize) {
         let before = &bytes[..index];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
