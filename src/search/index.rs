@@ -242,15 +242,46 @@ fn docs_table(docs: &[Document]) -> DocsTable {
     }
 }
 
-/// Builds the whole index for `docs`, in the order given (their ids): the
-/// files, with paths relative to the site root.
-pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
-    let fields: Vec<Vec<String>> = docs.par_iter().map(Document::fields).collect();
-    let mut counts = Counts::default();
-    for batch in fields.chunks(BATCH) {
-        counts.add_batch(batch);
-    }
-    let n = docs.len().max(1) as f64;
+/// The documents' text in chunks of `chunk` documents, packed and
+/// compressed (`text-N.bin`), and the dictionary they are packed with as
+/// JSON (`words.bin`).
+fn text_files(docs: &[Document], fields: &[Vec<String>]) -> (usize, Vec<Vec<u8>>, String) {
+    let text_bytes: usize = fields.iter().flatten().map(String::len).sum();
+    let chunk = (CHUNK_BYTES * docs.len().max(1) / text_bytes.max(1)).clamp(1, 64);
+    let all_texts: Vec<&str> = fields.iter().flatten().map(String::as_str).collect();
+    let dictionary = packing::dictionary(&all_texts);
+    let codes: FxHashMap<&str, char> = dictionary
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (*w, packing::code(i)))
+        .collect();
+    let texts = docs
+        .par_chunks(chunk)
+        .zip(fields.par_chunks(chunk))
+        .map(|(ds, fs)| {
+            let entries: Vec<Hit> = ds
+                .iter()
+                .zip(fs)
+                .map(|(d, f)| Hit {
+                    url: d.url.clone(),
+                    date: d.date.clone(),
+                    severity: d.writeup.severity.clone(),
+                    services: d.services.clone(),
+                    outage: d.outage.clone(),
+                    fields: f.iter().map(|t| packing::pack(t, &codes)).collect(),
+                })
+                .collect();
+            gzip(serde_json::to_string(&entries).unwrap_or_default().as_bytes())
+        })
+        .collect();
+    let words = serde_json::to_string(&dictionary).unwrap_or_default();
+    (chunk, texts, words)
+}
+
+/// The terms in order with their postings, in shards of about
+/// [`SHARD_BYTES`], compressed (`shard-N.bin`); and each shard's first term.
+fn shard_files(mut counts: Counts) -> (Vec<String>, Vec<Vec<u8>>) {
+    let n = counts.docs.len().max(1) as f64;
     let avg_len: Vec<f64> = (0..FIELDS.len())
         .map(|f| counts.lens.iter().map(|l| f64::from(l[f])).sum::<f64>() / n)
         .collect();
@@ -274,21 +305,18 @@ pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
     }
     let mut names: Vec<(&str, u32)> = counts.ids.iter().map(|(t, &id)| (&**t, id)).collect();
     names.par_sort_unstable_by(|a, b| term_order(a.0, b.0));
-    let terms: Vec<(&str, Vec<(u32, u8)>)> = names
-        .into_iter()
-        .map(|(term, id)| (term, std::mem::take(&mut postings[id as usize])))
-        .collect();
 
     let mut shards: Vec<String> = Vec::new();
-    let mut firsts: Vec<&str> = Vec::new();
+    let mut firsts: Vec<String> = Vec::new();
     let mut current = String::new();
-    for (term, list) in &terms {
+    for (term, id) in names {
+        let list = std::mem::take(&mut postings[id as usize]);
         if current.len() > SHARD_BYTES {
             current.push(']');
             shards.push(std::mem::take(&mut current));
         }
         if current.is_empty() {
-            firsts.push(term);
+            firsts.push(term.to_string());
             current.push('[');
         } else {
             current.push(',');
@@ -310,50 +338,37 @@ pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
         current.push(']');
         shards.push(current);
     }
+    let shards = shards.par_iter().map(|s| gzip(s.as_bytes())).collect();
+    (firsts, shards)
+}
 
-    let text_bytes: usize = fields.iter().flatten().map(String::len).sum();
-    let chunk = (CHUNK_BYTES * docs.len().max(1) / text_bytes.max(1)).clamp(1, 64);
-    let all_texts: Vec<&str> = fields.iter().flatten().map(String::as_str).collect();
-    let dictionary = packing::dictionary(&all_texts);
-    let codes: FxHashMap<&str, char> = dictionary
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (*w, packing::code(i)))
-        .collect();
-    let chunks: Vec<String> = docs
-        .par_chunks(chunk)
-        .zip(fields.par_chunks(chunk))
-        .map(|(ds, fs)| {
-            let entries: Vec<Hit> = ds
-                .iter()
-                .zip(fs)
-                .map(|(d, f)| Hit {
-                    url: d.url.clone(),
-                    date: d.date.clone(),
-                    severity: d.writeup.severity.clone(),
-                    services: d.services.clone(),
-                    outage: d.outage.clone(),
-                    fields: f.iter().map(|t| packing::pack(t, &codes)).collect(),
-                })
-                .collect();
-            serde_json::to_string(&entries).unwrap_or_default()
-        })
-        .collect();
+/// Builds the whole index for `docs`, in the order given (their ids): the
+/// files, with paths relative to the site root.
+pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
+    let fields: Vec<Vec<String>> = docs.par_iter().map(Document::fields).collect();
+    let mut counts = Counts::default();
+    for batch in fields.chunks(BATCH) {
+        counts.add_batch(batch);
+    }
+    // The texts are packed and compressed first, so that the documents'
+    // fields are gone before the postings are made.
+    let (chunk, texts, words) = text_files(docs, &fields);
+    drop(fields);
+    let (firsts, shards) = shard_files(counts);
 
     let table = serde_json::to_string(&docs_table(docs)).unwrap_or_default();
     let mut files: Vec<(String, Vec<u8>)> = shards
-        .par_iter()
+        .into_iter()
         .enumerate()
-        .map(|(i, s)| (format!("search/shard-{i}.bin"), gzip(s.as_bytes())))
+        .map(|(i, s)| (format!("search/shard-{i}.bin"), s))
         .chain(
-            chunks
-                .par_iter()
+            texts
+                .into_iter()
                 .enumerate()
-                .map(|(i, s)| (format!("search/text-{i}.bin"), gzip(s.as_bytes()))),
+                .map(|(i, s)| (format!("search/text-{i}.bin"), s)),
         )
         .collect();
     files.push(("search/docs.bin".into(), gzip(table.as_bytes())));
-    let words = serde_json::to_string(&dictionary).unwrap_or_default();
     files.push(("search/words.bin".into(), gzip(words.as_bytes())));
 
     let build = {
@@ -367,7 +382,7 @@ pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
         build,
         docs: docs.len(),
         chunk,
-        shards: firsts.into_iter().map(str::to_string).collect(),
+        shards: firsts,
     };
     files.push((
         "search/meta.json".into(),
