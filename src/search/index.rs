@@ -96,13 +96,24 @@ type Tf = [u16; 7];
 /// document's terms by number with their frequency in each field.
 ///
 /// A document's own map borrows its folded text only while the document is
-/// counted; what is kept per term and document is 20 bytes, so a large site
+/// counted; what is kept per term and document is 12 bytes, so a large site
 /// does not hold every document's text twice plus a hash map per document.
 #[derive(Default)]
 struct Counts {
     ids: FxHashMap<Box<str>, u32>,
-    docs: Vec<Vec<(u32, Tf)>>,
+    docs: Vec<Vec<(u32, SmallTf)>>,
+    /// The frequencies that do not fit a byte, by document and term.
+    large: FxHashMap<(u32, u32), Tf>,
     lens: Vec<[u32; 7]>,
+}
+
+/// Frequencies of up to 254; [`SmallTf::LARGE`] in any field means the
+/// document's frequencies for the term are in [`Counts::large`].
+#[derive(Clone, Copy)]
+struct SmallTf([u8; 7]);
+
+impl SmallTf {
+    const LARGE: u8 = u8::MAX;
 }
 
 /// Documents counted in parallel before their terms are numbered.
@@ -117,18 +128,35 @@ impl Counts {
         let counted: Vec<(FxHashMap<&str, Tf>, [u32; 7])> =
             normalized.par_iter().map(|n| frequencies(n)).collect();
         for (map, lens) in counted {
-            let mut terms: Vec<(u32, Tf)> = Vec::with_capacity(map.len());
+            let doc = self.docs.len() as u32;
+            let mut terms: Vec<(u32, SmallTf)> = Vec::with_capacity(map.len());
             for (term, tf) in map {
                 let next = self.ids.len() as u32;
                 let id = match self.ids.get(term) {
                     Some(&id) => id,
                     None => *self.ids.entry(term.into()).or_insert(next),
                 };
-                terms.push((id, tf));
+                if tf.iter().any(|&n| n >= u16::from(SmallTf::LARGE)) {
+                    self.large.insert((doc, id), tf);
+                }
+                terms.push((
+                    id,
+                    SmallTf(tf.map(|n| n.min(u16::from(SmallTf::LARGE)) as u8)),
+                ));
             }
             self.docs.push(terms);
             self.lens.push(lens);
         }
+    }
+
+    /// The frequencies of term `id` in document `doc`.
+    fn tf(&self, doc: usize, id: u32, small: SmallTf) -> Tf {
+        if small.0.contains(&SmallTf::LARGE) {
+            if let Some(tf) = self.large.get(&(doc as u32, id)) {
+                return *tf;
+            }
+        }
+        small.0.map(u16::from)
     }
 }
 
@@ -271,7 +299,11 @@ fn text_files(docs: &[Document], fields: &[Vec<String>]) -> (usize, Vec<Vec<u8>>
                     fields: f.iter().map(|t| packing::pack(t, &codes)).collect(),
                 })
                 .collect();
-            gzip(serde_json::to_string(&entries).unwrap_or_default().as_bytes())
+            gzip(
+                serde_json::to_string(&entries)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            )
         })
         .collect();
     let words = serde_json::to_string(&dictionary).unwrap_or_default();
@@ -289,10 +321,11 @@ fn shard_files(mut counts: Counts) -> (Vec<String>, Vec<Vec<u8>>) {
         .docs
         .par_iter()
         .zip(&counts.lens)
-        .map(|(terms, lens)| {
+        .enumerate()
+        .map(|(doc, (terms, lens))| {
             terms
                 .iter()
-                .map(|(id, tf)| (*id, weigh(tf, lens, &avg_len)))
+                .map(|&(id, small)| (id, weigh(&counts.tf(doc, id, small), lens, &avg_len)))
                 .collect()
         })
         .collect();
@@ -389,4 +422,34 @@ pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
         serde_json::to_vec(&meta).unwrap_or_default(),
     ));
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frequencies_beyond_a_byte_are_kept_exactly() {
+        let fields = |code: String| -> Vec<String> {
+            let mut f = vec![String::new(); FIELDS.len()];
+            f[0] = "Disk full".into();
+            f[6] = code;
+            f
+        };
+        let mut counts = Counts::default();
+        counts.add_batch(&[
+            fields("retry ".repeat(300)),
+            fields("retry ".repeat(254)),
+        ]);
+        let tf_of = |doc: usize, term: &str| {
+            let id = counts.ids[term];
+            let &(_, small) = counts.docs[doc].iter().find(|(i, _)| *i == id).unwrap();
+            counts.tf(doc, id, small)
+        };
+        assert_eq!(tf_of(0, "retry"), [0, 0, 0, 0, 0, 0, 300]);
+        assert_eq!(tf_of(1, "retry"), [0, 0, 0, 0, 0, 0, 254]);
+        assert_eq!(tf_of(1, "disk"), [1, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(counts.large.len(), 1);
+        assert_eq!(counts.lens[0], [2, 0, 0, 0, 0, 0, 300]);
+    }
 }
