@@ -267,6 +267,11 @@ impl Staging {
     /// Writes one file; `relative` is a `/`-separated path made by the
     /// build, checked again here so no name can leave the output folder.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.write_parts(relative, &[bytes])
+    }
+
+    /// Writes one file made of `parts`, one after the other.
+    pub fn write_parts(&self, relative: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
         if INTERRUPTED.load(Ordering::Relaxed) {
             return Err(OutputError::Interrupted);
         }
@@ -287,15 +292,14 @@ impl Staging {
             let mut aside = path.clone().into_os_string();
             aside.push(".blameless-part");
             let aside = PathBuf::from(aside);
-            std::fs::write(&aside, bytes).map_err(io_error(&aside))?;
+            write_file(&aside, parts).map_err(io_error(&aside))?;
             std::fs::rename(&aside, &path).map_err(io_error(&path))?;
             written
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(relative.to_string());
         } else {
-            let mut file = std::fs::File::create(&path).map_err(io_error(&path))?;
-            file.write_all(bytes).map_err(io_error(&path))?;
+            write_file(&path, parts).map_err(io_error(&path))?;
         }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -403,6 +407,19 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.temp);
         }
     }
+}
+
+/// Creates `path` with `parts` one after the other.
+fn write_file(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    let mut file = std::fs::File::create(path)?;
+    if let [bytes] = parts {
+        return file.write_all(bytes);
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    for part in parts {
+        out.write_all(part)?;
+    }
+    out.flush()
 }
 
 #[cfg(test)]

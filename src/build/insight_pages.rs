@@ -494,7 +494,8 @@ pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildErro
 
     let url_of = |w: &crate::content::WriteUp| site.urls.absolute(&Urls::writeup_path(&w.slug));
     let json = export::incidents_json(&site.writeups, site.config, today, &url_of);
-    site.staging.write("incidents.json", json.as_bytes())?;
+    let parts: Vec<&[u8]> = json.iter().map(|p| p.as_bytes()).collect();
+    site.staging.write_parts("incidents.json", &parts)?;
     let csv = export::action_items_csv(&site.writeups, site.config, today, &url_of);
     site.staging.write("action-items.csv", csv.as_bytes())?;
     Ok(files + 2)

@@ -181,22 +181,14 @@ fn incident<'a>(
     }
 }
 
-/// `/incidents.json`: `writeups` newest first, `url_of` gives each page's
-/// absolute URL.
+/// `/incidents.json`, in pieces to be written one after the other:
+/// `writeups` newest first, `url_of` gives each page's absolute URL.
 pub fn incidents_json(
     writeups: &[&WriteUp],
     config: &Config,
     today: Date,
     url_of: &(dyn Fn(&WriteUp) -> String + Sync),
-) -> String {
-    // Each incident is serialised on its own, in parallel, and the pieces
-    // are put into one buffer of the right size: one 37 MB string grown by
-    // doubling (10,000 write-ups) cost more in copying and fresh pages than
-    // the serialising itself.
-    let incidents: Vec<String> = writeups
-        .par_iter()
-        .map(|w| serde_json::to_string(&incident(w, config, today, url_of)).unwrap_or_default())
-        .collect();
+) -> Vec<String> {
     let head = Head {
         generator: format!("blameless {}", env!("CARGO_PKG_VERSION")),
         site: &config.title,
@@ -206,19 +198,24 @@ pub fn incidents_json(
     };
     // Compact: at 10,000 write-ups pretty-printing adds a third to the size.
     let head = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
-    let size = head.len() + incidents.iter().map(|i| i.len() + 1).sum::<usize>() + 20;
-    let mut json = String::with_capacity(size);
     // The head's fields, then `incidents` as the last one.
-    json.push_str(head.strip_suffix('}').unwrap_or(&head));
-    json.push_str(",\"incidents\":[");
-    for (i, piece) in incidents.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
+    let mut pieces = vec![format!(
+        "{},\"incidents\":[",
+        head.strip_suffix('}').unwrap_or(&head)
+    )];
+    // Each incident is serialised on its own, in parallel, and written as
+    // it is: the whole document (37 MB at 10,000 write-ups) is never one
+    // string.
+    pieces.par_extend(writeups.par_iter().enumerate().map(|(i, w)| {
+        let json = serde_json::to_string(&incident(w, config, today, url_of)).unwrap_or_default();
+        if i == 0 {
+            json
+        } else {
+            format!(",{json}")
         }
-        json.push_str(piece);
-    }
-    json.push_str("]}\n");
-    json
+    }));
+    pieces.push("]}\n".into());
+    pieces
 }
 
 /// One CSV field: quoted when needed (RFC 4180), and never read as a

@@ -437,10 +437,7 @@ mod tests {
             f
         };
         let mut counts = Counts::default();
-        counts.add_batch(&[
-            fields("retry ".repeat(300)),
-            fields("retry ".repeat(254)),
-        ]);
+        counts.add_batch(&[fields("retry ".repeat(300)), fields("retry ".repeat(254))]);
         let tf_of = |doc: usize, term: &str| {
             let id = counts.ids[term];
             let &(_, small) = counts.docs[doc].iter().find(|(i, _)| *i == id).unwrap();
