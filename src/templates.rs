@@ -33,6 +33,8 @@ pub struct TemplateError {
 pub struct Templates {
     tera: Tera,
     overridden: Vec<String>,
+    /// The source of each template, by name.
+    sources: std::collections::HashMap<String, String>,
 }
 
 /// Tera's error and all its causes on one line each.
@@ -88,7 +90,37 @@ impl Templates {
                 file: "templates".into(),
                 message: describe(&e),
             })?;
-        Ok(Templates { tera, overridden })
+        Ok(Templates {
+            tera,
+            overridden,
+            sources: sources.into_iter().collect(),
+        })
+    }
+
+    /// Whether rendering `name` may read the variable `variable`: the
+    /// source of the template, of one it extends or of one it imports
+    /// macros from names it. A template that includes others or reads the
+    /// whole context is taken to read everything. Lets a build leave out a
+    /// costly value no template shows.
+    pub fn may_use(&self, name: &str, variable: &str) -> bool {
+        let Ok(template) = self.tera.get_template(name) else {
+            return true;
+        };
+        std::iter::once(name)
+            .chain(template.parents.iter().map(String::as_str))
+            .chain(
+                template
+                    .imported_macro_files
+                    .iter()
+                    .map(|(file, _)| file.as_str()),
+            )
+            .any(|n| {
+                self.sources.get(n).is_none_or(|source| {
+                    source.contains(variable)
+                        || source.contains("include")
+                        || source.contains("__tera_context")
+                })
+            })
     }
 
     fn shown_name(&self, name: &str) -> String {
@@ -104,5 +136,22 @@ impl Templates {
             file: self.shown_name(name),
             message: describe(&e),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_term_page_does_not_read_entries() {
+        let templates = Templates::load(Path::new("/nonexistent")).unwrap();
+        assert!(!templates.may_use("term.html", "entries"));
+        assert!(templates.may_use("index.html", "entries"));
+        assert!(templates.may_use("archive.html", "entries"));
+        assert!(templates.may_use("term.html", "summaries"));
+        // Through the parent it extends.
+        assert!(templates.may_use("term.html", "sidebar"));
+        assert!(templates.may_use("no-such.html", "entries"));
     }
 }

@@ -505,6 +505,37 @@ fn list_pages_show_each_entry_as_entry_html_renders_it() {
 }
 
 #[test]
+fn term_templates_that_read_entries_get_them() {
+    // The default term page shows only the rendered summaries, so the build
+    // leaves the entries out of its context; a template that reads them,
+    // itself or through an included one, still gets them.
+    for (term, included) in [
+        (
+            "{% for entry in entries %}<p class=\"mine\">{{ entry.title }}</p>{% endfor %}",
+            None,
+        ),
+        (
+            "{% include \"list.html\" %}",
+            Some("{% for e in entries %}<p class=\"mine\">{{ e.title }}</p>{% endfor %}"),
+        ),
+    ] {
+        let site = Site::fixture("site");
+        site.write("templates/term.html", term.as_bytes());
+        if let Some(list) = included {
+            site.write("templates/list.html", list.as_bytes());
+        }
+        let run = site.run(&["build"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let doc = Html::parse_document(&site.read("public/tags/database/index.html"));
+        assert_eq!(
+            texts(&doc, "p.mine"),
+            ["Cache stampede & <friends>", "Object storage region down"],
+            "{term}"
+        );
+    }
+}
+
+#[test]
 fn output_folders_that_are_not_ours_are_refused() {
     let site = Site::fixture("site");
     site.write("mine/notes.txt", b"precious");

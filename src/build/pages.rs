@@ -66,6 +66,9 @@ impl Site<'_> {
         };
         let total = chunks.len();
         let full_posts = self.config.home_full_posts && base.is_empty();
+        // Each list page would serialise its entries anew; the default term
+        // pages show only the rendered summaries.
+        let with_entries = self.templates.may_use(template, "entries");
         chunks
             .par_iter()
             .enumerate()
@@ -86,9 +89,11 @@ impl Site<'_> {
                     title.to_string()
                 };
                 let mut ctx = self.context(&page_title, &path, feeds.clone());
-                let entries: Vec<&views::EntryView> =
-                    chunk.iter().map(|&i| &self.entries[i]).collect();
-                ctx.insert("entries", &entries);
+                if with_entries {
+                    let entries: Vec<&views::EntryView> =
+                        chunk.iter().map(|&i| &self.entries[i]).collect();
+                    ctx.insert("entries", &entries);
+                }
                 let summaries: Vec<&str> =
                     chunk.iter().map(|&i| self.summaries[i].as_str()).collect();
                 ctx.insert("summaries", &summaries);
