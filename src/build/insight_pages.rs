@@ -494,7 +494,7 @@ pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildErro
 
     let url_of = |w: &crate::content::WriteUp| site.urls.absolute(&Urls::writeup_path(&w.slug));
     let json = export::incidents_json(&site.writeups, site.config, today, &url_of);
-    let parts: Vec<&[u8]> = json.iter().map(|p| p.as_bytes()).collect();
+    let parts: Vec<&[u8]> = json.iter().map(Vec::as_slice).collect();
     site.staging.write_parts("incidents.json", &parts)?;
     let csv = export::action_items_csv(&site.writeups, site.config, today, &url_of);
     site.staging.write("action-items.csv", csv.as_bytes())?;

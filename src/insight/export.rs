@@ -188,7 +188,7 @@ pub fn incidents_json(
     config: &Config,
     today: Date,
     url_of: &(dyn Fn(&WriteUp) -> String + Sync),
-) -> Vec<String> {
+) -> Vec<Vec<u8>> {
     let head = Head {
         generator: format!("blameless {}", env!("CARGO_PKG_VERSION")),
         site: &config.title,
@@ -202,19 +202,18 @@ pub fn incidents_json(
     let mut pieces = vec![format!(
         "{},\"incidents\":[",
         head.strip_suffix('}').unwrap_or(&head)
-    )];
-    // Each incident is serialised on its own, in parallel, and written as
-    // it is: the whole document (37 MB at 10,000 write-ups) is never one
-    // string.
+    )
+    .into_bytes()];
+    // Each incident is serialised on its own, in parallel, after its
+    // separator, and written as it is: the whole document (37 MB at 10,000
+    // write-ups) is never one string.
     pieces.par_extend(writeups.par_iter().enumerate().map(|(i, w)| {
-        let json = serde_json::to_string(&incident(w, config, today, url_of)).unwrap_or_default();
-        if i == 0 {
-            json
-        } else {
-            format!(",{json}")
-        }
+        let mut piece = if i == 0 { Vec::new() } else { b",".to_vec() };
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut piece, &incident(w, config, today, url_of));
+        piece
     }));
-    pieces.push("]}\n".into());
+    pieces.push(b"]}\n".to_vec());
     pieces
 }
 
