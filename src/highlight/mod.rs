@@ -2,11 +2,13 @@
 //! so light and dark themes are one stylesheet switched by
 //! `prefers-color-scheme`, not inline styles baked into every page.
 
+mod lines;
+
 use crate::memo::Memo;
 use std::sync::OnceLock;
 use syntect::highlighting::{Color, Theme, ThemeSet};
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -54,13 +56,23 @@ fn highlight_uncached(code: &str, lang: &str) -> Option<String> {
     let syntax = set
         .find_syntax_by_token(lang)
         .or_else(|| set.find_syntax_by_extension(lang))?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    // What syntect's ClassedHTMLGenerator does, with each line's parse
+    // taken from the line memo when it can be.
+    let mut state = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 4);
+    let mut open_spans: isize = 0;
     for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+        let ops = lines::parse_line(&mut state, line, set).ok()?;
+        let (spans, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+        open_spans += delta;
+        html.push_str(&spans);
     }
-    Some(generator.finalize())
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    Some(html)
 }
 
 /// Code block backgrounds of the escribe theme (`--code-bg`), light and dark.
@@ -164,6 +176,38 @@ mod tests {
         let html = highlight("fn main() {}\n", "rust").unwrap();
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn html_is_syntect_generators_with_or_without_remembered_lines() {
+        use syntect::html::ClassedHTMLGenerator;
+        let generated = |code: &str, lang: &str| {
+            let set = syntaxes();
+            let syntax = set.find_syntax_by_token(lang).unwrap();
+            let mut g = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+            for line in LinesWithEndings::from(code) {
+                g.parse_html_for_line_which_includes_newline(line).unwrap();
+            }
+            g.finalize()
+        };
+        let blocks = [
+            ("yaml", "replicas: 3\nlimits:\n  memory: 512Mi\n"),
+            ("yaml", "a: |\n  replicas: 3\nreplicas: 3\n"),
+            (
+                "sql",
+                "SELECT 1; -- SELECT 1;\nSELECT 1;\n/* unclosed\nSELECT 1;\n",
+            ),
+            ("rust", "fn f() {\n    let s = \"\n}\n\";\n}\n"),
+        ];
+        // Three rounds: lines are remembered from their second sighting.
+        for _ in 0..3 {
+            for (lang, code) in blocks {
+                assert_eq!(
+                    highlight_uncached(code, lang).unwrap(),
+                    generated(code, lang)
+                );
+            }
+        }
     }
 
     #[test]
