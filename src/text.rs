@@ -83,37 +83,68 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
+    let mut out = String::with_capacity(text.len() + text.len() / 32 + 8);
+    escape_into(&mut out, text, |rest| {
+        Some(match rest.as_bytes()[0] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            _ => return None,
+        })
+    });
     out
 }
 
 /// Escapes text for XML and drops the characters XML 1.0 cannot carry at
 /// all (most C0 controls, lone surrogates cannot occur in a `str`, U+FFFE/F).
 pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            _ => out.push(ch),
+    let mut out = String::with_capacity(text.len() + text.len() / 32 + 8);
+    escape_into(&mut out, text, |rest| {
+        let bytes = rest.as_bytes();
+        Some(match bytes[0] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            b'\t' | b'\n' | b'\r' => return None,
+            b if b < 0x20 => ("", 1),
+            // U+FFFE and U+FFFF; other characters from U+F000 up stay.
+            0xEF if bytes.get(1) == Some(&0xBF) && matches!(bytes.get(2), Some(0xBE | 0xBF)) => {
+                ("", 3)
+            }
+            _ => return None,
+        })
+    });
+    out
+}
+
+/// Copies `text` to `out`, replacing what `replace` names: given the text
+/// from a byte that may need escaping (ASCII, or the 0xEF that starts
+/// U+FFFE and U+FFFF), it returns the replacement and how many bytes it
+/// stands for, or `None` to keep that byte. The runs between are copied
+/// whole: escaping is on the path of every page, feed and template value.
+fn escape_into(out: &mut String, text: &str, replace: impl Fn(&str) -> Option<(&str, usize)>) {
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let candidate = matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF) || b < 0x20;
+        // Every candidate byte starts a character, so the slices below fall
+        // on character boundaries.
+        if let Some((with, len)) = candidate.then(|| replace(&text[at..])).flatten() {
+            out.push_str(&text[copied..at]);
+            out.push_str(with);
+            at += len;
+            copied = at;
+        } else {
+            at += 1;
         }
     }
-    out
+    out.push_str(&text[copied..]);
 }
 
 /// True for URLs that must never become live links: they run code or embed
@@ -231,6 +262,39 @@ mod tests {
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(plural(1, "tag", "tags"), "1 tag");
         assert_eq!(plural(1000, "tag", "tags"), "1,000 tags");
+    }
+
+    #[test]
+    fn escaping_matches_the_character_by_character_rules() {
+        let reference = |text: &str, xml: bool| -> String {
+            let mut out = String::new();
+            for ch in text.chars() {
+                match ch {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' if xml => out.push_str("&apos;"),
+                    '\'' => out.push_str("&#39;"),
+                    '\t' | '\n' | '\r' => out.push(ch),
+                    c if xml && ((c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}') => {}
+                    _ => out.push(ch),
+                }
+            }
+            out
+        };
+        for text in [
+            "",
+            "plain",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "Zürich \u{FFFD}\u{FFFE}\u{FFFF}\u{F000}\u{EFFF}\u{1F600} end\u{FFFE}",
+            "\u{1}\u{8}\t\n\r\u{1f}x\u{7f}",
+            "\u{FFFF}",
+            "ends with <",
+        ] {
+            assert_eq!(escape_html(text), reference(text, false), "{text:?}");
+            assert_eq!(escape_xml(text), reference(text, true), "{text:?}");
+        }
     }
 
     #[test]

@@ -73,10 +73,11 @@ pub enum ShardItem {
     Postings(Vec<u32>),
 }
 
-/// Level 3 writes files 2% larger than level 4 in two thirds of the time
-/// (10,000 write-ups: 12.96 MB against 12.68 MB).
+/// Level 2: at 10,000 write-ups the index is 13.32 MB against level 3's
+/// 12.92 MB and level 4's 12.64 MB, in 0.35 s against 0.41-0.52 s and
+/// 0.59-0.75 s of CPU; level 1 is faster still but 18.65 MB.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(3));
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(2));
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(bytes);
     enc.finish().unwrap_or_default()

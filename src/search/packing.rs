@@ -76,6 +76,12 @@ pub fn pack(text: &str, codes: &HashMap<&str, char>) -> String {
     let mut out = String::with_capacity(text.len() / 2);
     let mut copied = 0;
     let copy = |out: &mut String, piece: &str| {
+        // Private-use characters (U+E000 to U+F8FF) are the only ones whose
+        // UTF-8 starts with 0xEE or 0xEF; other text is copied whole.
+        if !piece.bytes().any(|b| b == 0xEE || b == 0xEF) {
+            out.push_str(piece);
+            return;
+        }
         for c in piece.chars() {
             if is_private(c) {
                 out.push(ESCAPE);
