@@ -24,21 +24,33 @@ fn is_private(c: char) -> bool {
     (FIRST..=ESCAPE as u32).contains(&(c as u32))
 }
 
-/// Runs of letters, with their byte offsets.
+/// Runs of letters, with their byte offsets. ASCII bytes are classed
+/// without decoding: both the dictionary and the packing walk every text.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = None;
-    let mut chars = text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')));
-    std::iter::from_fn(move || {
-        for (at, c) in chars.by_ref() {
-            if is_packable_char(c) {
-                start.get_or_insert(at);
-            } else if let Some(s) = start.take() {
-                return Some((s, &text[s..at]));
-            }
+    let bytes = text.as_bytes();
+    // Whether the character at `at` is a letter, and its length in bytes.
+    let letter_at = move |at: usize| -> (bool, usize) {
+        let b = bytes[at];
+        if b.is_ascii() {
+            (b.is_ascii_alphabetic(), 1)
+        } else {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (is_packable_char(c), c.len_utf8())
         }
-        None
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while at < bytes.len() {
+            let (letter, len) = letter_at(at);
+            match (letter, start) {
+                (true, None) => start = Some(at),
+                (false, Some(s)) => return Some((s, &text[s..at])),
+                _ => {}
+            }
+            at += len;
+        }
+        start.map(|s| (s, &text[s..]))
     })
 }
 
@@ -128,6 +140,37 @@ pub fn unpack(packed: &str, dictionary: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_the_runs_of_letters() {
+        let reference = |text: &str| -> Vec<(usize, String)> {
+            let mut out = Vec::new();
+            let mut start = None;
+            for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+                match (is_packable_char(c), start) {
+                    (true, None) => start = Some(at),
+                    (false, Some(s)) => {
+                        out.push((s, text[s..at].to_string()));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            out
+        };
+        for text in [
+            "",
+            "a",
+            " replica-lag, Ünïcödé日本語x 42 ends",
+            "\u{E000}word\u{F8FF}",
+            "naïve",
+            "9z",
+        ] {
+            let got: Vec<(usize, String)> =
+                words(text).map(|(at, w)| (at, w.to_string())).collect();
+            assert_eq!(got, reference(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn packing_round_trips() {
