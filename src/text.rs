@@ -83,68 +83,57 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 32 + 8);
-    escape_into(&mut out, text, |rest| {
-        Some(match rest.as_bytes()[0] {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' => ("&quot;", 1),
-            b'\'' => ("&#39;", 1),
-            _ => return None,
-        })
-    });
-    out
+    escape(text, false)
 }
 
 /// Escapes text for XML and drops the characters XML 1.0 cannot carry at
 /// all (most C0 controls, lone surrogates cannot occur in a `str`, U+FFFE/F).
 pub fn escape_xml(text: &str) -> String {
+    escape(text, true)
+}
+
+/// [`escape_html`], or with `xml` [`escape_xml`]. The runs between the
+/// bytes to replace are copied whole: escaping is on the path of every
+/// page, feed and template value. Every replaced byte starts a character
+/// (ASCII, or the 0xEF of U+FFFE and U+FFFF), so the slices fall on
+/// character boundaries.
+fn escape(text: &str, xml: bool) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 32 + 8);
-    escape_into(&mut out, text, |rest| {
-        let bytes = rest.as_bytes();
-        Some(match bytes[0] {
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (with, len) = match bytes[at] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
-            b'\'' => ("&apos;", 1),
-            b'\t' | b'\n' | b'\r' => return None,
-            b if b < 0x20 => ("", 1),
+            b'\'' if xml => ("&apos;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                at += 1;
+                continue;
+            }
+            b if xml && b < 0x20 => ("", 1),
             // U+FFFE and U+FFFF; other characters from U+F000 up stay.
-            0xEF if bytes.get(1) == Some(&0xBF) && matches!(bytes.get(2), Some(0xBE | 0xBF)) => {
+            0xEF if xml
+                && bytes.get(at + 1) == Some(&0xBF)
+                && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) =>
+            {
                 ("", 3)
             }
-            _ => return None,
-        })
-    });
-    out
-}
-
-/// Copies `text` to `out`, replacing what `replace` names: given the text
-/// from a byte that may need escaping (ASCII, or the 0xEF that starts
-/// U+FFFE and U+FFFF), it returns the replacement and how many bytes it
-/// stands for, or `None` to keep that byte. The runs between are copied
-/// whole: escaping is on the path of every page, feed and template value.
-fn escape_into(out: &mut String, text: &str, replace: impl Fn(&str) -> Option<(&str, usize)>) {
-    let bytes = text.as_bytes();
-    let mut copied = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        let candidate = matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF) || b < 0x20;
-        // Every candidate byte starts a character, so the slices below fall
-        // on character boundaries.
-        if let Some((with, len)) = candidate.then(|| replace(&text[at..])).flatten() {
-            out.push_str(&text[copied..at]);
-            out.push_str(with);
-            at += len;
-            copied = at;
-        } else {
-            at += 1;
-        }
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(with);
+        at += len;
+        copied = at;
     }
     out.push_str(&text[copied..]);
+    out
 }
 
 /// True for URLs that must never become live links: they run code or embed

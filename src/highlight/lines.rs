@@ -10,7 +10,8 @@
 //! just a 64-bit hash, so lines that never recur (most of a log or a stack
 //! trace) cost 8 bytes each, not a copy of two parser states. The memo is
 //! per thread (rayon's threads live for the process, so `serve` keeps it)
-//! and bounded; a full memo starts afresh.
+//! and bounded: a full memo keeps what it has and adds nothing more, and
+//! the hashes of lines seen once start afresh when they pass their bound.
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::cell::RefCell;

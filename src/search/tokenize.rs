@@ -82,7 +82,7 @@ pub fn for_each_term<'t>(normalized: &'t str, mut visit: impl FnMut(&'t str, boo
 fn for_each_ascii_term<'t>(text: &'t str, mut visit: impl FnMut(&'t str, bool)) {
     let bytes = text.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric();
-    let is_joiner = |b: u8| matches!(b, b'_' | b'-' | b'.' | b'/' | b':' | b'@');
+    let is_joiner_byte = |b: u8| is_joiner(char::from(b));
     let mut at = 0;
     while at < bytes.len() {
         // A run starts at a word byte: joiners before it are trimmed.
@@ -91,7 +91,7 @@ fn for_each_ascii_term<'t>(text: &'t str, mut visit: impl FnMut(&'t str, bool)) 
         }
         let start = at;
         let (mut end, mut compound, mut joiner_pending) = (at, false, false);
-        while at < bytes.len() && (is_word(bytes[at]) || is_joiner(bytes[at])) {
+        while at < bytes.len() && (is_word(bytes[at]) || is_joiner_byte(bytes[at])) {
             if is_word(bytes[at]) {
                 compound |= joiner_pending;
                 end = at + 1;
@@ -111,7 +111,7 @@ fn for_each_ascii_term<'t>(text: &'t str, mut visit: impl FnMut(&'t str, bool)) 
         if run.len() <= MAX_TERM_CHARS {
             visit(run, true);
         }
-        for part in run.split(|c: char| c.is_ascii() && is_joiner(c as u8)) {
+        for part in run.split(is_joiner) {
             if !part.is_empty() {
                 visit(&part[..part.len().min(MAX_TERM_CHARS)], false);
             }
