@@ -5,12 +5,13 @@ use super::views::{self, page_path, pagination, LinkView, SiteView, Taxonomies, 
 use super::{BuildError, Site};
 use crate::content::WriteUp;
 use crate::datetime;
-use crate::feeds::{self, Channel, Item};
+use crate::feeds::{self, Channel, Item, ItemXml};
 use crate::taxonomy::{Kind, Term};
 use crate::templates::{Templates, THEME_STATIC};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use tera::Context;
 
 impl Site<'_> {
@@ -410,38 +411,57 @@ pub(super) fn other_pages(site: &Site) -> Result<usize, BuildError> {
     Ok(files + 1)
 }
 
-fn feed_items<'a>(site: &'a Site, indices: &[usize]) -> Vec<Item<'a>> {
-    indices
-        .iter()
-        .take(site.config.feed.limit)
-        .map(|&i| {
-            let w = site.writeups[i];
-            let e = &site.entries[i];
-            let mut facts = vec![w.severity.clone()];
-            facts.extend(w.services.iter().cloned());
-            if let Some(d) = &e.duration {
-                facts.push(format!("outage {d}"));
-            }
-            Item {
-                title: &w.title,
-                link: e.permalink.clone(),
-                pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
-                description: format!("[{}] {}", facts.join(" · "), e.summary),
-                content_html: site
-                    .config
-                    .feed
-                    .full_content
-                    .then_some(site.bodies[i].as_str()),
-                categories: w
-                    .tags
-                    .iter()
-                    .take(views::LIST_TERMS)
-                    .map(String::as_str)
-                    .collect(),
-                authors: w.authors.iter().map(String::as_str).collect(),
-            }
-        })
-        .collect()
+/// The feed item of each write-up, made the first time a feed needs it.
+struct FeedItems<'s, 'a> {
+    site: &'s Site<'a>,
+    made: Vec<OnceLock<ItemXml>>,
+}
+
+impl<'s, 'a> FeedItems<'s, 'a> {
+    fn new(site: &'s Site<'a>) -> Self {
+        FeedItems {
+            site,
+            made: (0..site.writeups.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The items of a feed of `indices`, newest first, up to the limit.
+    fn of(&self, indices: &[usize]) -> Vec<&ItemXml> {
+        indices
+            .iter()
+            .take(self.site.config.feed.limit)
+            .map(|&i| self.made[i].get_or_init(|| feeds::item(&self.item(i))))
+            .collect()
+    }
+
+    fn item(&self, i: usize) -> Item<'s> {
+        let site = self.site;
+        let w = site.writeups[i];
+        let e = &site.entries[i];
+        let mut facts = vec![w.severity.clone()];
+        facts.extend(w.services.iter().cloned());
+        if let Some(d) = &e.duration {
+            facts.push(format!("outage {d}"));
+        }
+        Item {
+            title: &w.title,
+            link: e.permalink.clone(),
+            pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
+            description: format!("[{}] {}", facts.join(" · "), e.summary),
+            content_html: site
+                .config
+                .feed
+                .full_content
+                .then_some(site.bodies[i].as_str()),
+            categories: w
+                .tags
+                .iter()
+                .take(views::LIST_TERMS)
+                .map(String::as_str)
+                .collect(),
+            authors: w.authors.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
@@ -455,12 +475,11 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
         language: &config.language,
     };
     let limit = config.feed.limit;
+    let items = FeedItems::new(site);
     let mut files = 0;
     if site.changes.as_ref().is_none_or(|c| c.feed(&all, limit)) {
-        site.staging.write(
-            "rss.xml",
-            feeds::rss(&channel, &feed_items(site, &all)).as_bytes(),
-        )?;
+        site.staging
+            .write("rss.xml", feeds::rss(&channel, &items.of(&all)).as_bytes())?;
         files += 1;
     }
     let mut sitemap: Vec<(String, Option<String>)> = vec![(config.base_url.clone(), None)];
@@ -492,7 +511,7 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
                     description: &config.description,
                     language: &config.language,
                 };
-                let xml = feeds::rss(&channel, &feed_items(site, &term.pages));
+                let xml = feeds::rss(&channel, &items.of(&term.pages));
                 site.staging
                     .write(&format!("{path}rss.xml"), xml.as_bytes())?;
                 Ok(1)
