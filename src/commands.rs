@@ -91,6 +91,8 @@ pub fn check(global: &Global, format: Format, strict: bool, today_arg: Option<&s
     let mut all = config_diagnostics;
     all.extend(content.diagnostics);
     all.extend(crate::content::overdue_warnings(&content.writeups, today));
+    let files = content.files;
+    free_in_background(content.writeups);
     diagnostic::sort(&mut all);
     if strict {
         for d in &mut all {
@@ -114,7 +116,7 @@ pub fn check(global: &Global, format: Format, strict: bool, today_arg: Option<&s
                     "check {status}: {}, {} in {}",
                     plural(errors, "error", "errors"),
                     plural(warnings, "warning", "warnings"),
-                    plural(content.files, "write-up", "write-ups"),
+                    plural(files, "write-up", "write-ups"),
                 );
             }
         }
