@@ -33,14 +33,19 @@ impl FieldPath {
     }
 
     pub fn key(&self, key: &str) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Key(key.to_string()));
-        FieldPath(segs)
+        self.with(Seg::Key(key.to_string()))
     }
 
     pub fn index(&self, index: usize) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Index(index));
+        self.with(Seg::Index(index))
+    }
+
+    /// This path and one more step, in one allocation: every field read
+    /// makes its path, problem or not.
+    fn with(&self, last: Seg) -> Self {
+        let mut segs = Vec::with_capacity(self.0.len() + 1);
+        segs.extend_from_slice(&self.0);
+        segs.push(last);
         FieldPath(segs)
     }
 
@@ -458,10 +463,10 @@ impl Reader {
         };
         for key in map.keys() {
             let name = match key {
-                Value::String(s) => s.clone(),
-                other => describe(other),
+                Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                other => std::borrow::Cow::Owned(describe(other)),
             };
-            if !allowed.contains(&name.as_str()) {
+            if !allowed.contains(&&*name) {
                 let hint = match did_you_mean(&name, allowed) {
                     Some(suggestion) => format!("did you mean `{suggestion}`?"),
                     None => format!("allowed keys here: {}", allowed.join(", ")),
