@@ -59,6 +59,24 @@ fn is_relative(dest: &str) -> bool {
     !dest.is_empty() && !has_scheme && !dest.starts_with('/') && !dest.starts_with('#')
 }
 
+/// The number of words in `text`, as `split_whitespace` counts them; ASCII
+/// text is counted byte by byte, since `check` counts every write-up's words.
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        // char::is_whitespace also counts the vertical tab, which
+        // u8::is_ascii_whitespace does not.
+        let space = b.is_ascii_whitespace() || b == 0x0b;
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
+}
+
 pub fn scan(body: &str) -> Scan {
     let mut scan = Scan::default();
     let mut depth = 0usize;
@@ -88,7 +106,7 @@ pub fn scan(body: &str) -> Scan {
                 }
             }
             Event::Text(text) | Event::Code(text) => {
-                scan.words += text.split_whitespace().count();
+                scan.words += count_words(&text);
                 if in_first_paragraph {
                     scan.first_paragraph.push_str(&text);
                 }
@@ -381,6 +399,32 @@ pub fn render_with_base(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        let bytes = [b'a', b' ', b'\t', b'\n', b'\r', 0x0b, 0x0c, b'-', 0x1f];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            texts = texts
+                .iter()
+                .flat_map(|t| bytes.iter().map(move |&b| format!("{t}{}", b as char)))
+                .collect();
+            for text in &texts {
+                assert_eq!(
+                    count_words(text),
+                    text.split_whitespace().count(),
+                    "{text:?}"
+                );
+            }
+        }
+        for text in ["caf\u{e9} au lait", "a\u{85}b", "a\u{2003}b\u{a0}c", "  "] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
 
     fn html(body: &str) -> String {
         render(body, RawHtml::Sanitize, &["timeline"], &|dest| {

@@ -111,7 +111,12 @@ fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnostic>> {
             + 1;
         (line, column)
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    // `contains` finds a byte with memchr; the position is needed only then.
+    if let Some(nul) = bytes
+        .contains(&0)
+        .then(|| bytes.iter().position(|&b| b == 0))
+        .flatten()
+    {
         let (line, column) = position(&bytes, nul);
         return Err(Box::new(
             Diagnostic::error(shown, "the file contains a NUL byte; it is not a text file")
