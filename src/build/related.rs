@@ -5,7 +5,6 @@ use super::views::Taxonomies;
 use crate::content::WriteUp;
 use crate::taxonomy::{Kind, Term};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
 
 /// How many write-ups found by shared services and tags are shown.
@@ -52,9 +51,13 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
     }
     let services = tax.get(Kind::Services);
     let tags = tax.get(Kind::Tags);
+    // Scores by write-up index, one array per thread, zero again after each
+    // use: thousands of candidates per write-up cost an array add each,
+    // where a hash map cost a lookup and an insert.
+    let scratch = || vec![0u32; writeups.len()];
     (0..writeups.len())
         .into_par_iter()
-        .map(|i| {
+        .map_init(scratch, |score, i| {
             let w = writeups[i];
             let mut out: Vec<Related> = explicit[i]
                 .iter()
@@ -78,16 +81,22 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
                     })
                     .collect();
             let candidates = shared_by.iter().map(|(_, near, _)| near.len()).sum();
-            let mut score: FxHashMap<usize, u32> =
-                FxHashMap::with_capacity_and_hasher(candidates, Default::default());
+            let mut touched: Vec<usize> = Vec::with_capacity(candidates);
             for &(_, near, weight) in &shared_by {
                 for &j in near {
                     if j != i && !explicit[i].contains(&j) {
-                        *score.entry(j).or_default() += weight;
+                        // Every weight is at least 1: zero is untouched.
+                        if score[j] == 0 {
+                            touched.push(j);
+                        }
+                        score[j] += weight;
                     }
                 }
             }
-            let mut ranked: Vec<(usize, u32)> = score.into_iter().collect();
+            let mut ranked: Vec<(usize, u32)> = touched
+                .iter()
+                .map(|&j| (j, std::mem::take(&mut score[j])))
+                .collect();
             // Highest score, then closest in the list (nearest in time), then newest.
             let order = |a: &(usize, u32), b: &(usize, u32)| {
                 b.1.cmp(&a.1)
