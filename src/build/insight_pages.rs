@@ -458,12 +458,30 @@ fn action_items_context(
     (groups, owners.into_values().collect(), total, overdue)
 }
 
+/// The stats page, the action item pages and the exports. The three are
+/// independent and built side by side: at the end of a build they are often
+/// the last work left, and one of them alone would leave a core idle.
 pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildError> {
+    let (stats, (items, exports)) = rayon::join(
+        || stats_page(site),
+        || {
+            rayon::join(
+                || action_item_pages(site, today),
+                || export_files(site, today),
+            )
+        },
+    );
+    Ok(stats? + items? + exports?)
+}
+
+fn stats_page(site: &Site) -> Result<usize, BuildError> {
     let figures = Figures::of(&site.writeups, site.config);
     let mut ctx = site.context("Stats", "stats/", Vec::new());
     ctx.insert("stats", &stats_view(site, &figures));
-    let mut files = site.page("stats.html", &ctx, "stats/")?;
+    site.page("stats.html", &ctx, "stats/")
+}
 
+fn action_item_pages(site: &Site, today: Date) -> Result<usize, BuildError> {
     // What is still to do on one page; what is closed on another, so the
     // page people open every week stays small on a large site.
     let (groups, owners, total, overdue) = action_items_context(site, today);
@@ -471,6 +489,7 @@ pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildErro
         .into_iter()
         .partition(|g| g.status == "done" || g.status == "wontfix");
     let closed_count: usize = closed.iter().map(|g| g.items.len()).sum();
+    let mut files = 0;
     for (path, title, groups, owners) in [
         ("action-items/", "Action items", open, owners),
         (
@@ -491,12 +510,16 @@ pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildErro
         ctx.insert("today", &today.to_string());
         files += site.page("action-items.html", &ctx, path)?;
     }
+    Ok(files)
+}
 
+/// `incidents.json` and `action-items.csv`.
+fn export_files(site: &Site, today: Date) -> Result<usize, BuildError> {
     let url_of = |w: &crate::content::WriteUp| site.urls.absolute(&Urls::writeup_path(&w.slug));
     let json = export::incidents_json(&site.writeups, site.config, today, &url_of);
     let parts: Vec<&[u8]> = json.iter().map(Vec::as_slice).collect();
     site.staging.write_parts("incidents.json", &parts)?;
     let csv = export::action_items_csv(&site.writeups, site.config, today, &url_of);
     site.staging.write("action-items.csv", csv.as_bytes())?;
-    Ok(files + 2)
+    Ok(2)
 }
