@@ -13,6 +13,9 @@ const FIRST: u32 = 0xE000;
 /// Marks the next character as itself: text that already holds a
 /// private-use character keeps it.
 const ESCAPE: char = '\u{F8FF}';
+/// The shortest word worth packing: a private-use character takes 3 bytes
+/// of UTF-8.
+const MIN_WORD_BYTES: usize = 4;
 /// How many words can be packed: the private-use characters before `ESCAPE`.
 pub const MAX_WORDS: usize = (ESCAPE as u32 - FIRST) as usize;
 
@@ -60,8 +63,7 @@ pub fn dictionary<'t>(texts: &[&'t str]) -> Vec<&'t str> {
         .par_iter()
         .fold(HashMap::default, |mut m: HashMap<&str, u32>, t| {
             for (_, w) in words(t) {
-                // A private-use character takes 3 bytes of UTF-8.
-                if w.len() > 3 {
+                if w.len() >= MIN_WORD_BYTES {
                     *m.entry(w).or_default() += 1;
                 }
             }
@@ -102,6 +104,10 @@ pub fn pack(text: &str, codes: &HashMap<&str, char>) -> String {
         }
     };
     for (at, w) in words(text) {
+        // Shorter words are never in the dictionary: no lookup for them.
+        if w.len() < MIN_WORD_BYTES {
+            continue;
+        }
         if let Some(&code) = codes.get(w) {
             copy(&mut out, &text[copied..at]);
             out.push(code);
