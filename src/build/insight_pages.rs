@@ -458,9 +458,9 @@ fn action_items_context(
     (groups, owners.into_values().collect(), total, overdue)
 }
 
-/// The stats page, the action item pages and the exports. The three are
-/// independent and built side by side: at the end of a build they are often
-/// the last work left, and one of them alone would leave a core idle.
+/// The stats page, the action item pages and the exports, built side by
+/// side: they are independent, and the action item page alone is a long
+/// render on one core.
 pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildError> {
     let (stats, (items, exports)) = rayon::join(
         || stats_page(site),
