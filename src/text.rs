@@ -98,11 +98,29 @@ pub fn escape_xml(text: &str) -> String {
 /// (ASCII, or the 0xEF of U+FFFE and U+FFFF), so the slices fall on
 /// character boundaries.
 fn escape(text: &str, xml: bool) -> String {
+    // The bytes that may need replacing, for a tight loop over the others.
+    const fn table(xml: bool) -> [bool; 256] {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = matches!(b as u8, b'&' | b'<' | b'>' | b'"' | b'\'')
+                || (xml && (b < 0x20 || b == 0xEF));
+            b += 1;
+        }
+        t
+    }
+    const HTML: [bool; 256] = table(false);
+    const XML: [bool; 256] = table(true);
+    let special = if xml { &XML } else { &HTML };
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 32 + 8);
     let mut copied = 0;
     let mut at = 0;
     while at < bytes.len() {
+        if !special[usize::from(bytes[at])] {
+            at += 1;
+            continue;
+        }
         let (with, len) = match bytes[at] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
