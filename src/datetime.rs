@@ -96,42 +96,53 @@ pub fn month_name(date: Date) -> String {
 
 /// `2018-09-20 17:40` in `tz`.
 pub fn local_minutes(ts: Timestamp, tz: &TimeZone) -> String {
-    ts.to_zoned(tz.clone())
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
+    digits(ts, tz, false).unwrap_or_else(|| {
+        ts.to_zoned(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    })
 }
 
 /// `2018-09-20T17:40:00-04:00` in `tz`, for `<time datetime>` and JSON.
 pub fn rfc3339(ts: Timestamp, tz: &TimeZone) -> String {
+    digits(ts, tz, true).unwrap_or_else(|| {
+        ts.to_zoned(tz.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string()
+    })
+}
+
+/// [`local_minutes`], or with `full` [`rfc3339`], written digit by digit:
+/// strftime reads its format on every call, and pages and exports show
+/// thousands of times. `None` for what is left to strftime: years past
+/// 9999, and in full an offset with seconds (local mean time before 1900).
+fn digits(ts: Timestamp, tz: &TimeZone, full: bool) -> Option<String> {
     let offset = tz.to_offset(ts);
     let seconds = offset.seconds();
     let dt = offset.to_datetime(ts);
-    // Written out rather than through strftime, which reads its format on
-    // every call: pages and exports show thousands of these. Offsets with
-    // seconds (local mean time before 1900) and years beyond four digits
-    // are left to strftime.
-    if seconds % 60 != 0 || !(0..=9999).contains(&dt.year()) {
-        return ts
-            .to_zoned(tz.clone())
-            .strftime("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string();
+    if !(0..=9999).contains(&dt.year()) || (full && seconds % 60 != 0) {
+        return None;
     }
     let minutes = seconds.unsigned_abs() / 60;
     let mut out = String::with_capacity(25);
     push_digits(&mut out, dt.year() as u32, 4);
-    for (separator, n) in [
+    let date_time = [
         ('-', dt.month() as u32),
         ('-', dt.day() as u32),
-        ('T', dt.hour() as u32),
+        (if full { 'T' } else { ' ' }, dt.hour() as u32),
         (':', dt.minute() as u32),
+    ];
+    let rest = [
         (':', dt.second() as u32),
         (if seconds < 0 { '-' } else { '+' }, minutes / 60),
         (':', minutes % 60),
-    ] {
+    ];
+    let rest = if full { &rest[..] } else { &[] };
+    for &(separator, n) in date_time.iter().chain(rest) {
         out.push(separator);
         push_digits(&mut out, n, 2);
     }
-    out
+    Some(out)
 }
 
 /// `n` in `width` decimal digits, with leading zeros.
@@ -204,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn rfc3339_is_what_strftime_writes() {
+    fn times_are_what_strftime_writes() {
         let zones = [
             "UTC",
             "America/New_York",
@@ -222,11 +233,11 @@ mod tests {
             let mut ts: Timestamp = "1850-01-01T00:00:00Z".parse().unwrap();
             let end: Timestamp = "2100-01-01T00:00:00Z".parse().unwrap();
             while ts < end {
-                let want = ts
-                    .to_zoned(tz.clone())
-                    .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                    .to_string();
+                let zoned = ts.to_zoned(tz.clone());
+                let want = zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
                 assert_eq!(rfc3339(ts, &tz), want, "{name} {ts}");
+                let want = zoned.strftime("%Y-%m-%d %H:%M").to_string();
+                assert_eq!(local_minutes(ts, &tz), want, "{name} {ts}");
                 ts = ts
                     .checked_add(jiff::SignedDuration::from_secs(285_197))
                     .unwrap();
