@@ -241,7 +241,9 @@ pub struct BuildArgs {
 /// one core; the command need not wait for that, and when the process exits
 /// first, the system reclaims the memory at once.
 fn free_in_background<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    // When no thread can be started, the closure, and so the value, is
+    // dropped here instead.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 pub fn build(global: &Global, args: &BuildArgs) -> i32 {
