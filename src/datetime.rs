@@ -114,8 +114,9 @@ pub fn rfc3339(ts: Timestamp, tz: &TimeZone) -> String {
 
 /// [`local_minutes`], or with `full` [`rfc3339`], written digit by digit:
 /// strftime reads its format on every call, and pages and exports show
-/// thousands of times. `None` for what is left to strftime: years past
-/// 9999, and in full an offset with seconds (local mean time before 1900).
+/// thousands of times. `None` for what is left to strftime: years outside
+/// 0 to 9999, and in full an offset with seconds (local mean time before
+/// 1900).
 fn digits(ts: Timestamp, tz: &TimeZone, full: bool) -> Option<String> {
     let offset = tz.to_offset(ts);
     let seconds = offset.seconds();
