@@ -235,7 +235,6 @@ pub struct BuildArgs {
     pub force: bool,
 }
 
-/// `blameless build`: validate like `check`, then render.
 /// Frees `value` on a thread of its own. A large site's content and
 /// snapshot take a noticeable moment to free, one allocation at a time, on
 /// one core; the command need not wait for that, and when the process exits
@@ -246,6 +245,7 @@ fn free_in_background<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
+/// `blameless build`: validate like `check`, then render.
 pub fn build(global: &Global, args: &BuildArgs) -> i32 {
     let started = std::time::Instant::now();
     crate::output::stop_builds_on_interrupt();
