@@ -111,12 +111,13 @@ fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnostic>> {
             + 1;
         (line, column)
     }
-    // `contains` finds a byte with memchr; the position is needed only then.
-    if let Some(nul) = bytes
-        .contains(&0)
-        .then(|| bytes.iter().position(|&b| b == 0))
-        .flatten()
-    {
+    // `contains` looks with memchr; the position is wanted only on a find.
+    let nul = if bytes.contains(&0) {
+        bytes.iter().position(|&b| b == 0)
+    } else {
+        None
+    };
+    if let Some(nul) = nul {
         let (line, column) = position(&bytes, nul);
         return Err(Box::new(
             Diagnostic::error(shown, "the file contains a NUL byte; it is not a text file")
