@@ -98,13 +98,16 @@ pub fn escape_xml(text: &str) -> String {
 /// (ASCII, or the 0xEF of U+FFFE and U+FFFF), so the slices fall on
 /// character boundaries.
 fn escape(text: &str, xml: bool) -> String {
-    // The bytes that may need replacing, for a tight loop over the others.
+    // The bytes that may need replacing, for a tight loop over the others:
+    // in XML also the C0 controls but tab, line feed and carriage return,
+    // and 0xEF, which starts U+FFFE and U+FFFF.
     const fn table(xml: bool) -> [bool; 256] {
         let mut t = [false; 256];
         let mut b = 0;
         while b < 256 {
+            let control = b < 0x20 && !matches!(b as u8, b'\t' | b'\n' | b'\r');
             t[b] = matches!(b as u8, b'&' | b'<' | b'>' | b'"' | b'\'')
-                || (xml && (b < 0x20 || b == 0xEF));
+                || (xml && (control || b == 0xEF));
             b += 1;
         }
         t
@@ -128,14 +131,9 @@ fn escape(text: &str, xml: bool) -> String {
             b'"' => ("&quot;", 1),
             b'\'' if xml => ("&apos;", 1),
             b'\'' => ("&#39;", 1),
-            b'\t' | b'\n' | b'\r' => {
-                at += 1;
-                continue;
-            }
-            b if xml && b < 0x20 => ("", 1),
+            b if b < 0x20 => ("", 1),
             // U+FFFE and U+FFFF; other characters from U+F000 up stay.
-            0xEF if xml
-                && bytes.get(at + 1) == Some(&0xBF)
+            0xEF if bytes.get(at + 1) == Some(&0xBF)
                 && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) =>
             {
                 ("", 3)
