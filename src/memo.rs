@@ -53,6 +53,8 @@ pub struct Memo {
 struct Inner {
     entries: HashMap<Key, Arc<str>>,
     used: HashSet<Key>,
+    /// Whether an entry was added since the last load or save.
+    added: bool,
 }
 
 impl Memo {
@@ -63,18 +65,28 @@ impl Memo {
         key: Key,
         compute: impl FnOnce() -> Option<String>,
     ) -> Option<Arc<str>> {
-        {
-            let mut inner = self.lock();
-            if let Some(found) = inner.entries.get(&key).cloned() {
-                inner.used.insert(key);
-                return Some(found);
-            }
+        if let Some(found) = self.get(key) {
+            return Some(found);
         }
         let value: Arc<str> = compute()?.into();
-        let mut inner = self.lock();
-        inner.entries.insert(key, value.clone());
-        inner.used.insert(key);
+        self.insert(key, value.clone());
         Some(value)
+    }
+
+    /// The stored result for `key`, if any.
+    pub fn get(&self, key: Key) -> Option<Arc<str>> {
+        let mut inner = self.lock();
+        let found = inner.entries.get(&key).cloned()?;
+        inner.used.insert(key);
+        Some(found)
+    }
+
+    /// Stores `value` as the result for `key`.
+    pub fn insert(&self, key: Key, value: Arc<str>) {
+        let mut inner = self.lock();
+        inner.entries.insert(key, value);
+        inner.used.insert(key);
+        inner.added = true;
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -108,8 +120,16 @@ impl Memo {
 
     /// Saves the entries used since the last load or save to `file`
     /// (written aside, then renamed, so a reader never sees half a file),
-    /// creating its folder.
+    /// creating its folder. When every entry was used and none was added,
+    /// the file already holds exactly them, and is left as it is.
     pub fn save(&self, file: &Path) -> std::io::Result<()> {
+        {
+            let mut inner = self.lock();
+            if !inner.added && inner.used.len() == inner.entries.len() && file.is_file() {
+                inner.used.clear();
+                return Ok(());
+            }
+        }
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -128,6 +148,7 @@ impl Memo {
     fn write_used(&self, path: &Path) -> std::io::Result<()> {
         let mut inner = self.lock();
         let used = std::mem::take(&mut inner.used);
+        inner.added = false;
         let mut keys: Vec<&Key> = used.iter().collect();
         keys.sort();
         let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
@@ -200,6 +221,31 @@ mod tests {
         let third = Memo::default();
         third.load(&file);
         assert_eq!(third.len(), 1);
+    }
+
+    #[test]
+    fn a_save_that_would_write_the_same_entries_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("memo.bin");
+        let memo = Memo::default();
+        memo.get_or_compute(1, || Some("one".into()));
+        memo.save(&file).unwrap();
+        let saved = std::fs::read(&file).unwrap();
+
+        let again = Memo::default();
+        again.load(&file);
+        assert!(again.get(1).is_some());
+        // A mark the save would overwrite, were the file written again.
+        std::fs::write(&file, [&saved[..], b"mark"].concat()).unwrap();
+        again.save(&file).unwrap();
+        assert!(std::fs::read(&file).unwrap().ends_with(b"mark"));
+        // Something new is written.
+        again.get(1);
+        again.insert(2, "two".into());
+        again.save(&file).unwrap();
+        let third = Memo::default();
+        third.load(&file);
+        assert_eq!(third.len(), 2);
     }
 
     #[test]
