@@ -87,7 +87,13 @@ pub fn check(global: &Global, format: Format, strict: bool, today_arg: Option<&s
         Ok(d) => d,
         Err(code) => return code,
     };
-    let content = crate::content::load(&global.root, &config);
+    // With a configuration that failed, the defaults stand in; the cache
+    // is not used, so that it keeps what the site's own settings made.
+    let (content, cache_saved) = if config_failed {
+        (crate::content::load(&global.root, &config), None)
+    } else {
+        load_content(global, &config)
+    };
     let mut all = config_diagnostics;
     all.extend(content.diagnostics);
     all.extend(crate::content::overdue_warnings(&content.writeups, today));
@@ -121,6 +127,7 @@ pub fn check(global: &Global, format: Format, strict: bool, today_arg: Option<&s
             }
         }
     }
+    finish_saving(cache_saved);
     if config_failed {
         exit::USAGE
     } else if errors > 0 {
@@ -235,6 +242,45 @@ pub struct BuildArgs {
     pub force: bool,
 }
 
+/// Loads the content through the site's parse cache, and saves the cache
+/// on a thread of its own: see [`finish_saving`].
+fn load_content(
+    global: &Global,
+    config: &Config,
+) -> (crate::content::Content, Option<std::thread::JoinHandle<()>>) {
+    let file = crate::content::cache_file(&global.root);
+    let memo = crate::memo::Memo::default();
+    memo.load(&file);
+    let content = crate::content::load_cached(&global.root, config, &memo);
+    let global = global.clone();
+    // When no thread can be started, the cache is not saved: it only saves
+    // time.
+    let saving = std::thread::Builder::new()
+        .spawn(move || save_cache(&global, &memo, &file))
+        .ok();
+    (content, saving)
+}
+
+/// Waits for a save that [`load_content`] started.
+fn finish_saving(saving: Option<std::thread::JoinHandle<()>>) {
+    if let Some(saving) = saving {
+        let _ = saving.join();
+    }
+}
+
+/// Saves a cache; a failure is a note under `--verbose`, since the cache
+/// only saves time and a read-only checkout must still work.
+fn save_cache(global: &Global, memo: &crate::memo::Memo, file: &Path) {
+    if let Err(e) = memo.save(file) {
+        if global.verbose {
+            eprintln!(
+                "note: cannot save {}: {e}",
+                display_path(&global.root, file)
+            );
+        }
+    }
+}
+
 /// Frees `value` on a thread of its own. A large site's content and
 /// snapshot take a noticeable moment to free, one allocation at a time, on
 /// one core; the command need not wait for that, and when the process exits
@@ -284,7 +330,7 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         }
         return exit::OK;
     }
-    let content = crate::content::load(&global.root, &config);
+    let (content, cache_saved) = load_content(global, &config);
     let loaded = started.elapsed();
     global.eprint_diagnostics(&content.diagnostics);
     let (errors, _) = diagnostic::summary(&content.diagnostics);
@@ -293,6 +339,7 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             "{} found; nothing was written",
             plural(errors, "error", "errors")
         ));
+        finish_saving(cache_saved);
         return exit::CONTENT;
     }
     let memo_file = crate::highlight::memo_file(&global.root);
@@ -307,18 +354,11 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         &|_| {},
     );
     free_in_background(content);
+    finish_saving(cache_saved);
     match build {
         Ok((report, snapshot)) => {
             free_in_background(snapshot);
-            // The cache only saves time: a read-only checkout still builds.
-            if let Err(e) = crate::highlight::memo().save(&memo_file) {
-                if global.verbose {
-                    eprintln!(
-                        "note: cannot save {}: {e}",
-                        display_path(&global.root, &memo_file)
-                    );
-                }
-            }
+            save_cache(global, crate::highlight::memo(), &memo_file);
             if !global.quiet {
                 eprintln!(
                     "Built {}, {}, {} -> {} in {:.2} s",
@@ -364,7 +404,8 @@ pub fn stats(global: &Global, format: Format, today_arg: Option<&str>) -> i32 {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let content = crate::content::load(&global.root, &config);
+    let (content, cache_saved) = load_content(global, &config);
+    finish_saving(cache_saved);
     let (errors, _) = diagnostic::summary(&content.diagnostics);
     if errors > 0 {
         global.eprint_diagnostics(&content.diagnostics);

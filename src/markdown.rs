@@ -22,7 +22,7 @@ fn options() -> Options {
 }
 
 /// A link in a body that points at another write-up's Markdown file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WriteUpLink {
     /// As written, e.g. `../2017-02-28-s3-outage.md#timeline`.
     pub dest: String,
@@ -31,7 +31,7 @@ pub struct WriteUpLink {
 }
 
 /// What validation needs to know about a body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Scan {
     pub links: Vec<WriteUpLink>,
     /// Byte offsets of raw HTML.

@@ -2,11 +2,13 @@
 //! bytes, UTF-8), splitting front matter from body, and validating each one
 //! in parallel. Then the checks across files, and positions for everything.
 
+use super::cache::ParseCache;
 use super::frontmatter::{self, Fields};
 use super::{checks, Status, WriteUp};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::markdown;
+use crate::memo::Memo;
 use crate::text::display_path;
 use crate::yaml::{self, Problem, Reader};
 use rayon::prelude::*;
@@ -155,14 +157,26 @@ pub(super) struct Parsed {
     pub file: String,
 }
 
-fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> Parsed {
+fn parse_file(
+    root: &Path,
+    content_dir: &Path,
+    path: &Path,
+    config: &Config,
+    cache: Option<&ParseCache>,
+) -> Parsed {
     let file = display_path(root, path);
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
     match read_text(path, &file) {
-        Ok(text) => parse_text(file, display_path(content_dir, path), stem, text, config),
+        Ok(text) => {
+            let content_path = display_path(content_dir, path);
+            match cache {
+                Some(cache) => cache.parse(file, content_path, stem, text, config),
+                None => parse_text(file, content_path, stem, text, config),
+            }
+        }
         Err(d) => Parsed {
             writeup: None,
             problems: Vec::new(),
@@ -175,7 +189,7 @@ fn parse_file(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> 
 }
 
 /// Splits, parses and validates one write-up's text.
-fn parse_text(
+pub(super) fn parse_text(
     file: String,
     content_path: String,
     stem: String,
@@ -367,13 +381,23 @@ pub fn find_files(content_dir: &Path) -> Vec<PathBuf> {
 
 /// Loads and validates every write-up under `<root>/content`.
 pub fn load(root: &Path, config: &Config) -> Content {
+    load_with(root, config, None)
+}
+
+/// Like [`load`], with a parse cache (see [`super::cache`]): a file that
+/// `memo` holds is not parsed again, and each clean file parsed is added.
+pub fn load_cached(root: &Path, config: &Config, memo: &Memo) -> Content {
+    load_with(root, config, Some(&ParseCache::new(memo, config)))
+}
+
+fn load_with(root: &Path, config: &Config, cache: Option<&ParseCache>) -> Content {
     let Some((mut content, files)) = start(root) else {
         return missing_content_dir();
     };
     let content_dir = root.join("content");
     let parsed: Vec<Parsed> = files
         .par_iter()
-        .map(|path| parse_file(root, &content_dir, path, config))
+        .map(|path| parse_file(root, &content_dir, path, config, cache))
         .collect();
     finish(&mut content, parsed, config);
     content
@@ -417,7 +441,7 @@ impl Loader {
             .collect();
         let fresh: Vec<Parsed> = stale
             .par_iter()
-            .map(|&i| parse_file(root, &content_dir, &files[i], config))
+            .map(|&i| parse_file(root, &content_dir, &files[i], config, None))
             .collect();
         let mut fresh: std::collections::HashMap<usize, Parsed> =
             stale.into_iter().zip(fresh).collect();

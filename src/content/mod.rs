@@ -2,22 +2,24 @@
 //! what is derived from it (slug, durations, summary). Loading and checks
 //! live in the submodules; nothing here renders.
 
+mod cache;
 mod checks;
 mod frontmatter;
 mod load;
 
+pub use cache::cache_file;
 pub use checks::{overdue_warnings, resolve_content_link};
 pub use load::{
-    check_text, find_files, load, split_front_matter, Content, FrontMatterSplit, Loader,
-    MAX_FILE_BYTES,
+    check_text, find_files, load, load_cached, split_front_matter, Content, FrontMatterSplit,
+    Loader, MAX_FILE_BYTES,
 };
 
 use crate::markdown::Scan;
 use jiff::civil::Date;
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -37,7 +39,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemStatus {
     Open,
@@ -75,7 +77,7 @@ pub const ENTRY_TYPES: &[&str] = &[
 ];
 
 /// The key moments of an incident.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Moments {
     pub started: Option<Timestamp>,
     pub detected: Option<Timestamp>,
@@ -83,7 +85,7 @@ pub struct Moments {
     pub resolved: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Impact {
     pub summary: Option<String>,
     pub users: Option<u64>,
@@ -92,7 +94,7 @@ pub struct Impact {
     pub data_loss: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at: Timestamp,
     pub event: String,
@@ -100,14 +102,14 @@ pub struct TimelineEntry {
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Lessons {
     pub went_well: Vec<String>,
     pub went_wrong: Vec<String>,
     pub lucky: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ActionItem {
     pub task: String,
     pub owner: String,
@@ -118,7 +120,7 @@ pub struct ActionItem {
 }
 
 /// One validated write-up.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WriteUp {
     /// Path shown in messages, relative to the site root (`content/a.md`).
     pub file: String,
@@ -126,7 +128,9 @@ pub struct WriteUp {
     pub content_path: String,
     /// File name without `.md`.
     pub stem: String,
-    /// The whole file, for diagnostics.
+    /// The whole file, for diagnostics. (Not in the parse cache, which is
+    /// looked up by it.)
+    #[serde(skip)]
     pub text: std::sync::Arc<str>,
     /// Byte offset of the body in `text`, and its 1-based first line.
     pub body_start: usize,
