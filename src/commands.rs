@@ -319,8 +319,18 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             Err(code) => return code,
         },
     };
-    let inputs = crate::build::fingerprint(&global.root, &config, &options);
-    if !options.force && crate::output::is_up_to_date(&options.output, &inputs) {
+    // Deciding this reads the write-ups but parses none; only an output
+    // with a marker is worth it.
+    let unchanged = || {
+        let writeups = crate::content::source_hashes(&global.root)?;
+        Some(crate::build::fingerprint(
+            &global.root,
+            &config,
+            &options,
+            &writeups,
+        ))
+    };
+    if !options.force && crate::output::is_up_to_date(&options.output, unchanged) {
         if !global.quiet {
             eprintln!(
                 "Nothing changed since the last build; {} is up to date ({:.2} s)",
@@ -344,12 +354,16 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
     }
     let memo_file = crate::highlight::memo_file(&global.root);
     crate::highlight::memo().load(&memo_file);
+    let inputs = || {
+        let writeups = content.sources.as_deref().unwrap_or_default();
+        crate::build::fingerprint(&global.root, &config, &options, writeups)
+    };
     let build = crate::build::build(
         &global.root,
         &config,
         &content,
         &options,
-        &|| inputs.clone(),
+        &inputs,
         None,
         &|_| {},
     );

@@ -76,7 +76,7 @@ impl Preview {
             &config,
             &content,
             &opts,
-            &|| build::fingerprint(root, &config, &opts),
+            &|| build::fingerprint(root, &config, &opts, content.sources.as_deref().unwrap()),
             self.snapshot.take(),
             &|files| *first.borrow_mut() = files,
         )
@@ -91,7 +91,7 @@ impl Preview {
             &config,
             &whole,
             &fresh_opts,
-            &|| build::fingerprint(root, &config, &opts),
+            &|| build::fingerprint(root, &config, &opts, whole.sources.as_deref().unwrap()),
             None,
             &|_| {},
         )

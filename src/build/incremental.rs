@@ -17,7 +17,6 @@ use super::hash_of;
 use super::related::Related;
 use super::views::{EntryView, Taxonomies};
 use crate::content::WriteUp;
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -26,28 +25,9 @@ pub(super) fn address(w: &WriteUp) -> usize {
 }
 
 /// A hash of each write-up's whole source, to tell whether anything in it
-/// changed. A write-up the loader kept from the previous load (the same
-/// allocation, which the snapshot keeps alive so that it cannot be reused)
-/// has the hash it had.
-pub(super) fn text_hashes(writeups: &[&WriteUp], previous: Option<&Snapshot>) -> Vec<u64> {
-    let known: HashMap<usize, u64> = previous
-        .map(|p| {
-            p.published
-                .iter()
-                .zip(&p.texts)
-                .map(|(&w, &t)| (w, t))
-                .collect()
-        })
-        .unwrap_or_default();
-    writeups
-        .par_iter()
-        .map(|&w| {
-            known
-                .get(&address(w))
-                .copied()
-                .unwrap_or_else(|| hash_of((&w.file, &w.text)))
-        })
-        .collect()
+/// changed: the loader's.
+pub(super) fn text_hashes(writeups: &[&WriteUp]) -> Vec<u64> {
+    writeups.iter().map(|w| w.source_hash).collect()
 }
 
 /// A list entry as templates see it.

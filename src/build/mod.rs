@@ -50,13 +50,14 @@ pub struct Options {
 }
 
 /// A fingerprint of everything a build's output depends on: the blameless
-/// program and its embedded theme, the effective configuration, the bytes
-/// of every source file (write-ups, `_about.md`, the site's templates and
-/// static files), and the options. Equal fingerprints give byte-identical
-/// output, so an unchanged site need not be rebuilt. It reads the files but
-/// parses nothing, so deciding "nothing changed" costs a fraction of loading.
-pub fn fingerprint(root: &Path, config: &Config, opts: &Options) -> String {
-    let writeups = hash_files(root, crate::content::find_files(&root.join("content")));
+/// program and its embedded theme, the effective configuration, every
+/// source file (the write-ups, whose [`crate::content::source_hashes`] are
+/// `writeups`; `_about.md`, the site's templates and static files), and the
+/// options. Equal fingerprints give byte-identical output, so an unchanged
+/// site need not be rebuilt. The write-ups' hashes come from reading them
+/// without parsing, or from their load, so deciding "nothing changed" costs
+/// a fraction of loading, and a build that loads them reads them once.
+pub fn fingerprint(root: &Path, config: &Config, opts: &Options, writeups: &[u64]) -> String {
     format!(
         "{:016x}",
         hash_of((setting_fingerprint(root, config, opts), writeups))
@@ -320,7 +321,7 @@ pub fn build(
         loaded: content.writeups.clone(),
         ..Snapshot::default()
     };
-    next.texts = incremental::text_hashes(&writeups, previous.as_ref());
+    next.texts = incremental::text_hashes(&writeups);
     // A body renders the same while the settings and the write-ups it can
     // link to are the same.
     let mut reusable = previous.filter(|p| p.setting == next.setting && p.order == next.order);

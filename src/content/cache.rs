@@ -10,6 +10,7 @@
 //! messages come from the one place that makes them.
 
 use super::load::{parse_text, Parsed};
+use super::sources::source_hash;
 use super::WriteUp;
 use crate::config::Config;
 use crate::memo::{self, Memo};
@@ -46,15 +47,18 @@ impl<'a> ParseCache<'a> {
         text: String,
         config: &Config,
     ) -> Parsed {
-        let key = memo::key(&["parse", &self.config, &file, &content_path, &text]);
+        // The text is hashed once, here; 64 bits suffice, as the cache
+        // holds about one version of each file.
+        let hash = source_hash(&file, &content_path, &text);
+        let key = memo::key(&["parse", &self.config, &format!("{hash:016x}")]);
         if let Some(parsed) = self
             .memo
             .get(key)
-            .and_then(|json| cached(&json, &file, &text))
+            .and_then(|json| cached(&json, &file, &text, hash))
         {
             return parsed;
         }
-        let parsed = parse_text(file, content_path, stem, text, config);
+        let parsed = parse_text(file, content_path, stem, text, hash, config);
         if parsed.problems.is_empty() && parsed.diagnostics.is_empty() {
             if let Some(json) = parsed
                 .writeup
@@ -70,11 +74,12 @@ impl<'a> ParseCache<'a> {
 
 /// The outcome of a clean file from its entry; `None` for an entry this
 /// program cannot read, which is then parsed again.
-fn cached(json: &str, file: &str, text: &str) -> Option<Parsed> {
+fn cached(json: &str, file: &str, text: &str, hash: u64) -> Option<Parsed> {
     let mut writeup: WriteUp = serde_json::from_str(json).ok()?;
     let split = super::split_front_matter(text).ok()?;
     let text: Arc<str> = text.into();
     writeup.text = text.clone();
+    writeup.source_hash = hash;
     Some(Parsed {
         writeup: Some(Arc::new(writeup)),
         problems: Vec::new(),
@@ -82,6 +87,7 @@ fn cached(json: &str, file: &str, text: &str) -> Option<Parsed> {
         text,
         yaml: split.yaml,
         file: file.to_string(),
+        source_hash: Some(hash),
     })
 }
 
@@ -127,7 +133,8 @@ mod tests {
         let memo = Memo::default();
         let cache = ParseCache::new(&memo, &Config::default());
         parse(&cache, CLEAN);
-        let key = memo::key(&["parse", &cache.config, "content/a.md", "a.md", CLEAN]);
+        let hash = source_hash("content/a.md", "a.md", CLEAN);
+        let key = memo::key(&["parse", &cache.config, &format!("{hash:016x}")]);
         let json = memo.get(key).unwrap().replace("Disk full", "Forged");
         memo.insert(key, json.into());
         let title = parse(&cache, CLEAN).writeup.unwrap().title.clone();

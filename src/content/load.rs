@@ -1,9 +1,10 @@
-//! Finding write-up files under `content/`, reading them safely (size, NUL
-//! bytes, UTF-8), splitting front matter from body, and validating each one
-//! in parallel. Then the checks across files, and positions for everything.
+//! Loading `content/`: splitting each file's front matter from its body and
+//! validating it, in parallel (through the parse cache when there is one);
+//! then the checks across files, and positions for everything.
 
 use super::cache::ParseCache;
 use super::frontmatter::{self, Fields};
+use super::sources::{find_files, read_text, source_hash};
 use super::{checks, Status, WriteUp};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
@@ -14,9 +15,6 @@ use crate::yaml::{self, Problem, Reader};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// Largest write-up file read; a larger one is reported, not loaded.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Everything loaded from `content/`.
 #[derive(Debug, Default)]
@@ -30,6 +28,9 @@ pub struct Content {
     pub diagnostics: Vec<Diagnostic>,
     /// How many write-up files were found (valid or not).
     pub files: usize,
+    /// The source hash of every file found, in the order of `find_files`
+    /// (see [`super::source_hashes`]); `None` when one could not be read.
+    pub sources: Option<Vec<u64>>,
 }
 
 /// Where the front matter and the body are in a file's text.
@@ -74,78 +75,6 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit, (String, Strin
     ))
 }
 
-/// Reads a file's bytes as text, or says why not (position included).
-fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnostic>> {
-    let cannot_read = |e: std::io::Error| {
-        Box::new(Diagnostic::error(
-            shown,
-            format!("cannot read the file: {e}"),
-        ))
-    };
-    // One open for the size and the bytes: a site is thousands of small files.
-    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
-    let size = file.metadata().map_err(cannot_read)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(Box::new(
-            Diagnostic::error(
-                shown,
-                format!(
-                    "the file is {:.1} MiB; a write-up may be at most {} MiB",
-                    size as f64 / 1048576.0,
-                    MAX_FILE_BYTES / 1048576
-                ),
-            )
-            .with_hint("move large logs or data out of the write-up and link to them"),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot_read)?;
-    fn position(bytes: &[u8], index: usize) -> (usize, usize) {
-        let before = &bytes[..index];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&bytes[line_start..index])
-            .chars()
-            .count()
-            + 1;
-        (line, column)
-    }
-    // `contains` looks with memchr; the position is wanted only on a find.
-    let nul = if bytes.contains(&0) {
-        bytes.iter().position(|&b| b == 0)
-    } else {
-        None
-    };
-    if let Some(nul) = nul {
-        let (line, column) = position(&bytes, nul);
-        return Err(Box::new(
-            Diagnostic::error(shown, "the file contains a NUL byte; it is not a text file")
-                .at(line, column)
-                .with_hint("remove the NUL byte, or move binary data out of content/"),
-        ));
-    }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = position(e.as_bytes(), e.utf8_error().valid_up_to());
-        Box::new(
-            Diagnostic::error(shown, "the file is not valid UTF-8")
-                .at(line, column)
-                .with_hint("save the file as UTF-8"),
-        )
-    })?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
-    }
-    if text.trim().is_empty() {
-        return Err(Box::new(Diagnostic::error(shown, "the file is empty").with_hint(
-            "write the incident up, or delete the file; `blameless new \"Title\"` writes a template",
-        )));
-    }
-    Ok(text)
-}
-
 /// One file's outcome before the checks across files.
 #[derive(Clone)]
 pub(super) struct Parsed {
@@ -155,6 +84,8 @@ pub(super) struct Parsed {
     pub text: Arc<str>,
     pub yaml: std::ops::Range<usize>,
     pub file: String,
+    /// `None` when the file could not be read.
+    pub source_hash: Option<u64>,
 }
 
 fn parse_file(
@@ -174,7 +105,10 @@ fn parse_file(
             let content_path = display_path(content_dir, path);
             match cache {
                 Some(cache) => cache.parse(file, content_path, stem, text, config),
-                None => parse_text(file, content_path, stem, text, config),
+                None => {
+                    let hash = source_hash(&file, &content_path, &text);
+                    parse_text(file, content_path, stem, text, hash, config)
+                }
             }
         }
         Err(d) => Parsed {
@@ -184,16 +118,19 @@ fn parse_file(
             text: Arc::from(""),
             yaml: 0..0,
             file,
+            source_hash: None,
         },
     }
 }
 
-/// Splits, parses and validates one write-up's text.
+/// Splits, parses and validates one write-up's text, whose
+/// [`source_hash`] is `hash`.
 pub(super) fn parse_text(
     file: String,
     content_path: String,
     stem: String,
     text: String,
+    hash: u64,
     config: &Config,
 ) -> Parsed {
     let mut parsed = Parsed {
@@ -203,6 +140,7 @@ pub(super) fn parse_text(
         text: Arc::from(""),
         yaml: 0..0,
         file: file.clone(),
+        source_hash: Some(hash),
     };
     let split = match split_front_matter(&text) {
         Ok(split) => split,
@@ -251,7 +189,7 @@ pub(super) fn parse_text(
     let scan = markdown::scan(&text[split.body_start..]);
     // The write-up and the checks across files share the one copy.
     let text: Arc<str> = text.into();
-    parsed.writeup = Some(Arc::new(build_writeup(
+    let mut writeup = build_writeup(
         fields,
         &file,
         content_path,
@@ -259,7 +197,9 @@ pub(super) fn parse_text(
         text.clone(),
         &split,
         scan,
-    )));
+    );
+    writeup.source_hash = hash;
+    parsed.writeup = Some(Arc::new(writeup));
     parsed.text = text;
     parsed.yaml = split.yaml;
     parsed
@@ -280,6 +220,7 @@ pub fn check_text(name: &str, text: &str, config: &Config) -> (Option<WriteUp>, 
         name.to_string(),
         stem,
         text.to_string(),
+        source_hash(name, name, text),
         config,
     );
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
@@ -335,6 +276,7 @@ fn build_writeup(
         content_path,
         stem,
         text,
+        source_hash: 0,
         body_start: split.body_start,
         body_line: split.body_line,
         title,
@@ -356,27 +298,6 @@ fn build_writeup(
         related: f.related,
         scan,
     }
-}
-
-/// The write-up files under `content_dir`, sorted; names starting with `_`
-/// or `.` (files and folders) are skipped.
-pub fn find_files(content_dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(content_dir)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !e
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
-        })
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    files
 }
 
 /// Loads and validates every write-up under `<root>/content`.
@@ -501,6 +422,7 @@ fn start(root: &Path) -> Option<(Content, Vec<PathBuf>)> {
 
 /// The checks across files, then positions for every problem.
 fn finish(content: &mut Content, mut parsed: Vec<Parsed>, config: &Config) {
+    content.sources = parsed.iter().map(|p| p.source_hash).collect();
     checks::check_site(&mut parsed, config);
     for p in &mut parsed {
         let problems = std::mem::take(&mut p.problems);

@@ -6,13 +6,14 @@ mod cache;
 mod checks;
 mod frontmatter;
 mod load;
+mod sources;
 
 pub use cache::cache_file;
 pub use checks::{overdue_warnings, resolve_content_link};
 pub use load::{
-    check_text, find_files, load, load_cached, split_front_matter, Content, FrontMatterSplit,
-    Loader, MAX_FILE_BYTES,
+    check_text, load, load_cached, split_front_matter, Content, FrontMatterSplit, Loader,
 };
+pub use sources::{find_files, source_hashes, MAX_FILE_BYTES};
 
 use crate::markdown::Scan;
 use jiff::civil::Date;
@@ -132,6 +133,10 @@ pub struct WriteUp {
     /// looked up by it.)
     #[serde(skip)]
     pub text: std::sync::Arc<str>,
+    /// A hash of `file`, `content_path` and `text`, to tell whether the
+    /// file changed since another load. (Not in the parse cache either.)
+    #[serde(skip)]
+    pub source_hash: u64,
     /// Byte offset of the body in `text`, and its 1-based first line.
     pub body_start: usize,
     pub body_line: usize,

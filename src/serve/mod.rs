@@ -121,7 +121,10 @@ fn rebuild(
     };
     // The preview folder is always rebuilt (`force`); the fingerprint is
     // still recorded, as `build` would, for a `--output` folder.
-    let inputs = || build::fingerprint(&opts.root, &config, &options);
+    let inputs = || {
+        let writeups = content.sources.as_deref().unwrap_or_default();
+        build::fingerprint(&opts.root, &config, &options, writeups)
+    };
     let previous = state.snapshot.take();
     match build::build(
         &opts.root,

@@ -1,0 +1,128 @@
+//! The write-up files on disk: finding them under `content/`, reading each
+//! one safely (size, NUL bytes, UTF-8), and the hash that tells whether a
+//! file changed, which the parse cache and the build's "nothing changed"
+//! decision share.
+
+use crate::diagnostic::Diagnostic;
+use crate::text::display_path;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Largest write-up file read; a larger one is reported, not loaded.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The write-up files under `content_dir`, sorted; names starting with `_`
+/// or `.` (files and folders) are skipped.
+pub fn find_files(content_dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads a file's bytes as text, or says why not (position included).
+pub(super) fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnostic>> {
+    let cannot_read = |e: std::io::Error| {
+        Box::new(Diagnostic::error(
+            shown,
+            format!("cannot read the file: {e}"),
+        ))
+    };
+    // One open for the size and the bytes: a site is thousands of small files.
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Box::new(
+            Diagnostic::error(
+                shown,
+                format!(
+                    "the file is {:.1} MiB; a write-up may be at most {} MiB",
+                    size as f64 / 1048576.0,
+                    MAX_FILE_BYTES / 1048576
+                ),
+            )
+            .with_hint("move large logs or data out of the write-up and link to them"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot_read)?;
+    fn position(bytes: &[u8], index: usize) -> (usize, usize) {
+        let before = &bytes[..index];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&bytes[line_start..index])
+            .chars()
+            .count()
+            + 1;
+        (line, column)
+    }
+    // `contains` looks with memchr; the position is wanted only on a find.
+    let nul = if bytes.contains(&0) {
+        bytes.iter().position(|&b| b == 0)
+    } else {
+        None
+    };
+    if let Some(nul) = nul {
+        let (line, column) = position(&bytes, nul);
+        return Err(Box::new(
+            Diagnostic::error(shown, "the file contains a NUL byte; it is not a text file")
+                .at(line, column)
+                .with_hint("remove the NUL byte, or move binary data out of content/"),
+        ));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = position(e.as_bytes(), e.utf8_error().valid_up_to());
+        Box::new(
+            Diagnostic::error(shown, "the file is not valid UTF-8")
+                .at(line, column)
+                .with_hint("save the file as UTF-8"),
+        )
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    if text.trim().is_empty() {
+        return Err(Box::new(Diagnostic::error(shown, "the file is empty").with_hint(
+            "write the incident up, or delete the file; `blameless new \"Title\"` writes a template",
+        )));
+    }
+    Ok(text)
+}
+
+/// The [`super::WriteUp::source_hash`] of a file.
+pub(super) fn source_hash(file: &str, content_path: &str, text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (file, content_path, text).hash(&mut h);
+    h.finish()
+}
+
+/// The [`source_hash`] of every write-up file under `<root>/content`, in
+/// the order of [`find_files`], reading but not parsing them; `None` when
+/// a file cannot be read as a write-up (its load reports why).
+pub fn source_hashes(root: &Path) -> Option<Vec<u64>> {
+    let content_dir = root.join("content");
+    find_files(&content_dir)
+        .par_iter()
+        .map(|path| {
+            let file = display_path(root, path);
+            let text = read_text(path, &file).ok()?;
+            Some(source_hash(&file, &display_path(&content_dir, path), &text))
+        })
+        .collect()
+}
