@@ -60,7 +60,7 @@ impl Preview {
     fn rebuild(&mut self) -> Rebuilt {
         let root = self.site.path();
         let (config, _) = Config::load(root, None).unwrap();
-        let content = self.loader.load(root, &config);
+        let content = self.loader.load(root, &config, None);
         assert!(
             content
                 .diagnostics

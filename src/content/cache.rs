@@ -24,13 +24,18 @@ pub fn cache_file(root: &Path) -> PathBuf {
 
 pub(super) struct ParseCache<'a> {
     memo: &'a Memo,
-    /// A hash of the whole configuration, which validation reads.
+    /// A hash of the configuration, which validation reads.
     config: String,
 }
 
 impl<'a> ParseCache<'a> {
     pub(super) fn new(memo: &'a Memo, config: &Config) -> Self {
-        let json = serde_json::to_vec(config).unwrap_or_default();
+        // All of it but the base URL, which `serve` and `--base-url` set
+        // and no file's validation reads: so that `serve` finds what
+        // `check` and `build` parsed.
+        let mut config = config.clone();
+        config.base_url.clear();
+        let json = serde_json::to_vec(&config).unwrap_or_default();
         ParseCache {
             memo,
             config: format!("{:032x}", memo::key(&[&String::from_utf8_lossy(&json)])),

@@ -346,8 +346,10 @@ impl Loader {
         self.files.remove(path);
     }
 
-    /// Like [`load`], reusing what earlier loads parsed.
-    pub fn load(&mut self, root: &Path, config: &Config) -> Content {
+    /// Like [`load_cached`], reusing what earlier loads parsed; a file
+    /// read again is looked up in `memo`, when there is one.
+    pub fn load(&mut self, root: &Path, config: &Config, memo: Option<&Memo>) -> Content {
+        let cache = memo.map(|m| ParseCache::new(m, config));
         let Some((mut content, files)) = start(root) else {
             self.files.clear();
             return missing_content_dir();
@@ -362,7 +364,7 @@ impl Loader {
             .collect();
         let fresh: Vec<Parsed> = stale
             .par_iter()
-            .map(|&i| parse_file(root, &content_dir, &files[i], config, None))
+            .map(|&i| parse_file(root, &content_dir, &files[i], config, cache.as_ref()))
             .collect();
         let mut fresh: std::collections::HashMap<usize, Parsed> =
             stale.into_iter().zip(fresh).collect();

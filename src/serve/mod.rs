@@ -38,6 +38,8 @@ const DEBOUNCE: Duration = Duration::from_millis(30);
 #[derive(Default)]
 struct State {
     loader: crate::content::Loader,
+    /// The parse cache the first load reads, which is saved after it.
+    parsed: crate::memo::Memo,
     /// The configuration the loader parsed with.
     config: String,
     /// The last build into the output, while the output holds it.
@@ -99,7 +101,7 @@ fn rebuild(
     for path in changed {
         state.loader.forget(path);
     }
-    let content = state.loader.load(&opts.root, &config);
+    let content = state.loader.load(&opts.root, &config, Some(&state.parsed));
     let loaded = started.elapsed();
     if content.diagnostics.iter().any(|d| d.level == Level::Error) {
         return Err(render(&content.diagnostics));
@@ -257,10 +259,13 @@ pub fn run(mut opts: Options) -> i32 {
     // it from memory.
     let memo_file = crate::highlight::memo_file(&opts.root);
     crate::highlight::memo().load(&memo_file);
+    let parse_file = crate::content::cache_file(&opts.root);
     let mut state = State::default();
+    state.parsed.load(&parse_file);
     match rebuild(&opts, &output, &url, "Built", &mut state, &[], &hub) {
         Ok(line) => {
             let _ = crate::highlight::memo().save(&memo_file);
+            let _ = state.parsed.save(&parse_file);
             if !opts.quiet {
                 eprintln!("{line}");
             }
