@@ -163,6 +163,10 @@ mod tests {
         assert_ne!(other.config, cache.config);
         parse(&other, CLEAN);
         assert_eq!(memo.len(), 3);
+        // Except the base URL, which serve sets.
+        let mut served = Config::default();
+        served.set_base_url("http://127.0.0.1:8000/").unwrap();
+        assert_eq!(ParseCache::new(&memo, &served).config, cache.config);
     }
 
     #[test]
