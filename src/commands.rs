@@ -367,6 +367,14 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         None,
         &|_| {},
     );
+    let reused = match content.from_cache {
+        0 => String::new(),
+        n => format!(
+            " ({} of {} from the parse cache)",
+            crate::text::thousands(n),
+            plural(content.files, "file", "files")
+        ),
+    };
     free_in_background(content);
     finish_saving(cache_saved);
     match build {
@@ -385,7 +393,10 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             }
             if global.verbose {
                 eprintln!("{} files written", crate::text::thousands(report.files));
-                eprintln!("  loading and validation: {:.3} s", loaded.as_secs_f64());
+                eprintln!(
+                    "  loading and validation: {:.3} s{reused}",
+                    loaded.as_secs_f64()
+                );
                 for (stage, took) in &report.timings {
                     eprintln!("  {stage}: {:.3} s", took.as_secs_f64());
                 }

@@ -103,6 +103,13 @@ fn parsed_write_ups_are_reused_until_their_file_or_the_settings_change() {
     // The cache is really used: the entry is taken as the parsed file...
     forge();
     assert!(shows_forged_title());
+    let run = site.run(&["build", "--force", "-v"]);
+    assert!(
+        run.stderr
+            .contains(" (5 of 5 files from the parse cache)\n"),
+        "{}",
+        run.stderr
+    );
     // ...until the file changes...
     let file = "content/2018-10-07-stale-snapshot.md";
     let text = site.read(file);

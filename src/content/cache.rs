@@ -93,6 +93,7 @@ fn cached(json: &str, file: &str, text: &str, hash: u64) -> Option<Parsed> {
         yaml: split.yaml,
         file: file.to_string(),
         source_hash: Some(hash),
+        from_cache: true,
     })
 }
 

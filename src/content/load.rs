@@ -31,6 +31,8 @@ pub struct Content {
     /// The source hash of every file found, in the order of `find_files`
     /// (see [`super::source_hashes`]); `None` when one could not be read.
     pub sources: Option<Vec<u64>>,
+    /// How many files were taken from the parse cache.
+    pub from_cache: usize,
 }
 
 /// Where the front matter and the body are in a file's text.
@@ -86,6 +88,7 @@ pub(super) struct Parsed {
     pub file: String,
     /// `None` when the file could not be read.
     pub source_hash: Option<u64>,
+    pub from_cache: bool,
 }
 
 fn parse_file(
@@ -119,6 +122,7 @@ fn parse_file(
             yaml: 0..0,
             file,
             source_hash: None,
+            from_cache: false,
         },
     }
 }
@@ -141,6 +145,7 @@ pub(super) fn parse_text(
         yaml: 0..0,
         file: file.clone(),
         source_hash: Some(hash),
+        from_cache: false,
     };
     let split = match split_front_matter(&text) {
         Ok(split) => split,
@@ -425,6 +430,7 @@ fn start(root: &Path) -> Option<(Content, Vec<PathBuf>)> {
 /// The checks across files, then positions for every problem.
 fn finish(content: &mut Content, mut parsed: Vec<Parsed>, config: &Config) {
     content.sources = parsed.iter().map(|p| p.source_hash).collect();
+    content.from_cache = parsed.iter().filter(|p| p.from_cache).count();
     checks::check_site(&mut parsed, config);
     for p in &mut parsed {
         let problems = std::mem::take(&mut p.problems);
