@@ -2,19 +2,10 @@
 //! and parsed RSS.
 
 mod common;
-use common::Site;
+use common::{built, Site};
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn built(args: &[&str]) -> Site {
-    let site = Site::fixture("site");
-    let mut all = vec!["build", "--color", "never"];
-    all.extend_from_slice(args);
-    let run = site.run(&all);
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-    site
-}
 
 fn html(site: &Site, path: &str) -> Html {
     Html::parse_document(&site.read(&format!("public/{path}")))

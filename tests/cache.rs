@@ -4,16 +4,7 @@
 //! output is the same bytes as without it.
 
 mod common;
-use common::{writeup, Site};
-
-fn built(args: &[&str]) -> Site {
-    let site = Site::fixture("site");
-    let mut all = vec!["build", "--color", "never"];
-    all.extend_from_slice(args);
-    let run = site.run(&all);
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-    site
-}
+use common::{built, writeup, Site};
 
 #[test]
 fn highlighted_code_is_cached_for_the_same_program_only() {
@@ -52,9 +43,14 @@ fn highlighted_code_is_cached_for_the_same_program_only() {
     assert_eq!(common::snapshot(&site.path().join("public")), fresh);
     // Without a cache, the same bytes.
     std::fs::remove_dir_all(site.path().join(".blameless-cache")).unwrap();
+    assert_rebuilds_to(&site, &fresh);
+}
+
+/// A forced build of `site` writes exactly `output`.
+fn assert_rebuilds_to(site: &Site, output: &[(String, Vec<u8>)]) {
     let run = site.run(&["build", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(common::snapshot(&site.path().join("public")), fresh);
+    assert_eq!(common::snapshot(&site.path().join("public")), output);
 }
 
 #[test]
@@ -127,15 +123,10 @@ fn parsed_write_ups_are_reused_until_their_file_or_the_settings_change() {
     // The same bytes as the first build, from the cache and without one.
     site.write(file, text.as_bytes());
     site.write("blameless.yaml", config.as_bytes());
-    for _ in 0..2 {
-        let run = site.run(&["build", "--force"]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        assert_eq!(common::snapshot(&site.path().join("public")), fresh);
-    }
+    assert_rebuilds_to(&site, &fresh);
+    assert_rebuilds_to(&site, &fresh);
     std::fs::remove_dir_all(site.path().join(".blameless-cache")).unwrap();
-    let run = site.run(&["build", "--force"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(common::snapshot(&site.path().join("public")), fresh);
+    assert_rebuilds_to(&site, &fresh);
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! The parse cache: for each file that was clean on its own (no problem in
 //! its front matter or body), the write-up read from it, kept between runs
-//! in the site's cache folder. `check` and `build` look a file up by its
-//! name and text, so only new or edited files are parsed again; a new
-//! configuration or program misses every entry. The checks across files
-//! always run on all of them.
+//! in the site's cache folder. `check`, `build`, `stats` and `serve` look a
+//! file up by its name and text, so only new or edited files are parsed
+//! again; a new configuration or program misses every entry. The checks
+//! across files always run on all of them.
 //!
 //! An entry is the write-up as JSON, without its text, which the lookup
 //! has just read. A file with any problem is parsed every time, so its
@@ -35,10 +35,10 @@ impl<'a> ParseCache<'a> {
         // `check` and `build` parsed.
         let mut config = config.clone();
         config.base_url.clear();
-        let json = serde_json::to_vec(&config).unwrap_or_default();
+        let json = serde_json::to_string(&config).unwrap_or_default();
         ParseCache {
             memo,
-            config: format!("{:032x}", memo::key(&[&String::from_utf8_lossy(&json)])),
+            config: format!("{:032x}", memo::key(&[&json])),
         }
     }
 

@@ -96,6 +96,16 @@ pub fn writeup(title: &str, extra: &str, body: &str) -> String {
     )
 }
 
+/// The fixture site `site`, built with `args` (which must succeed).
+pub fn built(args: &[&str]) -> Site {
+    let site = Site::fixture("site");
+    let mut all = vec!["build", "--color", "never"];
+    all.extend_from_slice(args);
+    let run = site.run(&all);
+    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+    site
+}
+
 /// Every file under `dir` with its bytes, sorted by path: for comparing two
 /// outputs byte for byte.
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
