@@ -19,6 +19,9 @@ impl Site<'_> {
     pub(super) fn context(&self, title: &str, path: &str, feeds: Vec<LinkView>) -> Context {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site);
+        // Also on its own: pages link with it a dozen times, and a name
+        // without a dot is the cheapest lookup Tera has.
+        ctx.insert("root", &self.site.root);
         ctx.insert("sidebar", &self.sidebar);
         ctx.insert("page_title", title);
         ctx.insert("canonical", &self.urls.absolute(path));
