@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::io::Write;
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -106,10 +106,11 @@ impl Memo {
     /// Adds the entries saved in `file` by this same program. A missing,
     /// damaged or foreign file adds nothing: the cache only saves work.
     pub fn load(&self, file: &Path) {
-        let Ok(bytes) = std::fs::read(file) else {
+        let Ok(opened) = std::fs::File::open(file) else {
             return;
         };
-        let Some(entries) = decode(&bytes, &program_stamp()) else {
+        let mut input = std::io::BufReader::new(opened);
+        let Some(entries) = read_entries(&mut input, &program_stamp()) else {
             return;
         };
         let mut inner = self.lock();
@@ -166,17 +167,35 @@ impl Memo {
     }
 }
 
-fn decode(bytes: &[u8], stamp: &str) -> Option<Vec<(Key, Arc<str>)>> {
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let rest = rest.strip_prefix(stamp.as_bytes())?.strip_prefix(b"\n")?;
+/// The entries of a memo file, read one by one: a large site's file is
+/// hundreds of megabytes, and the entries are all that need be in memory.
+/// `None` for a damaged file or another program's.
+fn read_entries(input: &mut impl BufRead, stamp: &str) -> Option<Vec<(Key, Arc<str>)>> {
+    let expected = [MAGIC, stamp.as_bytes(), b"\n"].concat();
+    let mut header = vec![0; expected.len()];
+    input.read_exact(&mut header).ok()?;
+    if header != expected {
+        return None;
+    }
     let mut entries = Vec::new();
-    let mut at = 0;
-    while at < rest.len() {
-        let key = Key::from_le_bytes(rest.get(at..at + 16)?.try_into().ok()?);
-        let len = u32::from_le_bytes(rest.get(at + 16..at + 20)?.try_into().ok()?) as usize;
-        let value = std::str::from_utf8(rest.get(at + 20..at + 20 + len)?).ok()?;
-        entries.push((key, Arc::from(value)));
-        at += 20 + len;
+    let mut head = [0u8; 20];
+    let mut value = Vec::new();
+    while !input.fill_buf().ok()?.is_empty() {
+        input.read_exact(&mut head).ok()?;
+        let key = Key::from_le_bytes(head[..16].try_into().ok()?);
+        let len = u32::from_le_bytes(head[16..].try_into().ok()?) as usize;
+        // Read as it comes, so that a damaged length cannot ask for
+        // gigabytes up front.
+        value.clear();
+        input
+            .by_ref()
+            .take(len as u64)
+            .read_to_end(&mut value)
+            .ok()?;
+        if value.len() != len {
+            return None;
+        }
+        entries.push((key, Arc::from(std::str::from_utf8(&value).ok()?)));
     }
     Some(entries)
 }
@@ -267,5 +286,17 @@ mod tests {
         std::fs::write(&file, foreign).unwrap();
         loaded.load(&file);
         assert!(loaded.is_empty(), "made by another program");
+
+        // The entry's length (after the 16-byte key) says 4 GiB.
+        let entry = bytes.len() - 3 - 20;
+        let mut huge = bytes.clone();
+        huge[entry + 16..entry + 20].copy_from_slice(&u32::MAX.to_le_bytes());
+        std::fs::write(&file, huge).unwrap();
+        loaded.load(&file);
+        assert!(loaded.is_empty(), "a length beyond the file");
+
+        std::fs::write(&file, &bytes).unwrap();
+        loaded.load(&file);
+        assert_eq!(loaded.len(), 1, "the intact file");
     }
 }
