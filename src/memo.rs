@@ -53,8 +53,8 @@ pub struct Memo {
 struct Inner {
     entries: HashMap<Key, Arc<str>>,
     used: HashSet<Key>,
-    /// Whether an entry was added since the last load or save.
-    added: bool,
+    /// Whether the file last loaded or saved holds exactly `entries`.
+    in_file: bool,
 }
 
 impl Memo {
@@ -86,7 +86,7 @@ impl Memo {
         let mut inner = self.lock();
         inner.entries.insert(key, value);
         inner.used.insert(key);
-        inner.added = true;
+        inner.in_file = false;
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -114,6 +114,7 @@ impl Memo {
             return;
         };
         let mut inner = self.lock();
+        inner.in_file = inner.entries.is_empty();
         for (key, value) in entries {
             inner.entries.entry(key).or_insert(value);
         }
@@ -121,12 +122,13 @@ impl Memo {
 
     /// Saves the entries used since the last load or save to `file`
     /// (written aside, then renamed, so a reader never sees half a file),
-    /// creating its folder. When every entry was used and none was added,
-    /// the file already holds exactly them, and is left as it is.
+    /// creating its folder. When every entry was used and the file (the
+    /// one this memo was loaded from or last saved to) holds exactly them,
+    /// it is left as it is.
     pub fn save(&self, file: &Path) -> std::io::Result<()> {
         {
             let mut inner = self.lock();
-            if !inner.added && inner.used.len() == inner.entries.len() && file.is_file() {
+            if inner.in_file && inner.used.len() == inner.entries.len() && file.is_file() {
                 inner.used.clear();
                 return Ok(());
             }
@@ -137,33 +139,37 @@ impl Memo {
         let temp = file.with_extension(format!("tmp-{}", std::process::id()));
         let written = self
             .write_used(&temp)
-            .and_then(|()| std::fs::rename(&temp, file));
+            .and_then(|n| std::fs::rename(&temp, file).map(|()| n));
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);
         }
-        written
+        let mut inner = self.lock();
+        inner.in_file = written.as_ref().is_ok_and(|&n| n == inner.entries.len());
+        written.map(|_| ())
     }
 
     /// Streams the used entries to `path` (a large site's cache is hundreds
-    /// of megabytes: not copied into one buffer first).
-    fn write_used(&self, path: &Path) -> std::io::Result<()> {
+    /// of megabytes: not copied into one buffer first); how many.
+    fn write_used(&self, path: &Path) -> std::io::Result<usize> {
         let mut inner = self.lock();
         let used = std::mem::take(&mut inner.used);
-        inner.added = false;
         let mut keys: Vec<&Key> = used.iter().collect();
         keys.sort();
         let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
         out.write_all(MAGIC)?;
         out.write_all(program_stamp().as_bytes())?;
         out.write_all(b"\n")?;
+        let mut written = 0;
         for key in keys {
             if let Some(value) = inner.entries.get(key) {
                 out.write_all(&key.to_le_bytes())?;
                 out.write_all(&(value.len() as u32).to_le_bytes())?;
                 out.write_all(value.as_bytes())?;
+                written += 1;
             }
         }
-        out.flush()
+        out.flush()?;
+        Ok(written)
     }
 }
 
@@ -265,6 +271,17 @@ mod tests {
         let third = Memo::default();
         third.load(&file);
         assert_eq!(third.len(), 2);
+
+        // A save of some of the entries, then a use of all of them: the
+        // file lacks the others, so it is written again.
+        third.get(1);
+        third.save(&file).unwrap();
+        third.get(1);
+        third.get(2);
+        third.save(&file).unwrap();
+        let fourth = Memo::default();
+        fourth.load(&file);
+        assert_eq!(fourth.len(), 2);
     }
 
     #[test]
