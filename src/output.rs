@@ -392,7 +392,10 @@ pub fn is_up_to_date(output: &Path, inputs: impl FnOnce() -> Option<String>) -> 
             .find_map(|l| l.strip_prefix(name))
             .map(str::to_string)
     };
-    if field("inputs: ").is_none() || field("inputs: ") != inputs() {
+    let Some(recorded) = field("inputs: ") else {
+        return false;
+    };
+    if inputs().as_deref() != Some(recorded.as_str()) {
         return false;
     }
     let files = walkdir::WalkDir::new(output)

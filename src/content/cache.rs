@@ -10,7 +10,6 @@
 //! messages come from the one place that makes them.
 
 use super::load::{parse_text, Parsed};
-use super::sources::source_hash;
 use super::WriteUp;
 use crate::config::Config;
 use crate::memo::{self, Memo};
@@ -42,19 +41,19 @@ impl<'a> ParseCache<'a> {
         }
     }
 
-    /// What [`parse_text`] makes of `text`, from the cache when it holds
-    /// the file.
+    /// What [`parse_text`] makes of `text`, whose source hash is `hash`,
+    /// from the cache when it holds the file.
     pub(super) fn parse(
         &self,
         file: String,
         content_path: String,
         stem: String,
         text: String,
+        hash: u64,
         config: &Config,
     ) -> Parsed {
-        // The text is hashed once, here; 64 bits suffice, as the cache
-        // holds about one version of each file.
-        let hash = source_hash(&file, &content_path, &text);
+        // 64 bits of the text suffice: the cache holds about one version
+        // of each file.
         let key = memo::key(&["parse", &self.config, &format!("{hash:016x}")]);
         if let Some(parsed) = self
             .memo
@@ -99,6 +98,7 @@ fn cached(json: &str, file: &str, text: &str, hash: u64) -> Option<Parsed> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::sources::source_hash;
     use super::*;
 
     const CLEAN: &str = "---\ntitle: Disk full\ndate: 2020-01-02\nseverity: SEV2\nauthors: [ana]\n\
@@ -114,6 +114,7 @@ mod tests {
             "a.md".into(),
             "a".into(),
             text.into(),
+            source_hash("content/a.md", "a.md", text),
             &config,
         )
     }

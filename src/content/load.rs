@@ -106,12 +106,10 @@ fn parse_file(
     match read_text(path, &file) {
         Ok(text) => {
             let content_path = display_path(content_dir, path);
+            let hash = source_hash(&file, &content_path, &text);
             match cache {
-                Some(cache) => cache.parse(file, content_path, stem, text, config),
-                None => {
-                    let hash = source_hash(&file, &content_path, &text);
-                    parse_text(file, content_path, stem, text, hash, config)
-                }
+                Some(cache) => cache.parse(file, content_path, stem, text, hash, config),
+                None => parse_text(file, content_path, stem, text, hash, config),
             }
         }
         Err(d) => Parsed {
