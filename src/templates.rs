@@ -140,6 +140,21 @@ impl Templates {
             .map_err(|e| self.error(name, &e))
     }
 
+    /// Renders `name` into `out` (cleared first). A page rendered into a
+    /// buffer kept for the next one is not grown from Tera's 2 KB start and
+    /// then checked as UTF-8 again: Tera writes only `str`s.
+    pub fn render_into(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), TemplateError> {
+        out.clear();
+        self.tera
+            .render_to(name, context, &mut *out)
+            .map_err(|e| self.error(name, &e))
+    }
+
     fn error(&self, name: &str, e: &tera::Error) -> TemplateError {
         TemplateError {
             file: self.shown_name(name),

@@ -42,10 +42,14 @@ impl Site<'_> {
         ctx: &Context,
         path: &str,
     ) -> Result<usize, BuildError> {
-        let html = self.templates.render(template, ctx)?;
-        self.staging
-            .write(&format!("{path}index.html"), html.as_bytes())?;
-        Ok(1)
+        thread_local! {
+            static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        PAGE.with_borrow_mut(|html| {
+            self.templates.render_into(template, ctx, html)?;
+            self.staging.write(&format!("{path}index.html"), html)?;
+            Ok(1)
+        })
     }
 
     /// Renders one page per chunk of `indices` (newest first) at `base`;
