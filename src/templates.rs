@@ -239,6 +239,7 @@ mod tests {
             "{{ text | truncate(length=50, end=3) }}",
         ];
         let mut values: Vec<Value> = texts.iter().map(|t| Value::from(*t)).collect();
+        values.push(Value::from("a long summary ".repeat(20)));
         values.push(Value::from(42));
         values.push(Value::Null);
         values.push(Value::from(vec!["a", "b"]));
