@@ -496,6 +496,30 @@ fn list_pages_show_each_entry_as_entry_html_renders_it() {
 }
 
 #[test]
+fn a_page_shows_every_term_where_lists_show_fifty() {
+    let site = Site::fixture("site");
+    let services: Vec<String> = (0..55).map(|i| format!("svc-{i:02}")).collect();
+    site.write(
+        "content/2022-02-02-sprawl.md",
+        format!(
+            "---\ntitle: Sprawl\ndate: 2022-02-02\nseverity: SEV3\nauthors: [a]\nservices: [{}]\n---\nBody.\n",
+            services.join(", ")
+        )
+        .as_bytes(),
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = html(&site, "incidents/sprawl/index.html");
+    assert_eq!(texts(&page, "#facts a[href*=\"/services/\"]"), services);
+    let home = html(&site, "index.html");
+    let listed: Vec<String> = texts(
+        &home,
+        ".post-summary .facts-line a[href*=\"/services/svc-\"]",
+    );
+    assert_eq!(listed, services[..50]);
+}
+
+#[test]
 fn term_templates_that_read_entries_get_them() {
     // The default term page shows only the rendered summaries, so the build
     // leaves the entries out of its context; a template that reads them,

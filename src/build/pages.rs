@@ -218,7 +218,7 @@ pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
             let w: &WriteUp = site.writeups[i];
             let mut view = views::page_view(
                 w,
-                views::entry_view(w, site.config, &site.urls, &site.tax, usize::MAX),
+                views::page_entry(w, &site.entries[i], site.config, &site.urls, &site.tax),
                 &site.bodies[i],
                 site.config,
             );

@@ -7,6 +7,7 @@ use crate::content::{WriteUp, ENTRY_TYPES};
 use crate::datetime::{self, human_duration, long_date, offset_label};
 use crate::taxonomy::{Kind, Taxonomy};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// URLs of the site: root-relative for links inside pages (so the site
 /// works under any sub-path), absolute for feeds and canonical links.
@@ -245,8 +246,10 @@ pub struct LessonsView {
 /// A write-up's own page.
 #[derive(Serialize)]
 pub struct PageView<'a> {
+    /// Borrowed from the lists' entries when it is the same (see
+    /// [`page_entry`]).
     #[serde(flatten)]
-    pub entry: EntryView,
+    pub entry: Cow<'a, EntryView>,
     /// Borrowed: a page's body is its largest value, and copying it into
     /// the template context once is enough.
     pub body_html: &'a str,
@@ -267,9 +270,28 @@ fn count(n: u64) -> String {
     crate::text::thousands(n as usize)
 }
 
+/// A write-up as its own page shows it: `listed`, its entry in the lists,
+/// unless a list left out some of its terms.
+pub fn page_entry<'a>(
+    w: &WriteUp,
+    listed: &'a EntryView,
+    config: &Config,
+    urls: &Urls,
+    tax: &Taxonomies,
+) -> Cow<'a, EntryView> {
+    if [&w.services, &w.tags, &w.authors]
+        .iter()
+        .all(|names| names.len() <= LIST_TERMS)
+    {
+        Cow::Borrowed(listed)
+    } else {
+        Cow::Owned(entry_view(w, config, urls, tax, usize::MAX))
+    }
+}
+
 pub fn page_view<'a>(
     w: &WriteUp,
-    entry: EntryView,
+    entry: Cow<'a, EntryView>,
     body_html: &'a str,
     config: &Config,
 ) -> PageView<'a> {
