@@ -116,6 +116,9 @@ impl SmallTf {
     const LARGE: u8 = u8::MAX;
 }
 
+/// Documents whose words choose the packing dictionary (see [`text_files`]).
+const DICTIONARY_SAMPLE: usize = 2_500;
+
 /// Documents counted in parallel before their terms are numbered.
 const BATCH: usize = 1024;
 
@@ -280,8 +283,17 @@ fn docs_table(docs: &[Document]) -> DocsTable {
 fn text_files(docs: &[Document], fields: &[Vec<String>]) -> (usize, Vec<Vec<u8>>, String) {
     let text_bytes: usize = fields.iter().flatten().map(String::len).sum();
     let chunk = (CHUNK_BYTES * docs.len().max(1) / text_bytes.max(1)).clamp(1, 64);
-    let all_texts: Vec<&str> = fields.iter().flatten().map(String::as_str).collect();
-    let dictionary = packing::dictionary(&all_texts);
+    // Which words are worth a character shows in a sample of a large site
+    // as well as in all of it: every `step`th document, at least
+    // DICTIONARY_SAMPLE of them.
+    let step = docs.len().div_ceil(DICTIONARY_SAMPLE).max(1);
+    let sample: Vec<&str> = fields
+        .iter()
+        .step_by(step)
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let dictionary = packing::dictionary(&sample);
     let codes: FxHashMap<&str, char> = dictionary
         .iter()
         .enumerate()
