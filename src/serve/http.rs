@@ -202,6 +202,9 @@ fn send_file(request: Request, path: &Path, status: u16) {
 }
 
 fn send_events(request: Request, hub: Arc<Hub>) {
+    // Subscribed before the browser hears back: a rebuild that ends between
+    // its request and this line is then still sent, not taken as seen.
+    let (mut seen, state) = hub.current();
     let mut writer = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
     if writer
@@ -211,7 +214,6 @@ fn send_events(request: Request, hub: Arc<Hub>) {
     {
         return;
     }
-    let (mut seen, state) = hub.current();
     // A page opened while the site is broken shows the problem at once.
     if let LiveState::Failed(text) = state {
         let data = serde_json::to_string(&text).unwrap_or_default();

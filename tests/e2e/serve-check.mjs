@@ -53,7 +53,8 @@ const original = await readFile(writeup, "utf8");
 const broken = path.join(site, "content", "broken.md");
 
 await step("the page loads with live reload connected", async () => {
-  const events = page.waitForRequest((r) => r.url().endsWith("/__blameless/events"), { timeout: 10000 });
+  // The server answers once it has subscribed the page to rebuilds.
+  const events = page.waitForResponse((r) => r.url().endsWith("/__blameless/events"), { timeout: 10000 });
   await page.goto(url + "incidents/prod-db-stale-snapshot/");
   await events;
 });
