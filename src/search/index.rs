@@ -285,8 +285,8 @@ fn text_files(docs: &[Document], fields: &[Vec<String>]) -> (usize, Vec<Vec<u8>>
     let chunk = (CHUNK_BYTES * docs.len().max(1) / text_bytes.max(1)).clamp(1, 64);
     // Which words are worth a character shows in a sample of a large site
     // as well as in all of it: every `step`th document, at least
-    // DICTIONARY_SAMPLE of them.
-    let step = docs.len().div_ceil(DICTIONARY_SAMPLE).max(1);
+    // DICTIONARY_SAMPLE of them (all of a smaller site).
+    let step = (docs.len() / DICTIONARY_SAMPLE).max(1);
     let sample: Vec<&str> = fields
         .iter()
         .step_by(step)
