@@ -277,19 +277,22 @@ fn docs_table(docs: &[Document]) -> DocsTable {
     }
 }
 
+/// Which words are worth a character shows in a sample of a large site as
+/// well as in all of it: every `step`th of `docs` documents, at least
+/// [`DICTIONARY_SAMPLE`] of them (all of a smaller site).
+fn dictionary_step(docs: usize) -> usize {
+    (docs / DICTIONARY_SAMPLE).max(1)
+}
+
 /// The documents' text in chunks of `chunk` documents, packed and
 /// compressed (`text-N.bin`), and the dictionary they are packed with as
 /// JSON (`words.bin`).
 fn text_files(docs: &[Document], fields: &[Vec<String>]) -> (usize, Vec<Vec<u8>>, String) {
     let text_bytes: usize = fields.iter().flatten().map(String::len).sum();
     let chunk = (CHUNK_BYTES * docs.len().max(1) / text_bytes.max(1)).clamp(1, 64);
-    // Which words are worth a character shows in a sample of a large site
-    // as well as in all of it: every `step`th document, at least
-    // DICTIONARY_SAMPLE of them (all of a smaller site).
-    let step = (docs.len() / DICTIONARY_SAMPLE).max(1);
     let sample: Vec<&str> = fields
         .iter()
-        .step_by(step)
+        .step_by(dictionary_step(docs.len()))
         .flatten()
         .map(String::as_str)
         .collect();
@@ -443,6 +446,20 @@ pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dictionary_sample_holds_at_least_its_minimum() {
+        for docs in (0..12_000).chain([99_999, 100_000, 100_001]) {
+            let step = dictionary_step(docs);
+            let sampled = docs.div_ceil(step);
+            assert!(sampled >= docs.min(DICTIONARY_SAMPLE), "{docs}: {sampled}");
+            assert!(
+                sampled < 2 * DICTIONARY_SAMPLE || step == 1,
+                "{docs}: {sampled}"
+            );
+        }
+        assert_eq!(dictionary_step(10_000), 4);
+    }
 
     #[test]
     fn frequencies_beyond_a_byte_are_kept_exactly() {
