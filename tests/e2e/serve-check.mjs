@@ -89,5 +89,6 @@ await writeFile(writeup, original);
 await browser.close();
 server.kill();
 await rm(output, { recursive: true, force: true });
+if (failed) console.log(`serve's output:\n${log}`);
 console.log(`serve: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
