@@ -52,50 +52,116 @@ pub enum LiveState {
 
 /// Broadcasts rebuild results to every connected browser.
 pub struct Hub {
-    state: Mutex<(u64, LiveState)>,
+    state: Mutex<Published>,
     changed: Condvar,
 }
+
+/// The last few rebuild results, newest last, numbered from 1.
+struct Published {
+    latest: u64,
+    recent: std::collections::VecDeque<(u64, LiveState)>,
+}
+
+/// Results kept for a browser that has not been sent the last ones yet: an
+/// update publishes twice in a few milliseconds (its pages, then the search
+/// index and stats), and a browser woken for the first may find both.
+const KEPT: usize = 16;
 
 impl Hub {
     pub fn new() -> Arc<Hub> {
         Arc::new(Hub {
-            state: Mutex::new((
-                0,
-                LiveState::Ready {
-                    pages: None,
-                    complete: true,
-                },
-            )),
+            state: Mutex::new(Published {
+                latest: 0,
+                recent: std::collections::VecDeque::new(),
+            }),
             changed: Condvar::new(),
         })
     }
 
     pub fn publish(&self, state: LiveState) {
         if let Ok(mut guard) = self.state.lock() {
-            guard.0 += 1;
-            guard.1 = state;
+            guard.latest += 1;
+            let generation = guard.latest;
+            guard.recent.push_back((generation, state));
+            if guard.recent.len() > KEPT {
+                guard.recent.pop_front();
+            }
         }
         self.changed.notify_all();
     }
 
     fn current(&self) -> (u64, LiveState) {
-        self.state.lock().map(|g| g.clone()).unwrap_or((
-            0,
-            LiveState::Ready {
-                pages: None,
-                complete: true,
-            },
-        ))
+        let everything = LiveState::Ready {
+            pages: None,
+            complete: true,
+        };
+        self.state
+            .lock()
+            .map(|g| {
+                let state = g
+                    .recent
+                    .back()
+                    .map_or(everything.clone(), |(_, s)| s.clone());
+                (g.latest, state)
+            })
+            .unwrap_or((0, everything))
     }
 
-    /// Waits for a state newer than `seen`, or a timeout.
+    /// Waits for results newer than `seen`, or a timeout; several are
+    /// merged into one (see [`merge`]).
     fn wait_after(&self, seen: u64, timeout: Duration) -> Option<(u64, LiveState)> {
         let guard = self.state.lock().ok()?;
         let (guard, _) = self
             .changed
-            .wait_timeout_while(guard, timeout, |s| s.0 == seen)
+            .wait_timeout_while(guard, timeout, |p| p.latest == seen)
             .ok()?;
-        (guard.0 != seen).then(|| guard.clone())
+        if guard.latest == seen {
+            return None;
+        }
+        let missed = guard
+            .recent
+            .front()
+            .is_none_or(|(first, _)| *first > seen + 1);
+        let newer: Vec<&LiveState> = guard
+            .recent
+            .iter()
+            .filter(|(generation, _)| *generation > seen)
+            .map(|(_, s)| s)
+            .collect();
+        Some((guard.latest, merge(&newer, missed)))
+    }
+}
+
+/// What a browser needs of the results it was not sent (oldest first): the
+/// last problem, or every page any of them changed (every page, when one
+/// named none or some were dropped before it was sent them).
+fn merge(states: &[&LiveState], missed: bool) -> LiveState {
+    match states.last() {
+        None => LiveState::Ready {
+            pages: None,
+            complete: true,
+        },
+        Some(LiveState::Failed(text)) => LiveState::Failed(text.clone()),
+        Some(LiveState::Ready { complete, .. }) => {
+            let mut pages: Option<Vec<String>> = (!missed).then(Vec::new);
+            for state in states {
+                match (state, &mut pages) {
+                    (LiveState::Ready { pages: Some(p), .. }, Some(all)) => {
+                        for page in p {
+                            if !all.contains(page) {
+                                all.push(page.clone());
+                            }
+                        }
+                    }
+                    (LiveState::Ready { pages: None, .. }, _) => pages = None,
+                    _ => {}
+                }
+            }
+            LiveState::Ready {
+                pages,
+                complete: *complete,
+            }
+        }
     }
 }
 
@@ -306,6 +372,42 @@ pub fn run(server: Server, root: PathBuf, hub: Arc<Hub>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ready(pages: Option<&[&str]>, complete: bool) -> LiveState {
+        LiveState::Ready {
+            pages: pages.map(|p| p.iter().map(|s| s.to_string()).collect()),
+            complete,
+        }
+    }
+
+    #[test]
+    fn a_browser_behind_gets_every_page_it_was_not_sent() {
+        let hub = Hub::new();
+        let wait = |seen| hub.wait_after(seen, Duration::from_millis(1));
+        assert_eq!(wait(0), None);
+        // An update's two results, before the browser was woken.
+        hub.publish(ready(Some(&["/incidents/x/", "/"]), false));
+        hub.publish(ready(Some(&["/search/", "/"]), true));
+        assert_eq!(
+            wait(0),
+            Some((2, ready(Some(&["/incidents/x/", "/", "/search/"]), true)))
+        );
+        assert_eq!(wait(1), Some((2, ready(Some(&["/search/", "/"]), true))));
+        assert_eq!(wait(2), None);
+        hub.publish(LiveState::Failed("broken".into()));
+        assert_eq!(wait(2), Some((3, LiveState::Failed("broken".into()))));
+        hub.publish(ready(None, true));
+        assert_eq!(wait(2), Some((4, ready(None, true))));
+        // More results than are kept: every page, for a browser that was
+        // not sent some of those dropped.
+        for _ in 0..KEPT {
+            hub.publish(ready(Some(&["/a/"]), true));
+        }
+        let latest = 4 + KEPT as u64;
+        assert_eq!(wait(3), Some((latest, ready(None, true))));
+        assert_eq!(wait(4), Some((latest, ready(Some(&["/a/"]), true))));
+        assert_eq!(hub.current(), (latest, ready(Some(&["/a/"]), true)));
+    }
 
     #[test]
     fn paths_cannot_leave_the_site() {
