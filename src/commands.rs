@@ -354,10 +354,7 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
     }
     let memo_file = crate::highlight::memo_file(&global.root);
     crate::highlight::memo().load(&memo_file);
-    let inputs = || {
-        let writeups = content.sources.as_deref().unwrap_or_default();
-        crate::build::fingerprint(&global.root, &config, &options, writeups)
-    };
+    let inputs = || crate::build::content_fingerprint(&global.root, &config, &options, &content);
     let build = crate::build::build(
         &global.root,
         &config,

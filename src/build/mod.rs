@@ -64,6 +64,22 @@ pub fn fingerprint(root: &Path, config: &Config, opts: &Options, writeups: &[u64
     )
 }
 
+/// The [`fingerprint`] of a build of `content`, from the write-ups' hashes
+/// its load made.
+pub fn content_fingerprint(
+    root: &Path,
+    config: &Config,
+    opts: &Options,
+    content: &Content,
+) -> String {
+    fingerprint(
+        root,
+        config,
+        opts,
+        content.sources.as_deref().unwrap_or_default(),
+    )
+}
+
 /// The part of [`fingerprint`] that is not the write-ups: what every page
 /// depends on.
 pub fn setting_fingerprint(root: &Path, config: &Config, opts: &Options) -> u64 {

@@ -123,10 +123,7 @@ fn rebuild(
     };
     // The preview folder is always rebuilt (`force`); the fingerprint is
     // still recorded, as `build` would, for a `--output` folder.
-    let inputs = || {
-        let writeups = content.sources.as_deref().unwrap_or_default();
-        build::fingerprint(&opts.root, &config, &options, writeups)
-    };
+    let inputs = || build::content_fingerprint(&opts.root, &config, &options, &content);
     let previous = state.snapshot.take();
     match build::build(
         &opts.root,
