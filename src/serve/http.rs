@@ -50,6 +50,17 @@ pub enum LiveState {
     Failed(String),
 }
 
+impl LiveState {
+    /// The whole site rebuilt: every page reloads. Also what a browser is
+    /// told before the first result, or when it missed some.
+    fn whole_site() -> LiveState {
+        LiveState::Ready {
+            pages: None,
+            complete: true,
+        }
+    }
+}
+
 /// Broadcasts rebuild results to every connected browser.
 pub struct Hub {
     state: Mutex<Published>,
@@ -91,20 +102,16 @@ impl Hub {
     }
 
     fn current(&self) -> (u64, LiveState) {
-        let everything = LiveState::Ready {
-            pages: None,
-            complete: true,
-        };
         self.state
             .lock()
             .map(|g| {
                 let state = g
                     .recent
                     .back()
-                    .map_or(everything.clone(), |(_, s)| s.clone());
+                    .map_or_else(LiveState::whole_site, |(_, s)| s.clone());
                 (g.latest, state)
             })
-            .unwrap_or((0, everything))
+            .unwrap_or_else(|_| (0, LiveState::whole_site()))
     }
 
     /// Waits for results newer than `seen`, or a timeout; several are
@@ -137,10 +144,7 @@ impl Hub {
 /// named none or some were dropped before it was sent them).
 fn merge(states: &[&LiveState], missed: bool) -> LiveState {
     match states.last() {
-        None => LiveState::Ready {
-            pages: None,
-            complete: true,
-        },
+        None => LiveState::whole_site(),
         Some(LiveState::Failed(text)) => LiveState::Failed(text.clone()),
         Some(LiveState::Ready { complete, .. }) => {
             let mut pages: Option<Vec<String>> = (!missed).then(Vec::new);
