@@ -239,7 +239,12 @@ pub struct BuildArgs {
     pub future: bool,
     pub base_url: Option<String>,
     pub output: Option<PathBuf>,
+    /// Rebuild even if nothing changed.
     pub force: bool,
+    /// Replace an output folder that blameless did not make.
+    pub replace_foreign: bool,
+    /// Stop instead of waiting when another build holds the output.
+    pub no_wait: bool,
 }
 
 /// Loads the content through the site's parse cache, and saves the cache
@@ -309,15 +314,29 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
         .output
         .clone()
         .unwrap_or_else(|| global.root.join(&config.build.output));
+    let today = match today(global, &config, args.today.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let waiting = |holder: &crate::output::Holder| {
+        if !global.quiet {
+            eprintln!("{}", holder.waiting_message(&output));
+        }
+    };
+    let lock = match crate::output::OutputLock::acquire(
+        &output,
+        "build",
+        (!args.no_wait).then_some(&waiting as &dyn Fn(&crate::output::Holder)),
+    ) {
+        Ok(lock) => lock,
+        Err(e) => return output_error(global, e),
+    };
     let options = crate::build::Options {
         drafts: args.drafts || config.build.drafts,
         future: args.future || config.build.future,
-        output,
-        force: args.force,
-        today: match today(global, &config, args.today.as_deref()) {
-            Ok(d) => d,
-            Err(code) => return code,
-        },
+        output: &lock,
+        replace_foreign: args.replace_foreign,
+        today,
     };
     // Deciding this reads the write-ups but parses none; only an output
     // with a marker is worth it.
@@ -330,11 +349,11 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             &writeups,
         ))
     };
-    if !options.force && crate::output::is_up_to_date(&options.output, unchanged) {
+    if !args.force && crate::output::is_up_to_date(&output, unchanged) {
         if !global.quiet {
             eprintln!(
                 "Nothing changed since the last build; {} is up to date ({:.2} s)",
-                display_path(&global.root, &options.output),
+                display_path(&global.root, &output),
                 started.elapsed().as_secs_f64()
             );
         }
@@ -405,14 +424,18 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             global.error("the build failed; the previous output was left as it was");
             exit::CONTENT
         }
-        Err(crate::build::BuildError::Output(e)) => {
-            global.error(&e.to_string());
-            match e {
-                crate::output::OutputError::Refused { .. } => exit::USAGE,
-                crate::output::OutputError::Io { .. } => exit::IO,
-                crate::output::OutputError::Interrupted => exit::INTERRUPTED,
-            }
-        }
+        Err(crate::build::BuildError::Output(e)) => output_error(global, e),
+    }
+}
+
+/// Prints a problem with the output folder; returns its exit code.
+fn output_error(global: &Global, error: crate::output::OutputError) -> i32 {
+    use crate::output::OutputError;
+    global.error(&error.to_string());
+    match error {
+        OutputError::Refused { .. } | OutputError::Busy { .. } => exit::USAGE,
+        OutputError::NotWritable { .. } | OutputError::Io { .. } => exit::IO,
+        OutputError::Interrupted => exit::INTERRUPTED,
     }
 }
 

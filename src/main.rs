@@ -122,9 +122,15 @@ enum Command {
         /// Output folder [default: build.output, public]
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Replace an output folder that blameless did not create
+        /// Rebuild even if nothing changed since the last build
         #[arg(long)]
         force: bool,
+        /// Write the site to an output folder that blameless did not make, deleting the files in it
+        #[arg(long)]
+        replace_foreign: bool,
+        /// Exit (status 2) instead of waiting when another build or serve writes to the output
+        #[arg(long)]
+        no_wait: bool,
         /// The build date, for reproducible builds: future write-ups and overdue action items are judged against it [default: today]
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<String>,
@@ -317,6 +323,8 @@ fn main() {
             base_url,
             output,
             force,
+            replace_foreign,
+            no_wait,
             today,
         } => commands::build(
             &global,
@@ -327,6 +335,8 @@ fn main() {
                 base_url,
                 output,
                 force,
+                replace_foreign,
+                no_wait,
             },
         ),
     };

@@ -317,10 +317,20 @@ fn generated_site(n: usize) -> Site {
 }
 
 fn no_staging_left(site: &Site) -> bool {
-    !std::fs::read_dir(site.path()).unwrap().any(|e| {
-        let name = e.unwrap().file_name().to_string_lossy().to_string();
-        name.contains("blameless-tmp") || name.contains("blameless-old")
-    })
+    staging_folder(site).is_none()
+}
+
+/// A build's staging folder beside `public/`, if there is one.
+fn staging_folder(site: &Site) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap())
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".public.blameless-stage-")
+        })
+        .map(|e| e.path())
 }
 
 /// Starts a build, stops it with `signal` once it is writing, and returns
@@ -332,11 +342,16 @@ fn interrupt_build(site: &Site, signal: &str) -> Option<i32> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let staging = site.path().join(".public.blameless-tmp");
     let started = std::time::Instant::now();
-    while !staging.join("incidents").exists() && started.elapsed().as_secs() < 60 {
+    while !staging_folder(site).is_some_and(|s| s.join("incidents").exists())
+        && started.elapsed().as_secs() < 60
+    {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "the build never wrote its staging folder"
+    );
     let _ = std::process::Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status();

@@ -6,6 +6,7 @@ mod common;
 use blameless::build::{self, Snapshot};
 use blameless::config::Config;
 use blameless::content::Loader;
+use blameless::output::OutputLock;
 use common::Site;
 use std::cell::RefCell;
 use std::path::Path;
@@ -24,14 +25,18 @@ struct Rebuilt {
     first: Vec<String>,
 }
 
-fn options(output: &Path) -> build::Options {
+fn options(output: &OutputLock) -> build::Options<'_> {
     build::Options {
         drafts: false,
         future: false,
-        output: output.to_path_buf(),
-        force: true,
+        output,
+        replace_foreign: false,
         today: jiff::civil::date(2030, 1, 1),
     }
+}
+
+fn lock(output: &Path) -> OutputLock {
+    OutputLock::acquire(output, "build", None).unwrap()
 }
 
 impl Preview {
@@ -69,7 +74,8 @@ impl Preview {
             "{:?}",
             content.diagnostics
         );
-        let opts = options(&self.out.path().join("site"));
+        let out = lock(&self.out.path().join("site"));
+        let opts = options(&out);
         let first = RefCell::new(Vec::new());
         let (report, snapshot) = build::build(
             root,
@@ -84,7 +90,8 @@ impl Preview {
         self.snapshot = Some(snapshot);
 
         let fresh = tempfile::tempdir().unwrap();
-        let fresh_opts = options(&fresh.path().join("site"));
+        let fresh_out = lock(&fresh.path().join("site"));
+        let fresh_opts = options(&fresh_out);
         let whole = blameless::content::load(root, &config);
         build::build(
             root,
@@ -97,8 +104,8 @@ impl Preview {
         )
         .unwrap();
         let (got, want) = (
-            common::snapshot(&opts.output),
-            common::snapshot(&fresh_opts.output),
+            common::snapshot(out.target()),
+            common::snapshot(fresh_out.target()),
         );
         let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
             files.iter().map(|(name, _)| name.clone()).collect()

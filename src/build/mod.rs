@@ -12,7 +12,7 @@ pub use incremental::Snapshot;
 
 use crate::config::Config;
 use crate::content::{resolve_content_link, Content, Status, WriteUp};
-use crate::output::{OutputError, Staging};
+use crate::output::{OutputError, OutputLock, Staging};
 use crate::taxonomy::{Kind, Taxonomy};
 use crate::templates::{TemplateError, Templates};
 use jiff::civil::Date;
@@ -40,11 +40,13 @@ pub const RESERVED_IDS: &[&str] = &[
     "counter",
 ];
 
-pub struct Options {
+pub struct Options<'a> {
     pub drafts: bool,
     pub future: bool,
-    pub output: PathBuf,
-    pub force: bool,
+    /// The output folder, held by this process.
+    pub output: &'a OutputLock,
+    /// Replace an output folder that blameless did not make.
+    pub replace_foreign: bool,
     /// Write-ups dated after this are future ones.
     pub today: Date,
 }
@@ -168,7 +170,7 @@ pub(crate) struct Site<'a> {
     pub tax: Taxonomies,
     pub sidebar: String,
     pub templates: Templates,
-    pub staging: Staging,
+    pub staging: Staging<'a>,
     pub related: Vec<Vec<related::Related>>,
     /// What changed since the previous build, when only the pages that
     /// show it are rendered (see [`incremental`]); `None`: every page.
@@ -455,9 +457,12 @@ pub fn build(
     let changes = reusable
         .filter(|p| p.terms_shape == next.terms_shape && p.sidebar == sidebar)
         .map(|p| incremental::Changes::compare(p, &next));
-    let (staging, changes) = match changes.map(|c| (Staging::update(&opts.output), c)) {
+    let (staging, changes) = match changes.map(|c| (Staging::update(opts.output), c)) {
         Some((Ok(staging), c)) => (staging, Some(c)),
-        _ => (Staging::begin(&opts.output, root, opts.force)?, None),
+        _ => (
+            Staging::begin(opts.output, root, opts.replace_foreign)?,
+            None,
+        ),
     };
     let site = Site {
         config,
@@ -514,7 +519,7 @@ pub fn build(
         files,
         updated,
         written_late,
-        output: opts.output.clone(),
+        output: opts.output.shown().to_path_buf(),
         timings: laps.timings,
     };
     next.published = site

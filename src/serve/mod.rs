@@ -7,6 +7,7 @@ pub mod http;
 use crate::build::{self, BuildError};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Level};
+use crate::output::{OutputError, OutputLock};
 use http::{Hub, LiveState};
 use notify::{RecursiveMode, Watcher};
 use std::net::{IpAddr, SocketAddr};
@@ -68,18 +69,35 @@ fn page_paths(files: &[String]) -> Vec<String> {
     pages
 }
 
+/// Why a rebuild failed.
+enum Failure {
+    /// Problems in the site, as `check` prints them: shown in browsers.
+    Site(String),
+    /// The output folder cannot be written.
+    Output(OutputError),
+}
+
+impl Failure {
+    fn text(&self) -> String {
+        match self {
+            Failure::Site(text) => text.clone(),
+            Failure::Output(e) => format!("error: {e}\n"),
+        }
+    }
+}
+
 /// Rebuilds after a change to `changed` (paths; empty for the first
 /// build), telling browsers as soon as the pages they show are ready.
 /// Returns the line for the terminal, or the problems.
 fn rebuild(
     opts: &Options,
-    output: &Path,
+    output: &OutputLock,
     base_url: &str,
     verb: &str,
     state: &mut State,
     changed: &[PathBuf],
     hub: &Hub,
-) -> Result<String, String> {
+) -> Result<String, Failure> {
     let started = Instant::now();
     let render = |ds: &[Diagnostic]| {
         ds.iter()
@@ -88,11 +106,11 @@ fn rebuild(
     };
     let mut config = match Config::load(&opts.root, opts.config.as_deref()) {
         Ok((config, _)) => config,
-        Err(errors) => return Err(render(&errors)),
+        Err(errors) => return Err(Failure::Site(render(&errors))),
     };
     config
         .set_base_url(base_url)
-        .map_err(|e| format!("{e}\n"))?;
+        .map_err(|e| Failure::Site(format!("{e}\n")))?;
     let config_text = format!("{config:?}");
     if config_text != state.config {
         state.loader = crate::content::Loader::default();
@@ -104,13 +122,13 @@ fn rebuild(
     let content = state.loader.load(&opts.root, &config, Some(&state.parsed));
     let loaded = started.elapsed();
     if content.diagnostics.iter().any(|d| d.level == Level::Error) {
-        return Err(render(&content.diagnostics));
+        return Err(Failure::Site(render(&content.diagnostics)));
     }
     let options = build::Options {
         drafts: opts.drafts || config.build.drafts,
         future: opts.future || config.build.future,
-        output: output.to_path_buf(),
-        force: true,
+        output,
+        replace_foreign: false,
         today: crate::datetime::today(&config.tz),
     };
     // Browsers that show problems reload whatever changed.
@@ -121,8 +139,8 @@ fn rebuild(
             complete: false,
         });
     };
-    // The preview folder is always rebuilt (`force`); the fingerprint is
-    // still recorded, as `build` would, for a `--output` folder.
+    // The preview folder is always rebuilt; the fingerprint is still
+    // recorded, as `build` would, for a `--output` folder.
     let inputs = || build::content_fingerprint(&opts.root, &config, &options, &content);
     let previous = state.snapshot.take();
     match build::build(
@@ -161,8 +179,10 @@ fn rebuild(
             ))
         }
         // The output may be half updated: the next build is a whole one.
-        Err(BuildError::Template(e)) => Err(format!("{}: error: {}\n", e.file, e.message)),
-        Err(BuildError::Output(e)) => Err(format!("error: {e}\n")),
+        Err(BuildError::Template(e)) => {
+            Err(Failure::Site(format!("{}: error: {}\n", e.file, e.message)))
+        }
+        Err(BuildError::Output(e)) => Err(Failure::Output(e)),
     }
 }
 
@@ -239,14 +259,28 @@ pub fn run(mut opts: Options) -> i32 {
         );
     }
     let private = opts.output.is_none();
-    let output = opts.output.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("blameless-serve-{}", std::process::id()))
-    });
+    // A private preview gets a folder of its own, with its lock and
+    // staging folder inside, so that Ctrl-C removes all of it.
+    let private_dir = std::env::temp_dir().join(format!("blameless-serve-{}", std::process::id()));
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| private_dir.join("site"));
+    let waiting = |holder: &crate::output::Holder| {
+        eprintln!("{}", holder.waiting_message(&output));
+    };
+    let lock = match OutputLock::acquire(&output, "serve", Some(&waiting)) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 3;
+        }
+    };
     let site_dir = output.clone();
-    let cleanup = site_dir.clone();
+    let cleanup = if private { Some(private_dir) } else { None };
     let _ = ctrlc::set_handler(move || {
-        if private {
-            let _ = std::fs::remove_dir_all(&cleanup);
+        if let Some(dir) = &cleanup {
+            let _ = std::fs::remove_dir_all(dir);
         }
         std::process::exit(0);
     });
@@ -259,7 +293,7 @@ pub fn run(mut opts: Options) -> i32 {
     let parse_file = crate::content::cache_file(&opts.root);
     let mut state = State::default();
     state.parsed.load(&parse_file);
-    match rebuild(&opts, &output, &url, "Built", &mut state, &[], &hub) {
+    match rebuild(&opts, &lock, &url, "Built", &mut state, &[], &hub) {
         Ok(line) => {
             let _ = crate::highlight::memo().save(&memo_file);
             let _ = state.parsed.save(&parse_file);
@@ -267,7 +301,19 @@ pub fn run(mut opts: Options) -> i32 {
                 eprintln!("{line}");
             }
         }
-        Err(problems) => {
+        // A folder that must not be written to is not served either.
+        Err(Failure::Output(
+            e @ (OutputError::Refused { .. } | OutputError::NotWritable { .. }),
+        )) => {
+            eprintln!("error: {e}");
+            return if matches!(e, OutputError::Refused { .. }) {
+                2
+            } else {
+                3
+            };
+        }
+        Err(failure) => {
+            let problems = failure.text();
             eprint!("{problems}");
             state.failed = true;
             hub.publish(LiveState::Failed(problems));
@@ -368,13 +414,14 @@ pub fn run(mut opts: Options) -> i32 {
                 changed.extend(event.paths);
             }
         }
-        match rebuild(&opts, &output, &url, "Rebuilt", &mut state, &changed, &hub) {
+        match rebuild(&opts, &lock, &url, "Rebuilt", &mut state, &changed, &hub) {
             Ok(line) => {
                 if !opts.quiet {
                     eprintln!("{line}");
                 }
             }
-            Err(problems) => {
+            Err(failure) => {
+                let problems = failure.text();
                 eprint!("{problems}");
                 state.failed = true;
                 hub.publish(LiveState::Failed(problems));

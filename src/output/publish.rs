@@ -1,0 +1,308 @@
+//! Putting a staged site in place of the published one.
+//!
+//! * [`exchange`]: on Linux, one `renameat2(RENAME_EXCHANGE)` swaps the two
+//!   folders, so every path under the output names a file of the old site
+//!   or of the new one, never nothing. Elsewhere two renames, with a moment
+//!   between them in which the output is missing.
+//! * [`in_place`]: for an output that cannot be renamed (a mount point, a
+//!   folder in another user's sticky folder), every file is moved over its
+//!   old version with a rename (or copied beside it and renamed, across
+//!   file systems), and files the new site no longer has are removed last.
+//!   A reader then sees each file whole, old or new, and for a moment a mix
+//!   of both sites.
+//! * [`check_writable`]: every folder of the old site must be writable for
+//!   it to be removed or updated; checked before anything is swapped.
+
+use super::{io_error, is_own_entry, OutputError, MARKER};
+use std::collections::HashSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Swaps `stage` and `target`: afterwards `target` holds the new site and
+/// `stage` the old one.
+#[cfg(target_os = "linux")]
+pub(super) fn exchange(stage: &Path, target: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, stage, CWD, target, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(super) fn exchange(stage: &Path, target: &Path) -> io::Result<()> {
+    let mut aside = stage.as_os_str().to_owned();
+    aside.push("-old");
+    let aside = PathBuf::from(aside);
+    std::fs::rename(target, &aside)?;
+    if let Err(e) = std::fs::rename(stage, target) {
+        let _ = std::fs::rename(&aside, target);
+        return Err(e);
+    }
+    std::fs::rename(&aside, stage)
+}
+
+/// Whether a failed [`exchange`] means the output cannot be renamed at all
+/// (so it is updated in place), rather than a failure to report.
+pub(super) fn cannot_rename(error: &io::Error) -> bool {
+    use io::ErrorKind::*;
+    // EPERM and EACCES are both PermissionDenied.
+    matches!(
+        error.kind(),
+        ResourceBusy | CrossesDevices | PermissionDenied | Unsupported | InvalidInput
+    )
+}
+
+/// Whether `path` is a mount point: renaming it is impossible, and a
+/// sibling folder is on another file system.
+pub(super) fn is_mount_point(path: &Path) -> bool {
+    let Some(parent) = path.parent() else {
+        return true;
+    };
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{statx, AtFlags, StatxFlags, CWD};
+        let mount = |p: &Path| {
+            statx(CWD, p, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::MNT_ID)
+                .ok()
+                .filter(|s| StatxFlags::from_bits_retain(s.stx_mask).contains(StatxFlags::MNT_ID))
+                .map(|s| s.stx_mnt_id)
+        };
+        if let (Some(a), Some(b)) = (mount(path), mount(parent)) {
+            return a != b;
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(parent)) {
+            return a.dev() != b.dev();
+        }
+    }
+    false
+}
+
+/// Whether this process may create and remove entries in `folder`.
+pub(super) fn writable(folder: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{access, Access};
+        access(folder, Access::WRITE_OK | Access::EXEC_OK).map_err(io::Error::from)
+    }
+    #[cfg(not(unix))]
+    {
+        let meta = std::fs::metadata(folder)?;
+        if meta.permissions().readonly() {
+            return Err(io::ErrorKind::PermissionDenied.into());
+        }
+        Ok(())
+    }
+}
+
+/// Every folder of the site in `target` (not following symlinks) can have
+/// its files replaced and removed; else the first that cannot.
+pub(super) fn check_writable(target: &Path, shown: &Path) -> Result<(), OutputError> {
+    for entry in walkdir::WalkDir::new(target).follow_links(false) {
+        let entry = entry.map_err(|e| OutputError::Io {
+            path: target.to_path_buf(),
+            error: e.into(),
+        })?;
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        if let Err(error) = writable(entry.path()) {
+            let inside = entry.path().strip_prefix(target).unwrap_or(entry.path());
+            return Err(OutputError::NotWritable {
+                output: shown.to_path_buf(),
+                folder: shown.join(inside),
+                error,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Moves the site in `stage` over the one in `target`, file by file (see
+/// the module's documentation). The marker is replaced first by one that
+/// matches no build, so that an interrupted publish is rebuilt, and written
+/// last.
+pub(super) fn in_place(stage: &Path, target: &Path) -> Result<(), OutputError> {
+    let pending = format!(
+        "This folder is generated by blameless build and replaced on every build.\ninputs: publishing (pid {})\n",
+        std::process::id()
+    );
+    let aside = part_name(&target.join(MARKER));
+    std::fs::write(&aside, pending).map_err(io_error(&aside))?;
+    std::fs::rename(&aside, target.join(MARKER)).map_err(io_error(target))?;
+
+    let mut files: HashSet<PathBuf> = HashSet::new();
+    let mut folders: HashSet<PathBuf> = HashSet::new();
+    for entry in walkdir::WalkDir::new(stage)
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| OutputError::Io {
+            path: stage.to_path_buf(),
+            error: e.into(),
+        })?;
+        let relative = entry.path().strip_prefix(stage).unwrap_or(entry.path());
+        let dest = target.join(relative);
+        if entry.file_type().is_dir() {
+            folders.insert(relative.to_path_buf());
+            make_folder(&dest)?;
+        } else if relative != Path::new(MARKER) {
+            files.insert(relative.to_path_buf());
+            move_file(entry.path(), &dest)?;
+        }
+    }
+    // What the new site does not have, deepest first, so that a folder is
+    // empty when it comes to it.
+    let old = walkdir::WalkDir::new(target)
+        .min_depth(1)
+        .contents_first(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() > 1 || !is_own_entry(e.file_name()));
+    for entry in old.filter_map(Result::ok) {
+        let relative = entry.path().strip_prefix(target).unwrap_or(entry.path());
+        if relative == Path::new(MARKER) {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if !folders.contains(relative) {
+                std::fs::remove_dir(entry.path()).map_err(io_error(entry.path()))?;
+            }
+        } else if !files.contains(relative) {
+            std::fs::remove_file(entry.path()).map_err(io_error(entry.path()))?;
+        }
+    }
+    move_file(&stage.join(MARKER), &target.join(MARKER))
+}
+
+/// `dest` as a folder, whatever was there.
+fn make_folder(dest: &Path) -> Result<(), OutputError> {
+    match std::fs::symlink_metadata(dest) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => std::fs::remove_file(dest).map_err(io_error(dest))?,
+        Err(_) => {}
+    }
+    std::fs::create_dir(dest).map_err(io_error(dest))
+}
+
+/// A hidden name beside `path` for a file of this process being written.
+fn part_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.blameless-part-{}", std::process::id()))
+}
+
+/// Puts the file `from` at `dest` in one rename, or, across file systems,
+/// as a copy beside `dest` renamed over it.
+fn move_file(from: &Path, dest: &Path) -> Result<(), OutputError> {
+    if let Ok(m) = std::fs::symlink_metadata(dest) {
+        if m.is_dir() {
+            std::fs::remove_dir_all(dest).map_err(io_error(dest))?;
+        }
+    }
+    match std::fs::rename(from, dest) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
+            let part = part_name(dest);
+            std::fs::copy(from, &part).map_err(io_error(&part))?;
+            std::fs::rename(&part, dest).map_err(io_error(dest))
+        }
+        Err(error) => Err(OutputError::Io {
+            path: dest.to_path_buf(),
+            error,
+        }),
+    }
+}
+
+/// Writes `bytes` to `path` through a part file renamed over it, so that a
+/// reader never sees half of it.
+pub(super) fn replace_file(path: &Path, parts: &[&[u8]]) -> Result<(), OutputError> {
+    let part = part_name(path);
+    super::staging::write_file(&part, parts).map_err(io_error(&part))?;
+    std::fs::rename(&part, path).map_err(io_error(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(Result::unwrap)
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                let text = if e.file_type().is_dir() {
+                    "/".to_string()
+                } else {
+                    std::fs::read_to_string(e.path()).unwrap()
+                };
+                (rel, text)
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn exchange_swaps_two_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("new"), "1").unwrap();
+        std::fs::write(b.join("old"), "2").unwrap();
+        exchange(&a, &b).unwrap();
+        assert_eq!(tree(&b), [("new".to_string(), "1".to_string())]);
+        assert_eq!(tree(&a), [("old".to_string(), "2".to_string())]);
+    }
+
+    #[test]
+    fn in_place_leaves_exactly_the_new_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let (stage, target) = (dir.path().join("stage"), dir.path().join("public"));
+        for (path, text) in [
+            ("index.html", "new home"),
+            ("tags/db/index.html", "new db"),
+            ("was-a-file/index.html", "now a folder"),
+            ("was-a-folder", "now a file"),
+            (MARKER, "inputs: new"),
+        ] {
+            let p = stage.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        for (path, text) in [
+            ("index.html", "old home"),
+            ("tags/db/index.html", "old db"),
+            ("tags/gone/index.html", "gone"),
+            ("was-a-file", "old file"),
+            ("was-a-folder/index.html", "old folder"),
+            (".blameless-lock", "1\nbuild\n"),
+            (MARKER, "inputs: old"),
+        ] {
+            let p = target.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        in_place(&stage, &target).unwrap();
+        let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            tree(&target),
+            [
+                s(".blameless-lock", "1\nbuild\n"),
+                s(MARKER, "inputs: new"),
+                s("index.html", "new home"),
+                s("tags", "/"),
+                s("tags/db", "/"),
+                s("tags/db/index.html", "new db"),
+                s("was-a-file", "/"),
+                s("was-a-file/index.html", "now a folder"),
+                s("was-a-folder", "now a file"),
+            ]
+        );
+    }
+}
