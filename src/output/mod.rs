@@ -108,13 +108,20 @@ impl fmt::Display for OutputError {
                 output,
                 folder,
                 error,
-            } => write!(
-                f,
-                "cannot replace the site in {}: {} cannot be written ({error}); nothing was changed\nhint: make the output writable (chmod -R u+w {}) or remove it, then build again",
-                folder_name(output),
-                folder_name(folder),
-                output.display(),
-            ),
+            } => {
+                let why = match error.kind() {
+                    std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                    std::io::ErrorKind::ReadOnlyFilesystem => "read-only file system".to_string(),
+                    _ => error.to_string(),
+                };
+                let output = folder_name(output);
+                write!(
+                    f,
+                    "cannot publish to {output}: {} is not writable ({why}); the old site was left as it was\nhint: make it writable (chmod -R u+w {}) or remove it, then build again",
+                    folder_name(folder),
+                    output.trim_end_matches('/'),
+                )
+            }
             OutputError::Io { path, error } => {
                 write!(f, "cannot write {}: {error}", path.display())
             }

@@ -153,13 +153,15 @@ pub(super) fn in_place(stage: &Path, target: &Path) -> Result<(), OutputError> {
         }
     }
     // What the new site does not have, deepest first, so that a folder is
-    // empty when it comes to it.
-    let old = walkdir::WalkDir::new(target)
+    // empty when it comes to it. (Walked top-down and reversed: walkdir
+    // filters a folder's contents_first entry only after its contents.)
+    let old: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(target)
         .min_depth(1)
-        .contents_first(true)
         .into_iter()
-        .filter_entry(|e| e.depth() > 1 || !is_own_entry(e.file_name()));
-    for entry in old.filter_map(Result::ok) {
+        .filter_entry(|e| e.depth() > 1 || !is_own_entry(e.file_name()))
+        .filter_map(Result::ok)
+        .collect();
+    for entry in old.iter().rev() {
         let relative = entry.path().strip_prefix(target).unwrap_or(entry.path());
         if relative == Path::new(MARKER) {
             continue;
@@ -263,18 +265,14 @@ mod tests {
     #[test]
     fn in_place_leaves_exactly_the_new_site() {
         let dir = tempfile::tempdir().unwrap();
-        let (stage, target) = (dir.path().join("stage"), dir.path().join("public"));
-        for (path, text) in [
-            ("index.html", "new home"),
-            ("tags/db/index.html", "new db"),
-            ("was-a-file/index.html", "now a folder"),
-            ("was-a-folder", "now a file"),
-            (MARKER, "inputs: new"),
-        ] {
-            let p = stage.join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
+        let target = dir.path().join("public");
+        // The staging folder beside the output, then inside it (a mount point).
+        in_place_from(&dir.path().join("stage"), &target);
+        in_place_from(&target.join(".blameless-stage-1"), &target);
+    }
+
+    fn in_place_from(stage: &Path, target: &Path) {
+        let _ = std::fs::remove_dir_all(target);
         for (path, text) in [
             ("index.html", "old home"),
             ("tags/db/index.html", "old db"),
@@ -288,10 +286,22 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, text).unwrap();
         }
-        in_place(&stage, &target).unwrap();
+        for (path, text) in [
+            ("index.html", "new home"),
+            ("tags/db/index.html", "new db"),
+            ("was-a-file/index.html", "now a folder"),
+            ("was-a-folder", "now a file"),
+            (MARKER, "inputs: new"),
+        ] {
+            let p = stage.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        in_place(stage, target).unwrap();
+        let _ = std::fs::remove_dir_all(stage);
         let s = |a: &str, b: &str| (a.to_string(), b.to_string());
         assert_eq!(
-            tree(&target),
+            tree(target),
             [
                 s(".blameless-lock", "1\nbuild\n"),
                 s(MARKER, "inputs: new"),
