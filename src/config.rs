@@ -36,6 +36,8 @@ pub struct Link {
 pub struct Sidebar {
     pub about: bool,
     pub tag_cloud_size: usize,
+    /// The most used services "Stuff We Run" lists (it links to all).
+    pub services_limit: usize,
     pub links: Vec<Link>,
 }
 
@@ -111,6 +113,7 @@ impl Default for Config {
             sidebar: Sidebar {
                 about: true,
                 tag_cloud_size: 40,
+                services_limit: 50,
                 links: Vec::new(),
             },
             severities: (0..5)
@@ -414,7 +417,11 @@ fn read_config(r: &mut Reader, value: &Value) -> Config {
 }
 
 fn read_sidebar(r: &mut Reader, value: &Value, path: &FieldPath, sidebar: &mut Sidebar) {
-    let Some(m) = r.mapping(value, path, &["about", "tag_cloud_size", "links"]) else {
+    let Some(m) = r.mapping(
+        value,
+        path,
+        &["about", "tag_cloud_size", "services_limit", "links"],
+    ) else {
         return;
     };
     if let Some(v) = m.get("about") {
@@ -423,6 +430,11 @@ fn read_sidebar(r: &mut Reader, value: &Value, path: &FieldPath, sidebar: &mut S
     if let Some(v) = m.get("tag_cloud_size") {
         if let Some(n) = r.whole_number(v, &path.key("tag_cloud_size")) {
             sidebar.tag_cloud_size = n.min(100_000) as usize;
+        }
+    }
+    if let Some(v) = m.get("services_limit") {
+        if let Some(n) = r.whole_number(v, &path.key("services_limit")) {
+            sidebar.services_limit = n.min(100_000) as usize;
         }
     }
     if let Some(v) = m.get("links") {

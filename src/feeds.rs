@@ -1,8 +1,11 @@
 //! RSS 2.0 feeds, the site's and one per tag, service and severity.
 //! Written by hand rather than by template so that every text is escaped for
 //! XML and characters XML cannot carry are dropped, whatever a field holds.
+//! Feed readers take `<description>` as HTML, so text goes there escaped as
+//! HTML first (a summary `<img onerror=…>` stays those characters);
+//! `<title>` and `<category>` are text.
 
-use crate::text::escape_xml;
+use crate::text::{escape_html, escape_xml};
 use std::fmt::Write as _;
 
 /// One feed item, with every URL already absolute.
@@ -10,6 +13,7 @@ pub struct Item<'a> {
     pub title: &'a str,
     pub link: String,
     pub pub_date: String,
+    /// Text, not HTML.
     pub description: String,
     pub content_html: Option<&'a str>,
     pub categories: Vec<&'a str>,
@@ -20,6 +24,7 @@ pub struct Channel<'a> {
     pub title: String,
     pub link: &'a str,
     pub self_url: String,
+    /// Text, not HTML.
     pub description: &'a str,
     pub language: &'a str,
 }
@@ -58,7 +63,7 @@ pub fn item(item: &Item) -> ItemXml {
     let _ = writeln!(
         out,
         "    <description>{}</description>",
-        escape_xml(&item.description)
+        escape_xml(&escape_html(&item.description))
     );
     if let Some(html) = item.content_html {
         out.push_str("    <content:encoded>");
@@ -84,7 +89,7 @@ pub fn rss(channel: &Channel, items: &[&ItemXml]) -> String {
     let _ = writeln!(
         out,
         "  <description>{}</description>",
-        escape_xml(channel.description)
+        escape_xml(&escape_html(channel.description))
     );
     let _ = writeln!(
         out,

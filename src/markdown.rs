@@ -244,6 +244,7 @@ pub fn render_with_base(
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> String {
     let mut used_ids: HashSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+    let mut next_suffix: std::collections::HashMap<String, usize> = Default::default();
     let mut events: Vec<Event> = Vec::new();
     let mut has_raw_html = false;
     let mut dropped_link = false;
@@ -265,10 +266,13 @@ pub fn render_with_base(
                 }
                 let base = id.map(|i| slugify(&i)).unwrap_or_else(|| slugify(&text));
                 let mut anchor = base.clone();
-                let mut n = 1;
+                // Each base goes on from the last suffix it tried: the ones
+                // before are all taken, so 100,000 equal headings take
+                // 100,000 tries rather than five billion.
+                let n = next_suffix.entry(base.clone()).or_insert(1);
                 while !used_ids.insert(anchor.clone()) {
                     anchor = format!("{base}-{n}");
-                    n += 1;
+                    *n += 1;
                 }
                 let tag = heading_tag(level);
                 if has_link {
@@ -438,6 +442,23 @@ mod tests {
         assert!(out.contains("<h2 id=\"what-happened\"><a class=\"heading-link\" href=\"#what-happened\">What happened</a></h2>"), "{out}");
         assert!(out.contains("id=\"what-happened-1\""), "{out}");
         assert!(out.contains("id=\"timeline-1\""), "{out}");
+    }
+
+    #[test]
+    fn repeated_headings_number_on_past_ids_taken_by_others() {
+        let ids = |out: &str| -> Vec<String> {
+            out.match_indices("<h2 id=\"")
+                .map(|(at, m)| out[at + m.len()..].split('"').next().unwrap().to_string())
+                .collect()
+        };
+        let out = html("## A\n\n## A-1\n\n## A\n\n## A\n\n## A-2 {#a-4}\n\n## A\n");
+        assert_eq!(ids(&out), ["a", "a-1", "a-2", "a-3", "a-4", "a-5"]);
+        let many = "## Same\n\n".repeat(20_000);
+        let out = html(&many);
+        let all = ids(&out);
+        assert_eq!(all.len(), 20_000);
+        assert_eq!(all[1], "same-1");
+        assert_eq!(all[19_999], "same-19999");
     }
 
     #[test]

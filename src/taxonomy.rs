@@ -156,9 +156,7 @@ impl Taxonomy {
     /// The `limit` most used terms, alphabetically, each with a size step
     /// 1..=6 on a log scale of its count (the Pile o'Tags).
     pub fn cloud(&self, limit: usize) -> Vec<(&Term, u8)> {
-        let mut top: Vec<&Term> = self.terms.iter().collect();
-        top.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.slug.cmp(&b.slug)));
-        top.truncate(limit);
+        let top = self.most_used(limit);
         let counts = top.iter().map(|t| t.pages.len());
         let (min, max) = (
             counts.clone().min().unwrap_or(1) as f64,
@@ -178,6 +176,21 @@ impl Taxonomy {
             .collect();
         cloud.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
         cloud
+    }
+
+    /// The `limit` terms on the most write-ups (ties by slug), most used
+    /// first.
+    pub fn most_used(&self, limit: usize) -> Vec<&Term> {
+        let mut top: Vec<&Term> = self.terms.iter().collect();
+        let by_use =
+            |a: &&Term, b: &&Term| b.pages.len().cmp(&a.pages.len()).then(a.slug.cmp(&b.slug));
+        if top.len() > limit {
+            // Only the first `limit` need sorting.
+            top.select_nth_unstable_by(limit, by_use);
+            top.truncate(limit);
+        }
+        top.sort_by(by_use);
+        top
     }
 }
 

@@ -236,6 +236,40 @@ fn sidebar_has_about_tag_cloud_services_and_counter() {
 }
 
 #[test]
+fn the_sidebar_lists_the_most_used_services_and_links_to_all() {
+    let site = Site::with(&[
+        ("blameless.yaml", "sidebar:\n  services_limit: 2\n"),
+        (
+            "content/a.md",
+            &common::writeup("A", "services: [zeta, beta]\n", "A.\n"),
+        ),
+        (
+            "content/b.md",
+            &common::writeup("B", "services: [beta, gamma]\n", "B.\n"),
+        ),
+        (
+            "content/c.md",
+            &common::writeup("C", "services: [beta, gamma, alpha]\n", "C.\n"),
+        ),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = html(&site, "index.html");
+    assert_eq!(texts(&home, ".stuff"), ["beta, gamma"]);
+    assert_eq!(texts(&home, "#sidebar .stuff + .more"), ["All 4 services"]);
+    assert_eq!(
+        attrs(&home, "#sidebar .stuff + .more a", "href"),
+        ["/services/"]
+    );
+    // Under the limit, no link.
+    let site = built(&[]);
+    assert_eq!(
+        texts(&html(&site, "index.html"), "#sidebar .stuff + .more"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
 fn taxonomy_pages_and_archive() {
     let site = built(&[]);
     let tags = html(&site, "tags/index.html");
@@ -328,6 +362,50 @@ fn feeds_parse_with_absolute_links_and_dates() {
     assert_eq!(
         attrs(&home, "link[rel=alternate]", "href"),
         ["/rss.xml", "/tags/backups/rss.xml"]
+    );
+}
+
+#[test]
+fn feed_descriptions_reach_readers_as_text() {
+    let services: Vec<String> = (0..60).map(|i| format!("s{i:02}")).collect();
+    let site = Site::with(&[
+        ("blameless.yaml", "description: \"<b>Ours</b> & theirs\"\n"),
+        (
+            "content/a.md",
+            &common::writeup(
+                "A <i>title</i>",
+                &format!(
+                    "summary: \"<img src=x onerror=alert(1)> & more\"\nservices: [{}]\n",
+                    services.join(", ")
+                ),
+                "Body.\n",
+            ),
+        ),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let channel = rss::Channel::read_from(site.read("public/rss.xml").as_bytes()).unwrap();
+    // A reader takes a description as HTML: the HTML it gets must be the
+    // text, escaped, with no element in it.
+    let as_text = |html: &str| {
+        let fragment = Html::parse_fragment(html);
+        let elements = fragment
+            .root_element()
+            .descendants()
+            .filter(|n| n.value().is_element())
+            .count();
+        assert_eq!(elements, 1, "elements in {html:?}");
+        fragment.root_element().text().collect::<String>()
+    };
+    assert_eq!(as_text(channel.description()), "<b>Ours</b> & theirs");
+    let item = &channel.items()[0];
+    assert_eq!(item.title(), Some("A <i>title</i>"));
+    assert_eq!(
+        as_text(item.description().unwrap()),
+        format!(
+            "[SEV2 · {} · 50 more services] <img src=x onerror=alert(1)> & more",
+            services[..10].join(" · ")
+        )
     );
 }
 
@@ -496,7 +574,7 @@ fn list_pages_show_each_entry_as_entry_html_renders_it() {
 }
 
 #[test]
-fn a_page_shows_every_term_where_lists_show_fifty() {
+fn a_page_shows_every_term_where_lists_show_ten_and_how_many_more() {
     let site = Site::fixture("site");
     let services: Vec<String> = (0..55).map(|i| format!("svc-{i:02}")).collect();
     site.write(
@@ -516,7 +594,25 @@ fn a_page_shows_every_term_where_lists_show_fifty() {
         &home,
         ".post-summary .facts-line a[href*=\"/services/svc-\"]",
     );
-    assert_eq!(listed, services[..50]);
+    assert_eq!(listed, services[..10]);
+    assert_eq!(
+        texts(
+            &home,
+            ".post-summary .facts-line a[href=\"/incidents/sprawl/#facts\"]"
+        ),
+        ["and 45 more"]
+    );
+    // Search finds it by every service, not only those a list shows.
+    let run = site.run(&[
+        "search",
+        "sprawl",
+        "--filter",
+        "service=svc-54",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\"total\": 1"), "{}", run.stdout);
 }
 
 #[test]

@@ -188,9 +188,10 @@ fn search_index(site: &Site) -> Result<usize, OutputError> {
             url: e.url.clone(),
             date: e.date_long.clone(),
             outage: e.duration.clone(),
-            services: e.services.iter().map(|l| l.name.clone()).collect(),
-            tags: e.tags.iter().map(|l| l.name.clone()).collect(),
-            authors: e.authors.iter().map(|l| l.name.clone()).collect(),
+            // All of them: a list entry carries only the first few.
+            services: views::term_names(&w.services, site.tax.get(Kind::Services)),
+            tags: views::term_names(&w.tags, site.tax.get(Kind::Tags)),
+            authors: views::term_names(&w.authors, site.tax.get(Kind::Authors)),
             severity_rank: site
                 .config
                 .severities

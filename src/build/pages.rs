@@ -158,10 +158,15 @@ pub(super) fn sidebar(
             size,
         })
         .collect();
-    let services: Vec<LinkView> = tax
+    // The most used, in the order of all services, so that the sidebar on
+    // every page does not grow with the number of services.
+    let all_services = &tax.get(Kind::Services).terms;
+    let mut shown = tax
         .get(Kind::Services)
-        .terms
-        .iter()
+        .most_used(config.sidebar.services_limit);
+    shown.sort_by_key(|t| t.slug.as_str());
+    let services: Vec<LinkView> = shown
+        .into_iter()
         .map(|t| LinkView {
             name: t.name.clone(),
             url: urls.link(&Urls::term_path(Kind::Services, &t.slug)),
@@ -187,6 +192,8 @@ pub(super) fn sidebar(
     ctx.insert("tag_cloud", &cloud);
     ctx.insert("all_tags_url", &urls.link("tags/"));
     ctx.insert("services", &services);
+    ctx.insert("services_total", &all_services.len());
+    ctx.insert("all_services_url", &urls.link("services/"));
     ctx.insert("links", &config.sidebar.links);
     ctx.insert("counter", &counter);
     Ok(templates.render("sidebar.html", &ctx)?)
@@ -446,7 +453,14 @@ impl<'s, 'a> FeedItems<'s, 'a> {
         let w = site.writeups[i];
         let e = &site.entries[i];
         let mut facts = vec![w.severity.clone()];
-        facts.extend(w.services.iter().cloned());
+        // As many services as lists show: an item is in a feed of each.
+        facts.extend(w.services.iter().take(views::LIST_TERMS).cloned());
+        if w.services.len() > views::LIST_TERMS {
+            facts.push(format!(
+                "{} more services",
+                crate::text::thousands(w.services.len() - views::LIST_TERMS)
+            ));
+        }
         if let Some(d) = &e.duration {
             facts.push(format!("outage {d}"));
         }

@@ -106,6 +106,11 @@ pub struct EntryView {
     pub services: Vec<LinkView>,
     pub tags: Vec<LinkView>,
     pub authors: Vec<LinkView>,
+    /// How many services, tags and authors a list leaves out (see
+    /// [`LIST_TERMS`]); the write-up's own page shows them all.
+    pub more_services: usize,
+    pub more_tags: usize,
+    pub more_authors: usize,
     pub summary: String,
     /// Time users were affected (to mitigation, else resolution), e.g. `3 h 50 min`.
     pub duration: Option<String>,
@@ -114,10 +119,21 @@ pub struct EntryView {
     pub word_count: usize,
 }
 
-/// How many tags, services and authors an entry in a list carries. Every
-/// list page and feed repeats its entries' terms, so an unbounded number
-/// would make a write-up with thousands of tags cost time squared.
-pub const LIST_TERMS: usize = 50;
+/// How many tags, services and authors an entry in a list (and a feed
+/// item) carries; it says how many more there are. Every list page and
+/// feed a write-up is on repeats them: a write-up with 10,000 services is
+/// on 10,000 service pages and feeds, so what each carries sets the size
+/// of the site (about 2 KB a page for 50 services, 0.4 KB for 10).
+pub const LIST_TERMS: usize = 10;
+
+/// The names of all the terms `names` stand for, as their pages name them.
+pub fn term_names(names: &[String], tax: &Taxonomy) -> Vec<String> {
+    names
+        .iter()
+        .filter_map(|n| tax.term(n))
+        .map(|t| t.name.clone())
+        .collect()
+}
 
 fn term_links(names: &[String], tax: &Taxonomy, urls: &Urls, limit: usize) -> Vec<LinkView> {
     names
@@ -179,6 +195,9 @@ pub fn entry_view(
         services: term_links(&w.services, tax.get(Kind::Services), urls, terms),
         tags: term_links(&w.tags, tax.get(Kind::Tags), urls, terms),
         authors: term_links(&w.authors, tax.get(Kind::Authors), urls, terms),
+        more_services: w.services.len().saturating_sub(terms),
+        more_tags: w.tags.len().saturating_sub(terms),
+        more_authors: w.authors.len().saturating_sub(terms),
         summary: w.summary_text().to_string(),
         duration: w.outage_seconds().map(human_duration),
         started: w.start().map(|t| datetime::local_minutes(t, &config.tz)),
