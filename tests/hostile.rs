@@ -138,6 +138,39 @@ fn xss_payloads_in_every_field_never_become_markup() {
 }
 
 #[test]
+fn a_tag_left_open_in_a_body_never_takes_the_rest_of_the_page() {
+    for tag in [
+        "plaintext",
+        "xmp",
+        "listing",
+        "textarea",
+        "script",
+        "style",
+        "iframe",
+    ] {
+        let body = format!(
+            "First.\n\nA <{tag}> left open.\n\n<{tag}>\n\n## Later heading\n\nLast *words*.\n"
+        );
+        let site = Site::with(&[(
+            "content/a.md",
+            &writeup("A", "lessons:\n  went_well: [Something held]\n", &body),
+        )]);
+        let run = site.run(&["build"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let page = Html::parse_document(&site.read("public/incidents/a/index.html"));
+        let text = |selector: &str| -> Vec<String> {
+            let sel = Selector::parse(selector).unwrap();
+            page.select(&sel).map(|e| e.text().collect()).collect()
+        };
+        assert_eq!(text("h2#later-heading"), ["Later heading"], "<{tag}>");
+        assert_eq!(text("#body em"), ["words"], "<{tag}>");
+        // What the template shows after the body renders too.
+        assert_eq!(text("#lessons li"), ["Something held"], "<{tag}>");
+        assert_eq!(text("#sidebar h2")[0], "Pile o'Tags", "<{tag}>");
+    }
+}
+
+#[test]
 fn hostile_names_never_leave_the_output_folder() {
     let site = hostile("xss");
     std::os::unix::fs::symlink("/etc/passwd", site.path().join("passwd-link")).unwrap();

@@ -9,7 +9,8 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 use std::collections::HashSet;
-use std::sync::OnceLock;
+
+mod raw_html;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -160,28 +161,6 @@ pub fn plain_text(body: &str) -> (String, String) {
     (prose, code)
 }
 
-/// Sanitiser for bodies that contain raw HTML: keeps the markup blameless
-/// itself writes (classes, ids, ARIA) and drops scripts, event handlers and
-/// script URLs.
-fn sanitizer() -> &'static ammonia::Builder<'static> {
-    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    BUILDER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_generic_attributes([
-            "class",
-            "id",
-            "aria-label",
-            "aria-hidden",
-            "role",
-            "tabindex",
-        ])
-        .add_tags(["details", "summary", "section", "figure", "figcaption"])
-        .add_tag_attributes("pre", ["data-lang"])
-        .link_rel(None);
-        b
-    })
-}
-
 fn heading_tag(level: HeadingLevel) -> &'static str {
     match level {
         HeadingLevel::H1 => "h1",
@@ -248,7 +227,11 @@ pub fn render_with_base(
     let mut events: Vec<Event> = Vec::new();
     let mut has_raw_html = false;
     let mut dropped_link = false;
-    let mut parser = Parser::new_ext(body, options());
+    let body = match raw_html {
+        RawHtml::Sanitize => raw_html::end_runaway_blocks(body),
+        _ => body.into(),
+    };
+    let mut parser = Parser::new_ext(&body, options());
     while let Some(event) = parser.next() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -395,7 +378,7 @@ pub fn render_with_base(
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && raw_html == RawHtml::Sanitize {
-        html = sanitizer().clean(&html).to_string();
+        html = raw_html::sanitize(&html);
     }
     html
 }
