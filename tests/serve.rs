@@ -353,3 +353,139 @@ fn a_taken_port_moves_to_the_next_one() {
     );
     assert!(!seen.contains(&format!("127.0.0.1:{port}/")), "{seen}");
 }
+
+#[test]
+fn redirects_stay_on_the_host() {
+    let site = Site::fixture("site");
+    let server = serve(&site, &[]);
+    for (path, location) in [("//tags", "/tags/"), ("///tags?q=1", "/tags/?q=1")] {
+        let reply = get(&server.addr, path);
+        assert_eq!(reply.status, 301, "{path}");
+        assert!(
+            reply.headers.contains(&format!("location: {location}\r\n")),
+            "{path}: {}",
+            reply.headers
+        );
+    }
+    assert_eq!(get(&server.addr, "/\\tags").status, 404);
+}
+
+#[test]
+fn serve_holds_its_output_and_refuses_a_folder_blameless_did_not_make() {
+    let site = Site::fixture("site");
+    let server = serve(&site, &["-o", "public"]);
+    let pid = server.child.id();
+    let run = site.run(&["build", "--no-wait", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!("error: blameless serve (pid {pid}) is writing to public/; not waiting (--no-wait)\nhint: run again when it has finished, or leave out --no-wait to wait for it\n")
+    );
+    drop(server);
+
+    site.write("mine/notes.txt", b"precious");
+    let out = Command::new(env!("CARGO_BIN_EXE_blameless"))
+        .args(["serve", "--port", "0", "-o", "mine"])
+        .current_dir(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: refusing to write the site to mine: it is not empty and has no .blameless-output marker, so blameless did not make it (it may hold someone's files); empty it, choose another folder with -o, or pass --replace-foreign to delete its files and write the site there\n"
+    );
+    assert_eq!(site.read("mine/notes.txt"), "precious");
+}
+
+/// Raises this test process's open-file limit, for the connections below.
+fn allow_many_connections() {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let mut limit = getrlimit(Resource::Nofile);
+    limit.current = limit.maximum;
+    setrlimit(Resource::Nofile, limit).unwrap();
+}
+
+/// Opens a live-reload stream; returns it with its status code.
+fn open_stream(addr: &str) -> (TcpStream, u16) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET /__blameless/events HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).unwrap();
+    let status = String::from_utf8_lossy(&head[9..12]).parse().unwrap();
+    (stream, status)
+}
+
+#[test]
+fn slow_clients_and_many_streams_never_stop_the_server() {
+    allow_many_connections();
+    let site = Site::fixture("site");
+    let server = serve(&site, &[]);
+    let addr = server.addr.clone();
+    // A client that sends part of its request head and no more, and one
+    // that sends nothing: both are cut off once the head is late.
+    let closed_after = |mut client: TcpStream, start: &'static [u8]| {
+        std::thread::spawn(move || {
+            let opened = Instant::now();
+            client.write_all(start).unwrap();
+            client
+                .set_read_timeout(Some(Duration::from_secs(30)))
+                .unwrap();
+            let mut rest = Vec::new();
+            let _ = client.read_to_end(&mut rest);
+            (opened.elapsed(), rest)
+        })
+    };
+    let slow = closed_after(TcpStream::connect(&addr).unwrap(), b"GET / HT");
+    let idle = closed_after(TcpStream::connect(&addr).unwrap(), b"");
+    let _more_idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
+    // As many live-reload streams as it takes; the one past the limit is
+    // told to come back later.
+    let mut streams = Vec::new();
+    let refused = loop {
+        let (stream, status) = open_stream(&addr);
+        if status != 200 {
+            break (stream, status);
+        }
+        streams.push(stream);
+        assert!(streams.len() <= 1024, "no limit on live-reload streams");
+    };
+    assert_eq!(streams.len(), 1024);
+    assert_eq!(refused.1, 503);
+    assert_eq!(get(&addr, "/").status, 200, "a page while all that is open");
+    // A stream that closes frees its place (found when the next ping is
+    // written, every 5 s).
+    drop(streams.pop());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (stream, status) = open_stream(&addr);
+        if status == 200 {
+            streams.push(stream);
+            break;
+        }
+        assert!(Instant::now() < deadline, "the freed place never came back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for (client, what) in [(slow, "the slow client"), (idle, "the idle client")] {
+        let (waited, rest) = client.join().unwrap();
+        assert!(rest.is_empty(), "{what} got {rest:?}");
+        assert!(
+            waited >= Duration::from_secs(9) && waited < Duration::from_secs(12),
+            "{what} was closed after {waited:?}"
+        );
+    }
+    drop(streams);
+    assert_eq!(
+        get(&addr, "/").status,
+        200,
+        "still serving after they closed"
+    );
+}

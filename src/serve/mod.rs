@@ -3,12 +3,13 @@
 //! (or showing them what is wrong). Never touches `public/` unless asked.
 
 pub mod http;
+mod live;
 
 use crate::build::{self, BuildError};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic, Level};
 use crate::output::{OutputError, OutputLock};
-use http::{Hub, LiveState};
+use live::{Hub, LiveState};
 use notify::{RecursiveMode, Watcher};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -207,16 +208,15 @@ fn is_source(root: &Path, config: &Path, output: &Path, path: &Path) -> bool {
 }
 
 /// Binds the port, or the next free one when it is taken.
-fn bind(opts: &Options) -> Result<(tiny_http::Server, SocketAddr), String> {
+fn bind(opts: &Options) -> Result<(std::net::TcpListener, SocketAddr), String> {
     let tries = if opts.port == 0 { 1 } else { 20 };
     for offset in 0..tries {
         let port = opts.port.saturating_add(offset);
-        match tiny_http::Server::http(SocketAddr::new(opts.bind, port)) {
-            Ok(server) => {
-                let addr = server
-                    .server_addr()
-                    .to_ip()
-                    .unwrap_or_else(|| SocketAddr::new(opts.bind, port));
+        match std::net::TcpListener::bind(SocketAddr::new(opts.bind, port)) {
+            Ok(listener) => {
+                let addr = listener
+                    .local_addr()
+                    .unwrap_or_else(|_| SocketAddr::new(opts.bind, port));
                 if offset > 0 && !opts.quiet {
                     eprintln!(
                         "Port {} is in use; using {} instead.",
@@ -224,7 +224,7 @@ fn bind(opts: &Options) -> Result<(tiny_http::Server, SocketAddr), String> {
                         addr.port()
                     );
                 }
-                return Ok((server, addr));
+                return Ok((listener, addr));
             }
             Err(_) if offset + 1 < tries => continue,
             Err(e) => return Err(format!("cannot listen on {}:{}: {e}", opts.bind, port)),
