@@ -263,8 +263,9 @@ fn raise_open_file_limit() -> usize {
 /// Serves `root` (a canonical path) on `listener` until the process ends.
 pub fn run(listener: std::net::TcpListener, root: PathBuf, hub: Arc<Hub>) {
     // Room for the site's files, the watcher and the build.
-    let connections = raise_open_file_limit()
-        .saturating_sub(256)
+    let files = raise_open_file_limit();
+    let connections = files
+        .saturating_sub((files / 4).min(256))
         .clamp(16, MAX_CONNECTIONS);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
