@@ -489,3 +489,35 @@ fn slow_clients_and_many_streams_never_stop_the_server() {
         "still serving after they closed"
     );
 }
+
+#[test]
+fn previews_of_killed_serves_are_removed() {
+    let site = Site::fixture("site");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let stale = tmp.path().join(format!("blameless-serve-{dead}/site"));
+    std::fs::create_dir_all(&stale).unwrap();
+    let alive = tmp
+        .path()
+        .join(format!("blameless-serve-{}/site", std::process::id()));
+    std::fs::create_dir_all(&alive).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blameless"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.path())
+        .env("TMPDIR", tmp.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    assert!(lines.any(|l| l.unwrap().starts_with("Serving")));
+    let own = tmp
+        .path()
+        .join(format!("blameless-serve-{}/site", child.id()));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(!stale.exists(), "a dead serve's preview is left");
+    assert!(alive.exists(), "a live process's folder was removed");
+    assert!(own.join("index.html").is_file());
+}

@@ -233,6 +233,31 @@ fn bind(opts: &Options) -> Result<(std::net::TcpListener, SocketAddr), String> {
     Err("no free port".into())
 }
 
+/// Removes the private folders of previews whose process is gone (killed
+/// rather than stopped with Ctrl-C).
+fn remove_dead_previews() {
+    #[cfg(unix)]
+    {
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let Some(pid) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("blameless-serve-"))
+                .and_then(|p| p.parse::<i32>().ok())
+                .and_then(rustix::process::Pid::from_raw)
+            else {
+                continue;
+            };
+            if rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 /// Runs until Ctrl-C. Returns an exit code.
 pub fn run(mut opts: Options) -> i32 {
     // Change events name absolute, resolved paths; so do the files loaded.
@@ -261,6 +286,7 @@ pub fn run(mut opts: Options) -> i32 {
     let private = opts.output.is_none();
     // A private preview gets a folder of its own, with its lock and
     // staging folder inside, so that Ctrl-C removes all of it.
+    remove_dead_previews();
     let private_dir = std::env::temp_dir().join(format!("blameless-serve-{}", std::process::id()));
     let output = opts
         .output
