@@ -36,12 +36,16 @@ pub struct Staging<'a> {
     written: AtomicUsize,
     /// In an update, the paths written so far.
     updated: Mutex<Vec<String>>,
+    /// Whether every folder of the old site can be written: checked on a
+    /// thread of its own while the pages render, awaited before publishing.
+    writable: Option<std::thread::JoinHandle<Result<(), OutputError>>>,
 }
 
 impl<'a> Staging<'a> {
-    /// Checks that the output may be replaced, and that every folder of it
-    /// can be written (so that publishing cannot fail half way for want of
-    /// permission), and makes a staging folder for this process.
+    /// Checks that the output may be replaced, starts checking that every
+    /// folder of it can be written (so that publishing cannot fail half way
+    /// for want of permission; [`Staging::commit`] waits for the answer),
+    /// and makes a staging folder for this process.
     pub fn begin(
         lock: &'a OutputLock,
         root: &Path,
@@ -55,6 +59,7 @@ impl<'a> Staging<'a> {
                 reason,
             });
         }
+        let mut writable = None;
         let place = if !target.exists() {
             Place::Fresh
         } else {
@@ -74,7 +79,10 @@ impl<'a> Staging<'a> {
                     ),
                 });
             }
-            publish::check_writable(target, shown)?;
+            let (folder, name) = (target.to_path_buf(), shown.to_path_buf());
+            writable = Some(std::thread::spawn(move || {
+                publish::check_writable(&folder, &name)
+            }));
             let parent_writable = target
                 .parent()
                 .is_some_and(|p| publish::writable(p).is_ok());
@@ -99,6 +107,7 @@ impl<'a> Staging<'a> {
             committed: false,
             written: AtomicUsize::new(0),
             updated: Mutex::new(Vec::new()),
+            writable,
         })
     }
 
@@ -121,6 +130,7 @@ impl<'a> Staging<'a> {
             committed: false,
             written: AtomicUsize::new(0),
             updated: Mutex::new(Vec::new()),
+            writable: None,
         })
     }
 
@@ -246,6 +256,9 @@ impl<'a> Staging<'a> {
             files + 1
         );
         self.write(MARKER, marker.as_bytes())?;
+        if let Some(check) = self.writable.take() {
+            check.join().unwrap_or(Ok(()))?;
+        }
         match self.place {
             Place::Update => {}
             Place::Fresh => match std::fs::rename(&self.folder, &target) {
