@@ -323,6 +323,9 @@ pub fn build(global: &Global, args: &BuildArgs) -> i32 {
             eprintln!("{}", holder.waiting_message(&output));
         }
     };
+    if let Err(e) = crate::output::check_allowed(&output, &global.root) {
+        return output_error(global, e);
+    }
     let lock = match crate::output::OutputLock::acquire(
         &output,
         "build",

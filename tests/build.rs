@@ -660,6 +660,13 @@ fn output_folders_that_are_not_ours_are_refused() {
     let run = site.run(&["build", "-o", "content/out", "--color", "never"]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stderr, "error: refusing to write the site to content/out: it is inside the site's content/ folder\n");
+    let run = site.run(&["build", "-o", "templates/out", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "error: refusing to write the site to templates/out: it is inside the site's templates/ folder\n");
+    assert!(
+        !site.path().join("templates").exists(),
+        "a refused build made templates/"
+    );
     let run = site.run(&["build", "-o", ".", "--color", "never"]);
     assert_eq!(
         run.stderr,

@@ -203,6 +203,18 @@ pub fn refusal(output: &Path, root: &Path) -> Option<String> {
     None
 }
 
+/// [`refusal`] as an error, checked before anything is made for `output`
+/// (its lock, the folders above it).
+pub fn check_allowed(output: &Path, root: &Path) -> Result<(), OutputError> {
+    match refusal(output, root) {
+        Some(reason) => Err(OutputError::Refused {
+            path: output.to_path_buf(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// A name beside `target`: `.public.<suffix>` for `public/`.
 fn sibling(target: &Path, suffix: &str) -> PathBuf {
     target.with_file_name(format!(".{}.{suffix}", base_name(target)))

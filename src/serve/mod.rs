@@ -295,6 +295,10 @@ pub fn run(mut opts: Options) -> i32 {
     let waiting = |holder: &crate::output::Holder| {
         eprintln!("{}", holder.waiting_message(&output));
     };
+    if let Err(e) = crate::output::check_allowed(&output, &opts.root) {
+        eprintln!("error: {e}");
+        return 2;
+    }
     let lock = match OutputLock::acquire(&output, "serve", Some(&waiting)) {
         Ok(lock) => lock,
         Err(e) => {
