@@ -15,7 +15,7 @@
 
 use super::{io_error, is_own_entry, OutputError, MARKER};
 use std::collections::HashSet;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Swaps `stage` and `target`: afterwards `target` holds the new site and
@@ -222,8 +222,21 @@ fn move_file(from: &Path, dest: &Path) -> Result<(), OutputError> {
 /// reader never sees half of it.
 pub(super) fn replace_file(path: &Path, parts: &[&[u8]]) -> Result<(), OutputError> {
     let part = part_name(path);
-    super::staging::write_file(&part, parts).map_err(io_error(&part))?;
+    write_file(&part, parts).map_err(io_error(&part))?;
     std::fs::rename(&part, path).map_err(io_error(path))
+}
+
+/// Creates `path` with `parts` one after the other.
+pub(super) fn write_file(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    let mut file = std::fs::File::create(path)?;
+    if let [bytes] = parts {
+        return file.write_all(bytes);
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    for part in parts {
+        out.write_all(part)?;
+    }
+    out.flush()
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 
 use super::publish;
 use super::{interrupted, io_error, sibling, OutputError, OutputLock, MARKER, REPLACE_FLAG, STAGE};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -206,7 +205,7 @@ impl<'a> Staging<'a> {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(relative.to_string());
         } else {
-            write_file(&path, parts).map_err(io_error(&path))?;
+            publish::write_file(&path, parts).map_err(io_error(&path))?;
         }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -307,17 +306,4 @@ impl Drop for Staging<'_> {
             let _ = std::fs::remove_dir_all(&self.folder);
         }
     }
-}
-
-/// Creates `path` with `parts` one after the other.
-pub(super) fn write_file(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
-    let mut file = std::fs::File::create(path)?;
-    if let [bytes] = parts {
-        return file.write_all(bytes);
-    }
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-    for part in parts {
-        out.write_all(part)?;
-    }
-    out.flush()
 }
