@@ -9,7 +9,7 @@
 //! has just read. A file with any problem is parsed every time, so its
 //! messages come from the one place that makes them.
 
-use super::load::{parse_text, Parsed};
+use super::parse::{parse_text, Parsed};
 use super::WriteUp;
 use crate::config::Config;
 use crate::memo::{self, Memo};

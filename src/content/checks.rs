@@ -2,7 +2,7 @@
 //! body links naming real write-ups, raw HTML policy, and taxonomy names that
 //! differ only in case or spacing or that share a slug.
 
-use super::load::Parsed;
+use super::parse::Parsed;
 use super::WriteUp;
 use crate::config::{Config, RawHtml};
 use crate::diagnostic::Diagnostic;

@@ -6,13 +6,13 @@ mod cache;
 mod checks;
 mod frontmatter;
 mod load;
+mod parse;
 mod sources;
 
 pub use cache::cache_file;
 pub use checks::{overdue_warnings, resolve_content_link};
-pub use load::{
-    check_text, load, load_cached, split_front_matter, Content, FrontMatterSplit, Loader,
-};
+pub use load::{load, load_cached, Content, Loader};
+pub use parse::{check_text, split_front_matter, FrontMatterSplit};
 pub use sources::{find_files, source_hashes, MAX_FILE_BYTES};
 
 use crate::markdown::Scan;
