@@ -4,10 +4,11 @@
 //! `text`, `diagnostic`, `memo` -> `yaml` -> `config` -> `datetime` -> `highlight`
 //! -> `markdown` -> `content` -> `taxonomy` -> `insight`, `search` ->
 //! `templates`, `feeds` ->
-//! `output` -> `build` -> `scaffold`, `serve` -> `commands` (what the CLI calls).
+//! `output` -> `build` -> `project` (the driver commands share) -> `scaffold`,
+//! `serve` -> `cmd` (a file per CLI command).
 
 pub mod build;
-pub mod commands;
+pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod datetime;
@@ -18,6 +19,7 @@ pub mod insight;
 pub mod markdown;
 pub mod memo;
 pub mod output;
+pub mod project;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -1,7 +1,7 @@
 //! The `blameless` command line: argument parsing only; the work is in the
-//! library (`blameless::commands`).
+//! library (`blameless::cmd`).
 
-use blameless::commands::{self, exit, Global};
+use blameless::cmd::{self, exit, Global};
 use blameless::diagnostic::Format;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -246,14 +246,14 @@ fn main() {
         verbose: cli.verbose,
         color,
     };
-    let code = match cli.command {
-        Command::Init { dir } => commands::init(&global, dir.as_deref()),
+    let result = match cli.command {
+        Command::Init { dir } => cmd::init(&global, dir.as_deref()),
         Command::New {
             title,
             date,
             severity,
             author,
-        } => commands::new(
+        } => cmd::new(
             &global,
             &title,
             date.as_deref(),
@@ -267,19 +267,8 @@ fn main() {
             drafts,
             future,
             output,
-        } => blameless::serve::run(blameless::serve::Options {
-            root: global.root.clone(),
-            config: global.config.clone(),
-            bind,
-            port,
-            drafts,
-            future,
-            output,
-            open,
-            quiet: global.quiet,
-            verbose: global.verbose,
-        }),
-        Command::Stats { format, today } => commands::stats(
+        } => cmd::serve(&global, bind, port, open, drafts, future, output),
+        Command::Stats { format, today } => cmd::stats(
             &global,
             match format {
                 ReportFormat::Human => Format::Human,
@@ -297,7 +286,7 @@ fn main() {
                 CheckFormat::Json => Format::Json,
                 CheckFormat::Github => Format::Github,
             };
-            commands::check(&global, format, strict, today.as_deref())
+            cmd::check(&global, format, strict, today.as_deref())
         }
         Command::Search {
             query,
@@ -306,9 +295,9 @@ fn main() {
             sort,
             limit,
             format,
-        } => commands::search(
+        } => cmd::search(
             &global,
-            &commands::SearchArgs {
+            &cmd::SearchArgs {
                 query,
                 site,
                 filters: filter,
@@ -326,9 +315,9 @@ fn main() {
             replace_foreign,
             no_wait,
             today,
-        } => commands::build(
+        } => cmd::build(
             &global,
-            &commands::BuildArgs {
+            &cmd::BuildArgs {
                 today,
                 drafts,
                 future,
@@ -340,5 +329,5 @@ fn main() {
             },
         ),
     };
-    std::process::exit(code);
+    std::process::exit(cmd::finish(&global, result));
 }

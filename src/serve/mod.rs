@@ -5,10 +5,10 @@
 pub mod http;
 mod live;
 
-use crate::build::{self, BuildError};
-use crate::config::Config;
+use crate::build;
 use crate::diagnostic::{self, Diagnostic, Level};
 use crate::output::{OutputError, OutputLock};
+use crate::project::{Error, Project};
 use live::{Hub, LiveState};
 use notify::{RecursiveMode, Watcher};
 use std::net::{IpAddr, SocketAddr};
@@ -105,13 +105,15 @@ fn rebuild(
             .map(|d| diagnostic::render_human(d, false))
             .collect::<String>()
     };
-    let mut config = match Config::load(&opts.root, opts.config.as_deref()) {
-        Ok((config, _)) => config,
-        Err(errors) => return Err(Failure::Site(render(&errors))),
+    let mut project = match Project::open(&opts.root, opts.config.as_deref()) {
+        Ok(project) => project,
+        Err(Error::Config(errors)) => return Err(Failure::Site(render(&errors))),
+        Err(e) => return Err(Failure::Site(format!("{e}\n"))),
     };
-    config
-        .set_base_url(base_url)
+    project
+        .set_base_url(base_url, "")
         .map_err(|e| Failure::Site(format!("{e}\n")))?;
+    let config = &project.config;
     let config_text = format!("{config:?}");
     if config_text != state.config {
         state.loader = crate::content::Loader::default();
@@ -120,18 +122,13 @@ fn rebuild(
     for path in changed {
         state.loader.forget(path);
     }
-    let content = state.loader.load(&opts.root, &config, Some(&state.parsed));
+    let content = state.loader.load(&opts.root, config, Some(&state.parsed));
     let loaded = started.elapsed();
     if content.diagnostics.iter().any(|d| d.level == Level::Error) {
         return Err(Failure::Site(render(&content.diagnostics)));
     }
-    let options = build::Options {
-        drafts: opts.drafts || config.build.drafts,
-        future: opts.future || config.build.future,
-        output,
-        replace_foreign: false,
-        today: crate::datetime::today(&config.tz),
-    };
+    let today = crate::datetime::today(&config.tz);
+    let options = project.options(output, opts.drafts, opts.future, false, today);
     // Browsers that show problems reload whatever changed.
     let everything = state.failed;
     let pages_ready = |files: Vec<String>| {
@@ -142,17 +139,8 @@ fn rebuild(
     };
     // The preview folder is always rebuilt; the fingerprint is still
     // recorded, as `build` would, for a `--output` folder.
-    let inputs = || build::content_fingerprint(&opts.root, &config, &options, &content);
     let previous = state.snapshot.take();
-    match build::build(
-        &opts.root,
-        &config,
-        &content,
-        &options,
-        &inputs,
-        previous,
-        &pages_ready,
-    ) {
+    match project.build(&content, &options, previous, &pages_ready) {
         Ok((report, snapshot)) => {
             state.snapshot = Some(snapshot);
             if opts.verbose {
@@ -180,10 +168,11 @@ fn rebuild(
             ))
         }
         // The output may be half updated: the next build is a whole one.
-        Err(BuildError::Template(e)) => {
+        Err(Error::Template(e)) => {
             Err(Failure::Site(format!("{}: error: {}\n", e.file, e.message)))
         }
-        Err(BuildError::Output(e)) => Err(Failure::Output(e)),
+        Err(Error::Output(e)) => Err(Failure::Output(e)),
+        Err(e) => Err(Failure::Site(format!("{e}\n"))),
     }
 }
 
@@ -258,19 +247,13 @@ fn remove_dead_previews() {
     }
 }
 
-/// Runs until Ctrl-C. Returns an exit code.
-pub fn run(mut opts: Options) -> i32 {
+/// Runs until Ctrl-C.
+pub fn run(mut opts: Options) -> Result<(), Error> {
     // Change events name absolute, resolved paths; so do the files loaded.
     if let Ok(root) = opts.root.canonicalize() {
         opts.root = root;
     }
-    let (server, addr) = match bind(&opts) {
-        Ok(bound) => bound,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
+    let (server, addr) = bind(&opts).map_err(Error::Usage)?;
     let host = if addr.ip().is_unspecified() {
         IpAddr::from([127, 0, 0, 1])
     } else {
@@ -295,17 +278,8 @@ pub fn run(mut opts: Options) -> i32 {
     let waiting = |holder: &crate::output::Holder| {
         eprintln!("{}", holder.waiting_message(&output));
     };
-    if let Err(e) = crate::output::check_allowed(&output, &opts.root) {
-        eprintln!("error: {e}");
-        return 2;
-    }
-    let lock = match OutputLock::acquire(&output, "serve", Some(&waiting)) {
-        Ok(lock) => lock,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 3;
-        }
-    };
+    crate::output::check_allowed(&output, &opts.root)?;
+    let lock = OutputLock::acquire(&output, "serve", Some(&waiting))?;
     let site_dir = output.clone();
     let cleanup = if private { Some(private_dir) } else { None };
     let _ = ctrlc::set_handler(move || {
@@ -334,14 +308,7 @@ pub fn run(mut opts: Options) -> i32 {
         // A folder that must not be written to is not served either.
         Err(Failure::Output(
             e @ (OutputError::Refused { .. } | OutputError::NotWritable { .. }),
-        )) => {
-            eprintln!("error: {e}");
-            return if matches!(e, OutputError::Refused { .. }) {
-                2
-            } else {
-                3
-            };
-        }
+        )) => return Err(e.into()),
         Err(failure) => {
             let problems = failure.text();
             eprint!("{problems}");
@@ -354,8 +321,7 @@ pub fn run(mut opts: Options) -> i32 {
     let root = match output.canonicalize() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot use {}: {e}", output.display());
-            return 3;
+            return Err(Error::Io(format!("cannot use {}: {e}", output.display())));
         }
     };
     {
@@ -367,8 +333,7 @@ pub fn run(mut opts: Options) -> i32 {
     let mut watcher = match notify::recommended_watcher(tx) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch for changes: {e}");
-            return 3;
+            return Err(Error::Io(format!("cannot watch for changes: {e}")));
         }
     };
     let source_root = opts
@@ -458,7 +423,7 @@ pub fn run(mut opts: Options) -> i32 {
             }
         }
     }
-    0
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,117 @@
+//! `blameless build`: validate like `check`, then render and publish.
+
+use super::{free_in_background, Error, Global};
+use crate::diagnostic;
+use crate::output::{Holder, OutputLock};
+use crate::text::{display_path, plural};
+use std::path::PathBuf;
+
+/// Arguments of `blameless build`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildArgs {
+    /// `--today`: the date for future write-ups and overdue action items.
+    pub today: Option<String>,
+    pub drafts: bool,
+    pub future: bool,
+    pub base_url: Option<String>,
+    pub output: Option<PathBuf>,
+    /// Rebuild even if nothing changed.
+    pub force: bool,
+    /// Replace an output folder that blameless did not make.
+    pub replace_foreign: bool,
+    /// Stop instead of waiting when another build holds the output.
+    pub no_wait: bool,
+}
+
+/// `blameless build`.
+pub fn build(global: &Global, args: &BuildArgs) -> Result<(), Error> {
+    let started = std::time::Instant::now();
+    crate::output::stop_builds_on_interrupt();
+    let mut project = global.open()?;
+    if let Some(url) = &args.base_url {
+        project.set_base_url(url, "--base-url: ")?;
+    }
+    let output = project.output(args.output.as_deref());
+    let today = project.today(args.today.as_deref())?;
+    crate::output::check_allowed(&output, &global.root)?;
+    let waiting = |holder: &Holder| {
+        if !global.quiet {
+            eprintln!("{}", holder.waiting_message(&output));
+        }
+    };
+    let lock = OutputLock::acquire(
+        &output,
+        "build",
+        (!args.no_wait).then_some(&waiting as &dyn Fn(&Holder)),
+    )?;
+    let options = project.options(&lock, args.drafts, args.future, args.replace_foreign, today);
+    // Deciding this reads the write-ups but parses none; only an output
+    // with a marker is worth it.
+    if !args.force
+        && crate::output::is_up_to_date(&output, || project.unchanged_fingerprint(&options))
+    {
+        if !global.quiet {
+            eprintln!(
+                "Nothing changed since the last build; {} is up to date ({:.2} s)",
+                display_path(&global.root, &output),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        return Ok(());
+    }
+    let verbose = global.verbose;
+    let mut loaded = project.load(move |message| {
+        if verbose {
+            eprintln!("note: {message}");
+        }
+    });
+    let load_time = started.elapsed();
+    let content = std::mem::take(&mut loaded.content);
+    global.eprint_diagnostics(&content.diagnostics);
+    let (errors, _) = diagnostic::summary(&content.diagnostics);
+    if errors > 0 {
+        loaded.finish();
+        return Err(Error::Content(Some(format!(
+            "{} found; nothing was written",
+            plural(errors, "error", "errors")
+        ))));
+    }
+    project.load_highlight_cache();
+    let built = project.build(&content, &options, None, &|_| {});
+    let reused = match content.from_cache {
+        0 => String::new(),
+        n => format!(
+            " ({} of {} from the parse cache)",
+            crate::text::thousands(n),
+            plural(content.files, "file", "files")
+        ),
+    };
+    free_in_background(content);
+    loaded.finish();
+    let (report, snapshot) = built?;
+    free_in_background(snapshot);
+    if let Err(message) = project.save_highlight_cache() {
+        global.note(&message);
+    }
+    if !global.quiet {
+        eprintln!(
+            "Built {}, {}, {} -> {} in {:.2} s",
+            plural(report.writeups, "write-up", "write-ups"),
+            plural(report.tags, "tag", "tags"),
+            plural(report.services, "service", "services"),
+            display_path(&global.root, &report.output),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if global.verbose {
+        eprintln!("{} files written", crate::text::thousands(report.files));
+        eprintln!(
+            "  loading and validation: {:.3} s{reused}",
+            load_time.as_secs_f64()
+        );
+        for (stage, took) in &report.timings {
+            eprintln!("  {stage}: {:.3} s", took.as_secs_f64());
+        }
+    }
+    Ok(())
+}

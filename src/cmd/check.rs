@@ -1,0 +1,87 @@
+//! `blameless check`: every problem of the configuration and the write-ups,
+//! for people or as JSON or GitHub annotations.
+
+use super::{free_in_background, Error, Global};
+use crate::diagnostic::{self, Format, Level};
+use crate::project::Project;
+use crate::text::plural;
+use std::io::Write;
+
+/// `blameless check`.
+pub fn check(
+    global: &Global,
+    format: Format,
+    strict: bool,
+    today: Option<&str>,
+) -> Result<(), Error> {
+    // With a configuration that failed, the defaults stand in (so that the
+    // write-ups' problems are reported too), without the parse cache, so
+    // that it keeps what the site's own settings made.
+    let (project, mut all) = match Project::open(&global.root, global.config.as_deref()) {
+        Ok(mut p) => {
+            let warnings = std::mem::take(&mut p.warnings);
+            (Ok(p), warnings)
+        }
+        Err(Error::Config(errors)) => (Err(()), errors),
+        Err(e) => return Err(e),
+    };
+    let config_failed = project.is_err();
+    let project = project.unwrap_or_else(|_| Project::with_defaults(&global.root));
+    let today = project.today(today)?;
+    let mut loaded = if config_failed {
+        None
+    } else {
+        let verbose = global.verbose;
+        Some(project.load(move |message| {
+            if verbose {
+                eprintln!("note: {message}");
+            }
+        }))
+    };
+    let content = match &mut loaded {
+        Some(loaded) => std::mem::take(&mut loaded.content),
+        None => project.load_uncached(),
+    };
+    all.extend(content.diagnostics);
+    all.extend(crate::content::overdue_warnings(&content.writeups, today));
+    let files = content.files;
+    free_in_background(content.writeups);
+    diagnostic::sort(&mut all);
+    if strict {
+        for d in &mut all {
+            d.level = Level::Error;
+        }
+    }
+    let (errors, warnings) = diagnostic::summary(&all);
+    match format {
+        Format::Json => print!("{}", diagnostic::render_json(&all)),
+        Format::Github => {
+            let mut out = std::io::stdout().lock();
+            for d in &all {
+                let _ = out.write_all(diagnostic::render_github(d).as_bytes());
+            }
+        }
+        Format::Human => {
+            global.eprint_diagnostics(&all);
+            if !global.quiet || errors > 0 {
+                let status = if errors == 0 { "ok" } else { "failed" };
+                eprintln!(
+                    "check {status}: {}, {} in {}",
+                    plural(errors, "error", "errors"),
+                    plural(warnings, "warning", "warnings"),
+                    plural(files, "write-up", "write-ups"),
+                );
+            }
+        }
+    }
+    if let Some(loaded) = &mut loaded {
+        loaded.finish();
+    }
+    if config_failed {
+        Err(Error::Config(Vec::new()))
+    } else if errors > 0 {
+        Err(Error::Content(None))
+    } else {
+        Ok(())
+    }
+}

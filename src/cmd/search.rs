@@ -1,0 +1,97 @@
+//! `blameless search`: a query answered from a built site's index, as the
+//! search page answers it in the browser.
+
+use super::{Error, Global};
+use crate::text::{display_path, plural};
+use std::path::PathBuf;
+
+/// What `blameless search` is asked.
+pub struct SearchArgs {
+    pub query: String,
+    /// The built site [default: the build output].
+    pub site: Option<PathBuf>,
+    /// `facet=value` selections.
+    pub filters: Vec<String>,
+    pub sort: String,
+    pub limit: usize,
+    pub json: bool,
+}
+
+/// `blameless search`: answers a query from a built site's index, as the
+/// search page does in the browser.
+pub fn search(global: &Global, args: &SearchArgs) -> Result<(), Error> {
+    use crate::search::{parse, Index, Sort};
+    let site = match &args.site {
+        Some(dir) => dir.clone(),
+        None => global.open()?.output(None),
+    };
+    let Some(sort) = Sort::from_name(&args.sort) else {
+        return Err(Error::Usage(format!(
+            "--sort: `{}` is not one of {}",
+            args.sort,
+            Sort::NAMES.join(", ")
+        )));
+    };
+    let mut selected: Vec<(String, Vec<String>)> = Vec::new();
+    for filter in &args.filters {
+        let Some((key, value)) = filter.split_once('=') else {
+            return Err(Error::Usage(format!(
+                "--filter: `{filter}` is not FACET=VALUE (for example severity=SEV1)"
+            )));
+        };
+        match selected.iter_mut().find(|(k, _)| k == key) {
+            Some((_, values)) => values.push(value.to_string()),
+            None => selected.push((key.to_string(), vec![value.to_string()])),
+        }
+    }
+    let mut index = Index::open(&site).map_err(|e| {
+        Error::Usage(format!(
+            "no search index in {}: {e}\nhint: run `blameless build` first, or give the built site with --site",
+            display_path(&global.root, &site)
+        ))
+    })?;
+    let query = parse(&args.query);
+    let answer = index.search(&query, &selected, sort).and_then(|results| {
+        let shown: Vec<_> = results
+            .ids
+            .iter()
+            .zip(&results.scores)
+            .take(args.limit)
+            .map(|(&id, &score)| index.hit(id).map(|hit| (id, score, hit)))
+            .collect::<Result<_, _>>()?;
+        Ok((results, shown))
+    });
+    let (results, shown) = answer.map_err(|e| {
+        Error::Usage(format!(
+            "the search index is damaged: {e}\nhint: rebuild the site"
+        ))
+    })?;
+    if args.json {
+        let json = serde_json::json!({
+            "total": results.ids.len(),
+            "results": shown.iter().map(|(id, score, hit)| serde_json::json!({
+                "id": id, "score": score, "url": hit.url, "title": hit.title(), "date": hit.date,
+            })).collect::<Vec<_>>(),
+            "facets": results.facets.iter().map(|(k, values)| (k.clone(), values.clone())).collect::<std::collections::BTreeMap<_, _>>(),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
+    } else {
+        println!(
+            "{}",
+            plural(results.ids.len(), "write-up matches", "write-ups match")
+        );
+        for (_, _, hit) in &shown {
+            println!(
+                "  {}  {}  {}\n    {}",
+                hit.date,
+                hit.severity,
+                hit.title(),
+                hit.url
+            );
+        }
+    }
+    Ok(())
+}

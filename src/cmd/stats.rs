@@ -1,0 +1,36 @@
+//! `blameless stats`: the figures of the published history in the terminal.
+
+use super::{Error, Global};
+use crate::diagnostic::{self, Format};
+
+/// `blameless stats`.
+pub fn stats(global: &Global, format: Format, today: Option<&str>) -> Result<(), Error> {
+    let project = global.open()?;
+    let today = project.today(today)?;
+    let verbose = global.verbose;
+    let mut loaded = project.load(move |message| {
+        if verbose {
+            eprintln!("note: {message}");
+        }
+    });
+    loaded.finish();
+    let content = &loaded.content;
+    let (errors, _) = diagnostic::summary(&content.diagnostics);
+    if errors > 0 {
+        global.eprint_diagnostics(&content.diagnostics);
+        return Err(Error::Content(Some(
+            "fix the errors above first (see `blameless check`)".into(),
+        )));
+    }
+    let writeups = crate::build::select(content, false, false, today);
+    let figures = crate::insight::Figures::of(&writeups, &project.config);
+    match format {
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&figures).unwrap_or_else(|_| "{}".into());
+            json.push('\n');
+            print!("{json}");
+        }
+        _ => print!("{}", crate::insight::terminal_report(&figures)),
+    }
+    Ok(())
+}
