@@ -5,7 +5,7 @@
 //! are [`Error`]s, each with the exit code the README documents, so that a
 //! command is a few calls and a match.
 
-use crate::build::{self, BuildError, Options, Report, Snapshot};
+use crate::build::{self, BuildError, Options, Plan, Report};
 use crate::config::Config;
 use crate::content::{self, Content};
 use crate::diagnostic::Diagnostic;
@@ -259,14 +259,14 @@ impl Project {
     }
 
     /// Builds `content` (which must have no errors) into the output of
-    /// `options`; with the previous build's [`Snapshot`], only what changed.
+    /// `options`; with the previous build's [`Plan`], only what changed.
     pub fn build(
         &self,
         content: &Content,
         options: &Options,
-        previous: Option<Snapshot>,
-        pages_done: &dyn Fn(Vec<String>),
-    ) -> Result<(Report, Snapshot), Error> {
+        previous: Option<Plan>,
+        pages_done: &dyn Fn(build::PagesDone),
+    ) -> Result<(Report, Plan), Error> {
         let inputs = || build::content_fingerprint(&self.root, &self.config, options, content);
         Ok(build::build(
             &self.root,

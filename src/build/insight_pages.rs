@@ -402,7 +402,7 @@ fn action_items_context(
                     ticket: a.ticket.clone(),
                     ticket_url: export::ticket_url(a, site.config),
                     incident_title: w.title.clone(),
-                    incident_url: site.entries[i].url.clone(),
+                    incident_url: site.entries[i].view.url.clone(),
                 },
             ));
         }
@@ -458,30 +458,14 @@ fn action_items_context(
     (groups, owners.into_values().collect(), total, overdue)
 }
 
-/// The stats page, the action item pages and the exports, built side by
-/// side: they are independent, and the action item page alone is a long
-/// render on one core.
-pub(super) fn insight_pages(site: &Site, today: Date) -> Result<usize, BuildError> {
-    let (stats, (items, exports)) = rayon::join(
-        || stats_page(site),
-        || {
-            rayon::join(
-                || action_item_pages(site, today),
-                || export_files(site, today),
-            )
-        },
-    );
-    Ok(stats? + items? + exports?)
-}
-
-fn stats_page(site: &Site) -> Result<usize, BuildError> {
+pub(super) fn stats_page(site: &Site) -> Result<usize, BuildError> {
     let figures = Figures::of(&site.writeups, site.config);
     let mut ctx = site.context("Stats", "stats/", Vec::new());
     ctx.insert("stats", &stats_view(site, &figures));
     site.page("stats.html", &ctx, "stats/")
 }
 
-fn action_item_pages(site: &Site, today: Date) -> Result<usize, BuildError> {
+pub(super) fn action_item_pages(site: &Site, today: Date) -> Result<usize, BuildError> {
     // What is still to do on one page; what is closed on another, so the
     // page people open every week stays small on a large site.
     let (groups, owners, total, overdue) = action_items_context(site, today);
@@ -514,7 +498,7 @@ fn action_item_pages(site: &Site, today: Date) -> Result<usize, BuildError> {
 }
 
 /// `incidents.json` and `action-items.csv`.
-fn export_files(site: &Site, today: Date) -> Result<usize, BuildError> {
+pub(super) fn export_files(site: &Site, today: Date) -> Result<usize, BuildError> {
     let url_of = |w: &crate::content::WriteUp| site.urls.absolute(&Urls::writeup_path(&w.slug));
     let json = export::incidents_json(&site.writeups, site.config, today, &url_of);
     let parts: Vec<&[u8]> = json.iter().map(Vec::as_slice).collect();

@@ -1,25 +1,30 @@
-//! Site orchestration for `blameless build`: choose the write-ups to
-//! publish, render their bodies, group them, then render every page and feed
-//! into a staging folder that replaces the output only when all succeeded.
+//! Making a site from its loaded write-ups, as a list of stages (see
+//! [`build`]): select the write-ups to publish; derive what pages are made
+//! of (`derive.rs`); plan every output file as a job with a hash of what it
+//! depends on (`plan.rs`); render the jobs whose hash changed (`render.rs`,
+//! with `pages.rs` and `insight_pages.rs`); publish. A whole build is a
+//! build with no previous plan; `serve` keeps each build's plan for the
+//! next.
 
-mod incremental;
+mod derive;
 mod insight_pages;
 mod pages;
+mod plan;
 mod related;
+mod render;
 pub mod views;
 
-pub use incremental::Snapshot;
+pub use plan::Plan;
 
 use crate::config::Config;
-use crate::content::{resolve_content_link, Content, Status, WriteUp};
+use crate::content::{Content, Status, WriteUp};
 use crate::output::{OutputError, OutputLock, Staging};
-use crate::taxonomy::{Kind, Taxonomy};
-use crate::templates::{TemplateError, Templates};
+use crate::taxonomy::Kind;
+use crate::templates::TemplateError;
 use jiff::civil::Date;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use render::Site;
 use std::path::{Path, PathBuf};
-use views::{EntryView, SiteView, Taxonomies, Urls};
 
 /// Ids the write-up template gives its own sections; body headings avoid them.
 pub const RESERVED_IDS: &[&str] = &[
@@ -108,6 +113,14 @@ pub fn setting_fingerprint(root: &Path, config: &Config, opts: &Options) -> u64 
     ))
 }
 
+/// A hash of many bytes (a body, the sidebar), faster than [`hash_of`].
+pub(crate) fn fast_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
 pub(crate) fn hash_of(value: impl std::hash::Hash) -> u64 {
     use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -123,6 +136,10 @@ fn hash_files(root: &Path, files: Vec<PathBuf>) -> u64 {
         .collect();
     hash_of(hashes)
 }
+
+/// What an update tells `serve` once the pages that show write-ups are
+/// written: their files, or `None` when every page changed.
+pub type PagesDone = Option<Vec<String>>;
 
 #[derive(Debug)]
 pub struct Report {
@@ -157,62 +174,6 @@ impl From<OutputError> for BuildError {
     }
 }
 
-/// Everything page rendering needs, computed once per build.
-pub(crate) struct Site<'a> {
-    pub config: &'a Config,
-    pub urls: Urls,
-    pub site: SiteView,
-    pub writeups: Vec<&'a WriteUp>,
-    pub entries: Vec<EntryView>,
-    /// Each entry as list pages show it (`entry.html`).
-    pub summaries: Vec<String>,
-    pub bodies: Vec<String>,
-    pub tax: Taxonomies,
-    pub sidebar: String,
-    pub templates: Templates,
-    pub staging: Staging<'a>,
-    pub related: Vec<Vec<related::Related>>,
-    /// What changed since the previous build, when only the pages that
-    /// show it are rendered (see [`incremental`]); `None`: every page.
-    pub changes: Option<incremental::Changes>,
-}
-
-/// Writes the search index of the published write-ups.
-fn search_index(site: &Site) -> Result<usize, OutputError> {
-    let docs: Vec<crate::search::Document> = site
-        .writeups
-        .iter()
-        .zip(&site.entries)
-        .map(|(w, e)| crate::search::Document {
-            writeup: w,
-            url: e.url.clone(),
-            date: e.date_long.clone(),
-            outage: e.duration.clone(),
-            // All of them: a list entry carries only the first few.
-            services: views::term_names(&w.services, site.tax.get(Kind::Services)),
-            tags: views::term_names(&w.tags, site.tax.get(Kind::Tags)),
-            authors: views::term_names(&w.authors, site.tax.get(Kind::Authors)),
-            severity_rank: site
-                .config
-                .severities
-                .iter()
-                .position(|l| l.name == w.severity)
-                .unwrap_or(usize::MAX),
-        })
-        .collect();
-    let files = crate::search::write_index(&docs);
-    files
-        .par_iter()
-        .try_for_each(|(path, bytes)| site.staging.write(path, bytes))?;
-    // An update keeps only this index's files (the number of shards
-    // varies), and the search page beside them.
-    let mut keep: std::collections::HashSet<&str> =
-        files.iter().map(|(path, _)| path.as_str()).collect();
-    keep.insert("search/index.html");
-    site.staging.remove_others("search", &keep)?;
-    Ok(files.len())
-}
-
 type Timings = Vec<(&'static str, std::time::Duration)>;
 
 /// How long each stage took, for `--verbose`.
@@ -239,69 +200,6 @@ impl Laps {
     }
 }
 
-/// Every page and feed (in an update, those a change touched); tells
-/// `pages_done` when the pages that show write-ups are out.
-fn render_pages(
-    site: &Site,
-    pages_done: &dyn Fn(Vec<String>),
-) -> Result<(usize, Timings), BuildError> {
-    let mut laps = Laps::new();
-    let mut files = 0;
-    // An update starts with the pages that show the change, which browsers
-    // wait for. A full build starts with the archive: it is one template
-    // render of every write-up, on one core, and left for last it would
-    // finish the build alone.
-    let update = site.staging.is_update();
-    if !update {
-        files += pages::other_pages(site)?;
-        laps.lap("archive, search and 404 pages");
-    }
-    files += pages::writeup_pages(site)?;
-    laps.lap("write-up pages");
-    files += pages::home_pages(site)?;
-    files += pages::taxonomy_pages(site)?;
-    laps.lap("list pages");
-    if update {
-        pages_done(site.staging.take_written());
-        files += pages::other_pages(site)?;
-        laps.lap("archive, search and 404 pages");
-    }
-    files += pages::feeds_and_sitemap(site)?;
-    laps.lap("feeds and sitemap");
-    Ok((files, laps.timings))
-}
-
-/// The search index, the stats and action item pages, and the exports.
-fn index_and_stats(site: &Site, today: Date) -> Result<(usize, Timings), BuildError> {
-    let timed = |f: &(dyn Fn() -> Result<usize, BuildError> + Sync)| {
-        let clock = std::time::Instant::now();
-        f().map(|files| (files, clock.elapsed()))
-    };
-    // Side by side rather than one after the other: the action item page
-    // is one template render of every open item (half a second of one core
-    // at 10,000 write-ups), and started last it would finish the build alone.
-    // The stats come first: `join` starts its first closure at once and
-    // leaves the second for whichever thread is free.
-    let (insight, index) = rayon::join(
-        || timed(&|| insight_pages::insight_pages(site, today)),
-        || {
-            timed(&|| {
-                if site.config.search_enabled {
-                    Ok(search_index(site)?)
-                } else {
-                    Ok(0)
-                }
-            })
-        },
-    );
-    let ((index_files, index_took), (insight_files, insight_took)) = (index?, insight?);
-    let mut timings = vec![("stats, action items and exports", insight_took)];
-    if site.config.search_enabled {
-        timings.insert(0, ("search index", index_took));
-    }
-    Ok((index_files + insight_files, timings))
-}
-
 /// Which write-ups a build publishes.
 pub fn select(content: &Content, drafts: bool, future: bool, today: Date) -> Vec<&WriteUp> {
     content
@@ -318,234 +216,82 @@ pub fn select(content: &Content, drafts: bool, future: bool, today: Date) -> Vec
 /// recorded in the output so that the next build can tell that nothing
 /// changed.
 ///
-/// With the [`Snapshot`] of the previous build into the same output (by
-/// `serve`), only the pages a change touched are rendered, where they are;
-/// `pages_done` then gets their paths before the search index and the stats
-/// are rebuilt. Returns the snapshot for the next build.
+/// With the [`Plan`] of the previous build into the same output (by
+/// `serve`), only the files whose inputs changed are rendered, where they
+/// are, and the files of pages that are gone removed; `pages_done` then gets the pages that
+/// show write-ups before the search index and the stats are rebuilt.
+/// Returns the plan for the next build.
 pub fn build(
     root: &Path,
     config: &Config,
     content: &Content,
     opts: &Options,
     inputs: &dyn Fn() -> String,
-    previous: Option<Snapshot>,
-    pages_done: &dyn Fn(Vec<String>),
-) -> Result<(Report, Snapshot), BuildError> {
+    previous: Option<Plan>,
+    pages_done: &dyn Fn(PagesDone),
+) -> Result<(Report, Plan), BuildError> {
     let mut laps = Laps::new();
+    let setting = setting_fingerprint(root, config, opts);
+    let previous = previous.filter(|p| p.setting == setting);
     let writeups = select(content, opts.drafts, opts.future, opts.today);
-    let urls = Urls::new(config);
-    let mut next = Snapshot {
-        setting: setting_fingerprint(root, config, opts),
-        order: incremental::order(&writeups),
-        loaded: content.writeups.clone(),
-        ..Snapshot::default()
+    let (previous, reuse) = match previous {
+        Some(mut p) => {
+            let reuse = std::mem::take(&mut p.reuse);
+            (Some(p), Some(reuse))
+        }
+        None => (None, None),
     };
-    next.texts = incremental::text_hashes(&writeups);
-    // A body renders the same while the settings and the write-ups it can
-    // link to are the same.
-    let mut reusable = previous.filter(|p| p.setting == next.setting && p.order == next.order);
-    let mut known_bodies: Vec<Option<String>> = match &mut reusable {
-        Some(p) => next.texts.iter().map(|t| p.bodies.remove(t)).collect(),
-        None => vec![None; writeups.len()],
-    };
-
-    // Links between write-ups resolve to pages only for write-ups in this build.
-    let url_of: HashMap<&str, String> = writeups
-        .iter()
-        .map(|w| {
-            (
-                w.content_path.as_str(),
-                urls.link(&Urls::writeup_path(&w.slug)),
-            )
-        })
-        .collect();
-    let render_bodies = || -> Vec<String> {
-        writeups
-            .par_iter()
-            .zip(&mut known_bodies)
-            .map(|(w, known)| {
-                if let Some(body) = known.take() {
-                    return body;
-                }
-                let resolve = |dest: &str| {
-                    let target = resolve_content_link(&w.content_path, dest)?;
-                    let url = url_of.get(target.as_str())?;
-                    Some(match dest.split_once('#') {
-                        Some((_, fragment)) => format!("{url}#{fragment}"),
-                        None => url.clone(),
-                    })
-                };
-                crate::markdown::render(w.body(), config.markdown.raw_html, RESERVED_IDS, &resolve)
-            })
-            .collect()
-    };
-    // Tera parses the templates on one core; the Markdown, which needs no
-    // template, keeps the other busy meanwhile.
-    let (templates, bodies) = rayon::join(|| Templates::load(root), render_bodies);
-    let templates = templates?;
-    laps.lap("templates and markdown");
-
-    let tax = Taxonomies(
-        Kind::ALL
-            .par_iter()
-            .map(|&k| Taxonomy::build(k, &writeups, config))
-            .collect(),
-    );
-    next.terms_shape = incremental::terms_shape(&tax, config.paginate.max(1));
-    next.term_members = incremental::term_members(&tax, config.paginate.max(1));
-    next.term_counts = incremental::term_counts(&tax);
-    // An entry shows its write-up through the taxonomies' names and URLs.
-    let mut known_entries: Vec<Option<incremental::Entry>> = match reusable
-        .as_mut()
-        .filter(|p| p.terms_shape == next.terms_shape)
-    {
-        Some(p) => next.texts.iter().map(|t| p.entry_views.remove(t)).collect(),
-        None => vec![None; writeups.len()],
-    };
-    let site_view = SiteView::new(config, &urls);
-    let made: Vec<incremental::Entry> = writeups
-        .par_iter()
-        .zip(&mut known_entries)
-        .map(|(w, known)| match known.take() {
-            Some(entry) => Ok(entry),
-            None => {
-                let view = views::entry_view(w, config, &urls, &tax, views::LIST_TERMS);
-                let hash = incremental::entry_hash(&view);
-                let summary = pages::summary(&templates, &site_view, &view)?;
-                Ok(incremental::Entry {
-                    view,
-                    hash,
-                    summary,
-                })
-            }
-        })
-        .collect::<Result<_, BuildError>>()?;
-    let mut entries = Vec::with_capacity(made.len());
-    let mut summaries = Vec::with_capacity(made.len());
-    for entry in made {
-        next.entries.push(entry.hash);
-        entries.push(entry.view);
-        summaries.push(entry.summary);
-    }
-    next.links = entries.iter().map(incremental::link_hash).collect();
-    let reusable = reusable.as_ref();
-    next.related_inputs = incremental::related_inputs(&writeups);
-    // Related lists come from the taxonomies' membership (equal shapes and
-    // equal members by page) and the related inputs.
-    let related = match reusable.filter(|p| {
-        p.terms_shape == next.terms_shape
-            && p.term_members == next.term_members
-            && p.related_inputs == next.related_inputs
-    }) {
-        Some(p) => p.related.clone(),
-        None => related::related(&writeups, &tax),
-    };
-    next.related_hashes = related
-        .iter()
-        .map(|r| incremental::related_hash(r))
-        .collect();
-    let sidebar = pages::sidebar(
-        config,
-        &urls,
-        &site_view,
-        &tax,
-        &writeups,
-        &templates,
-        content.about.as_deref(),
-    )?;
-    laps.lap("taxonomies, entries and sidebar");
-
-    let changes = reusable
-        .filter(|p| p.terms_shape == next.terms_shape && p.sidebar == sidebar)
-        .map(|p| incremental::Changes::compare(p, &next));
-    let (staging, changes) = match changes.map(|c| (Staging::update(opts.output), c)) {
-        Some((Ok(staging), c)) => (staging, Some(c)),
-        _ => (
-            Staging::begin(opts.output, root, opts.replace_foreign)?,
-            None,
-        ),
-    };
-    let site = Site {
-        config,
-        site: site_view,
-        urls,
-        writeups,
-        entries,
-        summaries,
-        bodies,
-        tax,
-        sidebar,
-        templates,
-        staging,
-        related,
-        changes,
-    };
-    laps.lap("staging");
-    // The index and the stats read every write-up's text.
-    let texts_changed = site.changes.as_ref().is_none_or(|c| c.any_text());
-    let (pages, rest) = if site.changes.is_none() {
-        // Nobody waits for some pages first: the index and the stats are
-        // built alongside the pages, so that each keeps both cores busy
-        // through the other's sequential parts.
-        rayon::join(
-            || render_pages(&site, &|_| {}),
-            || index_and_stats(&site, opts.today),
-        )
-    } else {
-        let pages = render_pages(&site, pages_done);
-        let rest = if texts_changed {
-            index_and_stats(&site, opts.today)
-        } else {
-            Ok((0, Vec::new()))
-        };
-        (pages, rest)
-    };
-    let (pages, rest) = (pages?, rest?);
-    let mut files = pages.0 + rest.0;
-    laps.timings.extend(pages.1);
-    laps.timings.extend(rest.1);
+    let derived = derive::derive(root, config, writeups, content.about.as_deref(), reuse)?;
+    laps.lap("templates, bodies, taxonomies, entries and sidebar");
+    let jobs = plan::plan(&derived);
+    let sidebar = plan::sidebar_hash(&derived);
+    let changes = previous.map(|p| plan::Changes::since(&p, &jobs, sidebar));
+    laps.lap("plan");
+    let (staging, changes) = stage(opts, root, changes)?;
+    let site = Site::new(derived, staging, opts.today);
+    let (files, timings) = render::render_jobs(&site, root, &jobs, changes.as_ref(), pages_done)?;
+    laps.timings.extend(timings);
     laps.restart();
-    if site.changes.is_none() {
-        files += pages::assets(&site, root)?;
+    if let Some(changes) = &changes {
+        site.staging.remove_files(&changes.removed)?;
     }
-
     let written_late = site.staging.take_written();
-    let updated = site.changes.is_some();
-    site.staging.commit(&inputs())?;
-    laps.lap("assets and publish");
+    let Site {
+        derived, staging, ..
+    } = site;
+    staging.commit(&inputs())?;
+    laps.lap("publish");
     let report = Report {
-        writeups: site.writeups.len(),
-        tags: site.tax.get(Kind::Tags).terms.len(),
-        services: site.tax.get(Kind::Services).terms.len(),
+        writeups: derived.writeups.len(),
+        tags: derived.tax.get(Kind::Tags).terms.len(),
+        services: derived.tax.get(Kind::Services).terms.len(),
         files,
-        updated,
+        updated: changes.is_some(),
         written_late,
         output: opts.output.shown().to_path_buf(),
         timings: laps.timings,
     };
-    next.published = site
-        .writeups
-        .iter()
-        .map(|w| incremental::address(w))
-        .collect();
-    next.sidebar = site.sidebar;
-    next.related = site.related;
-    next.bodies = next.texts.iter().copied().zip(site.bodies).collect();
-    next.entry_views = next
-        .texts
-        .iter()
-        .copied()
-        .zip(
-            site.entries
-                .into_iter()
-                .zip(next.entries.iter().copied())
-                .zip(site.summaries)
-                .map(|((view, hash), summary)| incremental::Entry {
-                    view,
-                    hash,
-                    summary,
-                }),
-        )
-        .collect();
-    Ok((report, next))
+    Ok((
+        report,
+        plan::keep(setting, sidebar, &jobs, derived.into_reuse()),
+    ))
+}
+
+/// Where the build is written: in place, when there is a previous plan and
+/// the output still holds its build; else a staging folder for a whole
+/// build (and every job renders).
+fn stage<'a>(
+    opts: &Options<'a>,
+    root: &Path,
+    changes: Option<plan::Changes>,
+) -> Result<(Staging<'a>, Option<plan::Changes>), BuildError> {
+    if let Some(changes) = changes {
+        if let Ok(staging) = Staging::update(opts.output) {
+            return Ok((staging, Some(changes)));
+        }
+    }
+    Ok((
+        Staging::begin(opts.output, root, opts.replace_foreign)?,
+        None,
+    ))
 }

@@ -1,5 +1,7 @@
-//! Rendering each kind of page, feed and asset into the staging folder.
-//! Each function returns how many files it wrote.
+//! Rendering each page and feed of the plan (one function per kind of
+//! [`super::plan::Job`]) into the staging folder; each returns how many
+//! files it wrote. Also the sidebar and the list entries' summaries, which
+//! the derive stage renders once for every page.
 
 use super::views::{self, page_path, pagination, LinkView, SiteView, Taxonomies, Urls};
 use super::{BuildError, Site};
@@ -8,10 +10,8 @@ use crate::datetime;
 use crate::feeds::{self, Channel, Item, ItemXml};
 use crate::taxonomy::{Kind, Term};
 use crate::templates::{Templates, THEME_STATIC};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 use tera::Context;
 
 impl Site<'_> {
@@ -52,70 +52,51 @@ impl Site<'_> {
         })
     }
 
-    /// Renders one page per chunk of `indices` (newest first) at `base`;
-    /// in an update, only those showing a changed write-up, or showing
-    /// other write-ups than before (`changed`, by page; may be empty).
+    /// Renders page `number` (0 is the first) of the list of `indices`
+    /// (newest first) at `base`.
     #[allow(clippy::too_many_arguments)]
-    fn paginated(
+    fn list_page(
         &self,
         template: &str,
         base: &str,
         title: &str,
         indices: &[usize],
-        changed: &[bool],
-        extra: &(dyn Fn(&mut Context) + Sync),
+        number: usize,
+        extra: &dyn Fn(&mut Context),
         feeds: Vec<LinkView>,
     ) -> Result<usize, BuildError> {
         let per_page = self.config.paginate.max(1);
-        let chunks: Vec<&[usize]> = if indices.is_empty() {
-            vec![&[]]
-        } else {
-            indices.chunks(per_page).collect()
-        };
-        let total = chunks.len();
+        let total = indices.len().div_ceil(per_page).max(1);
+        let chunk = indices.chunks(per_page).nth(number).unwrap_or(&[]);
         let full_posts = self.config.home_full_posts && base.is_empty();
+        let number = number + 1;
+        let path = page_path(base, number);
+        let page_title = if number > 1 {
+            format!("{title} (page {number})")
+        } else {
+            title.to_string()
+        };
+        let mut ctx = self.context(&page_title, &path, feeds);
         // Each list page would serialise its entries anew; the default term
         // pages show only the rendered summaries.
-        let with_entries = self.templates.may_use(template, "entries");
-        chunks
-            .par_iter()
-            .enumerate()
-            .map(|(n, chunk)| {
-                if !changed.get(n).copied().unwrap_or(false)
-                    && self
-                        .changes
-                        .as_ref()
-                        .is_some_and(|c| !c.list(chunk, full_posts))
-                {
-                    return Ok(0);
-                }
-                let number = n + 1;
-                let path = page_path(base, number);
-                let page_title = if number > 1 {
-                    format!("{title} (page {number})")
-                } else {
-                    title.to_string()
-                };
-                let mut ctx = self.context(&page_title, &path, feeds.clone());
-                if with_entries {
-                    let entries: Vec<&views::EntryView> =
-                        chunk.iter().map(|&i| &self.entries[i]).collect();
-                    ctx.insert("entries", &entries);
-                }
-                let summaries: Vec<&str> =
-                    chunk.iter().map(|&i| self.summaries[i].as_str()).collect();
-                ctx.insert("summaries", &summaries);
-                if full_posts {
-                    let bodies: Vec<&str> =
-                        chunk.iter().map(|&i| self.bodies[i].as_str()).collect();
-                    ctx.insert("bodies", &bodies);
-                }
-                ctx.insert("full_posts", &full_posts);
-                ctx.insert("pagination", &pagination(base, number, total, &self.urls));
-                extra(&mut ctx);
-                self.page(template, &ctx, &path)
-            })
-            .sum()
+        if self.templates.may_use(template, "entries") {
+            let entries: Vec<&views::EntryView> =
+                chunk.iter().map(|&i| &self.entries[i].view).collect();
+            ctx.insert("entries", &entries);
+        }
+        let summaries: Vec<&str> = chunk
+            .iter()
+            .map(|&i| self.entries[i].summary.as_str())
+            .collect();
+        ctx.insert("summaries", &summaries);
+        if full_posts {
+            let bodies: Vec<&str> = chunk.iter().map(|&i| self.bodies[i].as_str()).collect();
+            ctx.insert("bodies", &bodies);
+        }
+        ctx.insert("full_posts", &full_posts);
+        ctx.insert("pagination", &pagination(base, number, total, &self.urls));
+        extra(&mut ctx);
+        self.page(template, &ctx, &path)
     }
 }
 
@@ -212,65 +193,58 @@ pub(super) fn summary(
     Ok(templates.render("entry.html", &ctx)?)
 }
 
-pub(super) fn writeup_pages(site: &Site) -> Result<usize, BuildError> {
+pub(super) fn writeup_page(site: &Site, i: usize) -> Result<usize, BuildError> {
     let n = site.writeups.len();
-    (0..n)
-        .into_par_iter()
-        .map(|i| {
-            if let Some(changes) = &site.changes {
-                if !changes.writeup_page(i, &site.related[i]) {
-                    return Ok(0);
-                }
+    let w: &WriteUp = site.writeups[i];
+    let mut view = views::page_view(
+        w,
+        views::page_entry(w, &site.entries[i].view, site.config, &site.urls, &site.tax),
+        &site.bodies[i],
+        site.config,
+    );
+    let link = |j: usize| LinkView {
+        name: site.entries[j].view.title.clone(),
+        url: site.entries[j].view.url.clone(),
+    };
+    // The list is newest first: the next (newer) one is before.
+    view.next = (i > 0).then(|| link(i - 1));
+    view.previous = (i + 1 < n).then(|| link(i + 1));
+    view.related = site.related[i]
+        .iter()
+        .map(|r| {
+            let e = &site.entries[r.index].view;
+            views::RelatedView {
+                title: e.title.clone(),
+                url: e.url.clone(),
+                date_long: e.date_long.clone(),
+                shared: r.shared.clone(),
+                explicit: r.explicit,
             }
-            let w: &WriteUp = site.writeups[i];
-            let mut view = views::page_view(
-                w,
-                views::page_entry(w, &site.entries[i], site.config, &site.urls, &site.tax),
-                &site.bodies[i],
-                site.config,
-            );
-            let link = |j: usize| LinkView {
-                name: site.entries[j].title.clone(),
-                url: site.entries[j].url.clone(),
-            };
-            // The list is newest first: the next (newer) one is before.
-            view.next = (i > 0).then(|| link(i - 1));
-            view.previous = (i + 1 < n).then(|| link(i + 1));
-            view.related = site.related[i]
-                .iter()
-                .map(|r| views::RelatedView {
-                    title: site.entries[r.index].title.clone(),
-                    url: site.entries[r.index].url.clone(),
-                    date_long: site.entries[r.index].date_long.clone(),
-                    shared: r.shared.clone(),
-                    explicit: r.explicit,
-                })
-                .collect();
-            let path = Urls::writeup_path(&w.slug);
-            let mut ctx = site.context(&w.title, &path, Vec::new());
-            ctx.insert("page", &view);
-            site.page("incident.html", &ctx, &path)
         })
-        .sum()
+        .collect();
+    let path = Urls::writeup_path(&w.slug);
+    let mut ctx = site.context(&w.title, &path, Vec::new());
+    ctx.insert("page", &view);
+    site.page("incident.html", &ctx, &path)
 }
 
-pub(super) fn home_pages(site: &Site) -> Result<usize, BuildError> {
+pub(super) fn home_page(site: &Site, number: usize) -> Result<usize, BuildError> {
     let all: Vec<usize> = (0..site.writeups.len()).collect();
-    site.paginated(
+    site.list_page(
         "index.html",
         "",
         &site.config.title,
         &all,
-        &[],
+        number,
         &|_| {},
         Vec::new(),
     )
 }
 
-#[derive(Serialize)]
-struct TermView<'a> {
-    name: &'a str,
-    slug: &'a str,
+#[derive(Serialize, Clone)]
+pub(super) struct TermView {
+    name: String,
+    slug: String,
     url: String,
     feed_url: Option<String>,
     count: usize,
@@ -279,17 +253,49 @@ struct TermView<'a> {
     description: Option<String>,
 }
 
-fn term_view<'a>(site: &Site, kind: Kind, term: &'a Term, size: u8) -> TermView<'a> {
+/// Every term of every taxonomy as its pages show it, by taxonomy.
+pub(super) fn term_views(
+    config: &crate::config::Config,
+    urls: &Urls,
+    tax: &Taxonomies,
+) -> Vec<Vec<TermView>> {
+    tax.0
+        .iter()
+        .map(|taxonomy| {
+            let kind = taxonomy.kind;
+            let sizes: BTreeMap<&str, u8> = taxonomy
+                .cloud(usize::MAX)
+                .into_iter()
+                .map(|(t, s)| (t.slug.as_str(), s))
+                .collect();
+            taxonomy
+                .terms
+                .iter()
+                .map(|term| {
+                    let size = sizes.get(term.slug.as_str()).copied().unwrap_or(3);
+                    term_view(config, urls, kind, term, size)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn term_view(
+    config: &crate::config::Config,
+    urls: &Urls,
+    kind: Kind,
+    term: &Term,
+    size: u8,
+) -> TermView {
     let path = Urls::term_path(kind, &term.slug);
-    let severity =
-        (kind == Kind::Severity).then(|| views::severity_view(&term.name, site.config, &site.urls));
+    let severity = (kind == Kind::Severity).then(|| views::severity_view(&term.name, config, urls));
     TermView {
-        name: &term.name,
-        slug: &term.slug,
-        url: site.urls.link(&path),
+        name: term.name.clone(),
+        slug: term.slug.clone(),
+        url: urls.link(&path),
         feed_url: kind
             .has_feeds()
-            .then(|| site.urls.link(&format!("{path}rss.xml"))),
+            .then(|| urls.link(&format!("{path}rss.xml"))),
         count: term.pages.len(),
         size,
         color: severity.as_ref().map(|s| s.color.clone()),
@@ -297,70 +303,54 @@ fn term_view<'a>(site: &Site, kind: Kind, term: &'a Term, size: u8) -> TermView<
     }
 }
 
-pub(super) fn taxonomy_pages(site: &Site) -> Result<usize, BuildError> {
-    let mut files = 0;
-    for (k, kind) in Kind::ALL.into_iter().enumerate() {
-        let taxonomy = site.tax.get(kind);
-        let sizes: BTreeMap<&str, u8> = taxonomy
-            .cloud(usize::MAX)
-            .into_iter()
-            .map(|(t, s)| (t.slug.as_str(), s))
-            .collect();
-        let terms: Vec<TermView> = taxonomy
-            .terms
-            .iter()
-            .map(|t| {
-                term_view(
-                    site,
-                    kind,
-                    t,
-                    sizes.get(t.slug.as_str()).copied().unwrap_or(3),
-                )
-            })
-            .collect();
-        let base = format!("{}/", kind.path());
-        // Shows the terms and their counts.
-        if site.changes.as_ref().is_none_or(|c| c.counts(k)) {
-            let mut ctx = site.context(kind.title(), &base, Vec::new());
-            ctx.insert("kind", kind.path());
-            ctx.insert("title", kind.title());
-            ctx.insert("terms", &terms);
-            files += site.page("taxonomy.html", &ctx, &base)?;
-        }
-        for (t, (term, view)) in taxonomy.terms.iter().zip(&terms).enumerate() {
-            let path = Urls::term_path(kind, &term.slug);
-            let title = format!("{}: {}", kind.singular(), term.name);
-            let feeds: Vec<LinkView> = view
-                .feed_url
-                .iter()
-                .map(|url| LinkView {
-                    name: format!("{} ({})", term.name, kind.singular().to_lowercase()),
-                    url: url.clone(),
-                })
-                .collect();
-            let extra = |ctx: &mut Context| {
-                ctx.insert("kind", kind.path());
-                ctx.insert("kind_singular", kind.singular());
-                ctx.insert("kind_title", kind.title());
-                ctx.insert("kind_url", &site.urls.link(&base));
-                ctx.insert("term", view);
-            };
-            let changed = site
-                .changes
-                .as_ref()
-                .map_or(&[][..], |c| c.term_pages(k, t));
-            files += site.paginated(
-                "term.html",
-                &path,
-                &title,
-                &term.pages,
-                changed,
-                &extra,
-                feeds,
-            )?;
-        }
-    }
-    Ok(files)
+/// The page of taxonomy `k`'s terms and their counts.
+pub(super) fn taxonomy_page(site: &Site, k: usize) -> Result<usize, BuildError> {
+    let kind = site.tax.0[k].kind;
+    let base = format!("{}/", kind.path());
+    let mut ctx = site.context(kind.title(), &base, Vec::new());
+    ctx.insert("kind", kind.path());
+    ctx.insert("title", kind.title());
+    ctx.insert("terms", &site.term_views[k]);
+    site.page("taxonomy.html", &ctx, &base)
+}
+
+/// Page `number` of term `t` of taxonomy `k`.
+pub(super) fn term_page(
+    site: &Site,
+    k: usize,
+    t: usize,
+    number: usize,
+) -> Result<usize, BuildError> {
+    let kind = site.tax.0[k].kind;
+    let term = &site.tax.0[k].terms[t];
+    let view = &site.term_views[k][t];
+    let base = format!("{}/", kind.path());
+    let path = Urls::term_path(kind, &term.slug);
+    let title = format!("{}: {}", kind.singular(), term.name);
+    let feeds: Vec<LinkView> = view
+        .feed_url
+        .iter()
+        .map(|url| LinkView {
+            name: format!("{} ({})", term.name, kind.singular().to_lowercase()),
+            url: url.clone(),
+        })
+        .collect();
+    let extra = |ctx: &mut Context| {
+        ctx.insert("kind", kind.path());
+        ctx.insert("kind_singular", kind.singular());
+        ctx.insert("kind_title", kind.title());
+        ctx.insert("kind_url", &site.urls.link(&base));
+        ctx.insert("term", view);
+    };
+    site.list_page(
+        "term.html",
+        &path,
+        &title,
+        &term.pages,
+        number,
+        &extra,
+        feeds,
+    )
 }
 
 #[derive(Serialize)]
@@ -377,7 +367,7 @@ struct YearView<'a> {
     months: Vec<MonthView<'a>>,
 }
 
-pub(super) fn other_pages(site: &Site) -> Result<usize, BuildError> {
+pub(super) fn archive(site: &Site) -> Result<usize, BuildError> {
     let mut years: Vec<YearView> = Vec::new();
     for (i, w) in site.writeups.iter().enumerate() {
         let month = datetime::month_name(w.date);
@@ -401,91 +391,77 @@ pub(super) fn other_pages(site: &Site) -> Result<usize, BuildError> {
         }
         if let Some(m) = year.months.last_mut() {
             m.count += 1;
-            m.entries.push(&site.entries[i]);
+            m.entries.push(&site.entries[i].view);
         }
     }
-    let mut files = 0;
-    if site.changes.as_ref().is_none_or(|c| c.any_entry()) {
-        let mut ctx = site.context("Archive", "archive/", Vec::new());
-        ctx.insert("years", &years);
-        ctx.insert("total", &site.writeups.len());
-        files += site.page("archive.html", &ctx, "archive/")?;
-    }
-    // The search page and 404 show no write-up.
-    if site.changes.is_some() {
-        return Ok(files);
-    }
-    if site.config.search_enabled {
-        let ctx = site.context("Search", "search/", Vec::new());
-        files += site.page("search.html", &ctx, "search/")?;
-    }
+    let mut ctx = site.context("Archive", "archive/", Vec::new());
+    ctx.insert("years", &years);
+    ctx.insert("total", &site.writeups.len());
+    site.page("archive.html", &ctx, "archive/")
+}
+
+pub(super) fn search_page(site: &Site) -> Result<usize, BuildError> {
+    let ctx = site.context("Search", "search/", Vec::new());
+    site.page("search.html", &ctx, "search/")
+}
+
+pub(super) fn not_found(site: &Site) -> Result<usize, BuildError> {
     let ctx = site.context("Page not found", "404.html", Vec::new());
     let html = site.templates.render("404.html", &ctx)?;
     site.staging.write("404.html", html.as_bytes())?;
-    Ok(files + 1)
+    Ok(1)
 }
 
-/// The feed item of each write-up, made the first time a feed needs it.
-struct FeedItems<'s, 'a> {
-    site: &'s Site<'a>,
-    made: Vec<OnceLock<ItemXml>>,
+/// Each write-up's feed item, made the first time a feed needs it: an
+/// item reads the same in every feed it is in.
+pub(super) type FeedItems = Vec<std::sync::OnceLock<ItemXml>>;
+
+/// The items of a feed of `indices`, newest first, up to the limit.
+fn feed_items<'s>(site: &'s Site, indices: &[usize]) -> Vec<&'s ItemXml> {
+    indices
+        .iter()
+        .take(site.config.feed.limit)
+        .map(|&i| site.feed_items[i].get_or_init(|| feeds::item(&feed_item(site, i))))
+        .collect()
 }
 
-impl<'s, 'a> FeedItems<'s, 'a> {
-    fn new(site: &'s Site<'a>) -> Self {
-        FeedItems {
-            site,
-            made: (0..site.writeups.len()).map(|_| OnceLock::new()).collect(),
-        }
+fn feed_item<'s>(site: &'s Site, i: usize) -> Item<'s> {
+    let w = site.writeups[i];
+    let e = &site.entries[i].view;
+    let mut facts = vec![w.severity.clone()];
+    // As many services as lists show: an item is in a feed of each.
+    facts.extend(w.services.iter().take(views::LIST_TERMS).cloned());
+    if w.services.len() > views::LIST_TERMS {
+        facts.push(format!(
+            "{} more services",
+            crate::text::thousands(w.services.len() - views::LIST_TERMS)
+        ));
     }
-
-    /// The items of a feed of `indices`, newest first, up to the limit.
-    fn of(&self, indices: &[usize]) -> Vec<&ItemXml> {
-        indices
+    if let Some(d) = &e.duration {
+        facts.push(format!("outage {d}"));
+    }
+    Item {
+        title: &w.title,
+        link: e.permalink.clone(),
+        pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
+        description: format!("[{}] {}", facts.join(" · "), e.summary),
+        content_html: site
+            .config
+            .feed
+            .full_content
+            .then_some(site.bodies[i].as_str()),
+        categories: w
+            .tags
             .iter()
-            .take(self.site.config.feed.limit)
-            .map(|&i| self.made[i].get_or_init(|| feeds::item(&self.item(i))))
-            .collect()
-    }
-
-    fn item(&self, i: usize) -> Item<'s> {
-        let site = self.site;
-        let w = site.writeups[i];
-        let e = &site.entries[i];
-        let mut facts = vec![w.severity.clone()];
-        // As many services as lists show: an item is in a feed of each.
-        facts.extend(w.services.iter().take(views::LIST_TERMS).cloned());
-        if w.services.len() > views::LIST_TERMS {
-            facts.push(format!(
-                "{} more services",
-                crate::text::thousands(w.services.len() - views::LIST_TERMS)
-            ));
-        }
-        if let Some(d) = &e.duration {
-            facts.push(format!("outage {d}"));
-        }
-        Item {
-            title: &w.title,
-            link: e.permalink.clone(),
-            pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
-            description: format!("[{}] {}", facts.join(" · "), e.summary),
-            content_html: site
-                .config
-                .feed
-                .full_content
-                .then_some(site.bodies[i].as_str()),
-            categories: w
-                .tags
-                .iter()
-                .take(views::LIST_TERMS)
-                .map(String::as_str)
-                .collect(),
-            authors: w.authors.iter().map(String::as_str).collect(),
-        }
+            .take(views::LIST_TERMS)
+            .map(String::as_str)
+            .collect(),
+        authors: w.authors.iter().map(String::as_str).collect(),
     }
 }
 
-pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
+/// `rss.xml`: every write-up.
+pub(super) fn site_feed(site: &Site) -> Result<usize, BuildError> {
     let config = site.config;
     let all: Vec<usize> = (0..site.writeups.len()).collect();
     let channel = Channel {
@@ -495,69 +471,62 @@ pub(super) fn feeds_and_sitemap(site: &Site) -> Result<usize, BuildError> {
         description: &config.description,
         language: &config.language,
     };
-    let limit = config.feed.limit;
-    let items = FeedItems::new(site);
-    let mut files = 0;
-    if site.changes.as_ref().is_none_or(|c| c.feed(&all, limit)) {
-        site.staging
-            .write("rss.xml", feeds::rss(&channel, &items.of(&all)).as_bytes())?;
-        files += 1;
-    }
-    let mut sitemap: Vec<(String, Option<String>)> = vec![(config.base_url.clone(), None)];
-    for (k, kind) in Kind::ALL.into_iter().enumerate() {
-        let taxonomy = site.tax.get(kind);
+    site.staging.write(
+        "rss.xml",
+        feeds::rss(&channel, &feed_items(site, &all)).as_bytes(),
+    )?;
+    Ok(1)
+}
+
+/// The feed of term `t` of taxonomy `k`.
+pub(super) fn term_feed(site: &Site, k: usize, t: usize) -> Result<usize, BuildError> {
+    let config = site.config;
+    let kind = site.tax.0[k].kind;
+    let term = &site.tax.0[k].terms[t];
+    let path = Urls::term_path(kind, &term.slug);
+    let channel = Channel {
+        title: format!(
+            "{}: {} {}",
+            config.title,
+            kind.singular().to_lowercase(),
+            term.name
+        ),
+        link: &site.urls.absolute(&path),
+        self_url: site.urls.absolute(&format!("{path}rss.xml")),
+        description: &config.description,
+        language: &config.language,
+    };
+    let xml = feeds::rss(&channel, &feed_items(site, &term.pages));
+    site.staging
+        .write(&format!("{path}rss.xml"), xml.as_bytes())?;
+    Ok(1)
+}
+
+pub(super) fn sitemap(site: &Site) -> Result<usize, BuildError> {
+    let mut sitemap: Vec<(String, Option<String>)> = vec![(site.config.base_url.clone(), None)];
+    for taxonomy in &site.tax.0 {
+        let kind = taxonomy.kind;
         sitemap.push((site.urls.absolute(&format!("{}/", kind.path())), None));
-        let written: usize = taxonomy
-            .terms
-            .par_iter()
-            .enumerate()
-            .map(|(t, term)| -> Result<usize, BuildError> {
-                if !kind.has_feeds()
-                    || site.changes.as_ref().is_some_and(|c| {
-                        !c.term_feed(k, t, limit, config.paginate) && !c.feed(&term.pages, limit)
-                    })
-                {
-                    return Ok(0);
-                }
-                let path = Urls::term_path(kind, &term.slug);
-                let channel = Channel {
-                    title: format!(
-                        "{}: {} {}",
-                        config.title,
-                        kind.singular().to_lowercase(),
-                        term.name
-                    ),
-                    link: &site.urls.absolute(&path),
-                    self_url: site.urls.absolute(&format!("{path}rss.xml")),
-                    description: &config.description,
-                    language: &config.language,
-                };
-                let xml = feeds::rss(&channel, &items.of(&term.pages));
-                site.staging
-                    .write(&format!("{path}rss.xml"), xml.as_bytes())?;
-                Ok(1)
-            })
-            .sum::<Result<usize, BuildError>>()?;
-        files += written;
         for term in &taxonomy.terms {
             sitemap.push((site.urls.absolute(&Urls::term_path(kind, &term.slug)), None));
         }
     }
-    if site.changes.as_ref().is_some_and(|c| !c.any_entry()) {
-        return Ok(files);
-    }
     sitemap.push((site.urls.absolute("archive/"), None));
     for e in &site.entries {
-        sitemap.push((e.permalink.clone(), Some(e.date.clone())));
+        sitemap.push((e.view.permalink.clone(), Some(e.view.date.clone())));
     }
     site.staging
         .write("sitemap.xml", feeds::sitemap(&sitemap).as_bytes())?;
+    Ok(1)
+}
+
+pub(super) fn robots(site: &Site) -> Result<usize, BuildError> {
     let robots = format!(
         "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-        config.base_url
+        site.config.base_url
     );
     site.staging.write("robots.txt", robots.as_bytes())?;
-    Ok(files + 2)
+    Ok(1)
 }
 
 /// The theme's static files, the highlighting stylesheet, then the site's

@@ -88,8 +88,8 @@ pub fn build(global: &Global, args: &BuildArgs) -> Result<(), Error> {
     };
     free_in_background(content);
     loaded.finish();
-    let (report, snapshot) = built?;
-    free_in_background(snapshot);
+    let (report, plan) = built?;
+    free_in_background(plan);
     if let Err(message) = project.save_highlight_cache() {
         global.note(&message);
     }

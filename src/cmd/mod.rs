@@ -85,7 +85,7 @@ pub fn finish(global: &Global, result: Result<(), Error>) -> i32 {
 }
 
 /// Frees `value` on a thread of its own. A large site's content and
-/// snapshot take a noticeable moment to free, one allocation at a time, on
+/// plan take a noticeable moment to free, one allocation at a time, on
 /// one core; the command need not wait for that, and when the process exits
 /// first, the system reclaims the memory at once.
 fn free_in_background<T: Send + 'static>(value: T) {

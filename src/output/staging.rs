@@ -174,6 +174,30 @@ impl<'a> Staging<'a> {
         Ok(())
     }
 
+    /// In an update, removes the files at `relative` paths (as
+    /// [`Staging::write`] takes them), and the folders they leave empty.
+    pub fn remove_files(&self, relative: &[String]) -> Result<(), OutputError> {
+        if !self.is_update() {
+            return Ok(());
+        }
+        for file in relative {
+            let path = self.folder.join(file);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(OutputError::Io { path, error }),
+            }
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.folder) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(())
+    }
+
     /// Writes one file; `relative` is a `/`-separated path made by the
     /// build, checked again here so no name can leave the output folder.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), OutputError> {

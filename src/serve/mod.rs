@@ -45,7 +45,7 @@ struct State {
     /// The configuration the loader parsed with.
     config: String,
     /// The last build into the output, while the output holds it.
-    snapshot: Option<build::Snapshot>,
+    plan: Option<build::Plan>,
     /// Browsers show the problems of a failed rebuild.
     failed: bool,
 }
@@ -131,18 +131,18 @@ fn rebuild(
     let options = project.options(output, opts.drafts, opts.future, false, today);
     // Browsers that show problems reload whatever changed.
     let everything = state.failed;
-    let pages_ready = |files: Vec<String>| {
+    let pages_ready = |files: build::PagesDone| {
         hub.publish(LiveState::Ready {
-            pages: (!everything).then(|| page_paths(&files)),
+            pages: files.filter(|_| !everything).map(|f| page_paths(&f)),
             complete: false,
         });
     };
     // The preview folder is always rebuilt; the fingerprint is still
     // recorded, as `build` would, for a `--output` folder.
-    let previous = state.snapshot.take();
+    let previous = state.plan.take();
     match project.build(&content, &options, previous, &pages_ready) {
-        Ok((report, snapshot)) => {
-            state.snapshot = Some(snapshot);
+        Ok((report, plan)) => {
+            state.plan = Some(plan);
             if opts.verbose {
                 eprintln!("  loading and validation: {:.3} s", loaded.as_secs_f64());
                 for (stage, took) in &report.timings {

@@ -1,0 +1,273 @@
+//! The derive stage: from the published write-ups, everything pages are made
+//! of, computed once per build: the rendered bodies, the templates, the
+//! taxonomies, each write-up's list entry (and its `entry.html` summary),
+//! related write-ups and the sidebar. What the previous build of the same
+//! settings derived is taken over where its inputs are the same (see
+//! [`Reuse`]), so that `serve` renders again only what an edit touched.
+
+use super::pages;
+use super::related::{self, Related};
+use super::views::{self, EntryView, SiteView, Taxonomies, Urls};
+use super::{fast_hash, hash_of, BuildError, RESERVED_IDS};
+use crate::config::Config;
+use crate::content::{resolve_content_link, WriteUp};
+use crate::taxonomy::{Kind, Taxonomy};
+use crate::templates::Templates;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Everything the pages of one build are made from.
+pub(crate) struct Derived<'a> {
+    pub config: &'a Config,
+    pub urls: Urls,
+    pub site: SiteView,
+    /// The published write-ups, newest first.
+    pub writeups: Vec<&'a WriteUp>,
+    /// Each write-up's list entry, by index.
+    pub entries: Vec<Entry>,
+    pub bodies: Vec<String>,
+    /// A hash of each body, for the plan.
+    pub body_hashes: Vec<u64>,
+    pub tax: Taxonomies,
+    /// Every term as its pages show it, by taxonomy.
+    pub term_views: Vec<Vec<pages::TermView>>,
+    pub sidebar: String,
+    pub templates: Templates,
+    pub related: Vec<Vec<Related>>,
+    /// What decides whether the next build can take this one's work over.
+    order: Vec<(String, String)>,
+    pub terms_shape: u64,
+    term_members: u64,
+    related_inputs: u64,
+}
+
+/// A write-up as lists show it.
+#[derive(Clone)]
+pub(crate) struct Entry {
+    pub view: EntryView,
+    /// A hash of the view, as templates see it.
+    pub hash: u64,
+    /// Rendered with `entry.html`.
+    pub summary: String,
+}
+
+/// What one build derived that the next one of the same settings can take
+/// over, with what decides whether it still holds.
+#[derive(Default)]
+pub(crate) struct Reuse {
+    /// The published write-ups by where they are and what they are called:
+    /// bodies link to each other through it.
+    order: Vec<(String, String)>,
+    /// Rendered bodies, with their hashes, by source hash; valid while
+    /// `order` is the same.
+    bodies: HashMap<u64, (String, u64)>,
+    /// Each taxonomy's terms by name, slug and number of list pages.
+    terms_shape: u64,
+    /// List entries by source hash; valid while `terms_shape` is the same.
+    entries: HashMap<u64, Entry>,
+    /// The write-ups on each list page of each term.
+    term_members: u64,
+    /// What related write-ups are found from, besides the taxonomies.
+    related_inputs: u64,
+    related: Vec<Vec<Related>>,
+}
+
+/// Derives what pages are made of. `previous` is what the last build of the
+/// same settings left (none for a whole build).
+pub(crate) fn derive<'a>(
+    root: &Path,
+    config: &'a Config,
+    writeups: Vec<&'a WriteUp>,
+    about: Option<&str>,
+    previous: Option<Reuse>,
+) -> Result<Derived<'a>, BuildError> {
+    let urls = Urls::new(config);
+    let order: Vec<(String, String)> = writeups
+        .iter()
+        .map(|w| (w.content_path.clone(), w.slug.clone()))
+        .collect();
+    let mut previous = previous.unwrap_or_default();
+    let mut known_bodies: Vec<Option<(String, u64)>> = if previous.order == order {
+        writeups
+            .iter()
+            .map(|w| previous.bodies.remove(&w.source_hash))
+            .collect()
+    } else {
+        vec![None; writeups.len()]
+    };
+    // Tera parses the templates on one core; the Markdown, which needs no
+    // template, keeps the other busy meanwhile.
+    let (templates, bodies) = rayon::join(
+        || Templates::load(root),
+        || bodies(&writeups, config, &urls, &mut known_bodies),
+    );
+    let templates = templates?;
+    let (bodies, body_hashes): (Vec<String>, Vec<u64>) = bodies.into_iter().unzip();
+
+    let tax = Taxonomies(
+        Kind::ALL
+            .par_iter()
+            .map(|&k| Taxonomy::build(k, &writeups, config))
+            .collect(),
+    );
+    let per_page = config.paginate.max(1);
+    let terms_shape = terms_shape(&tax, per_page);
+    let site = SiteView::new(config, &urls);
+    // An entry shows its write-up through the taxonomies' names and URLs.
+    let mut known_entries: Vec<Option<Entry>> = if previous.terms_shape == terms_shape {
+        writeups
+            .iter()
+            .map(|w| previous.entries.remove(&w.source_hash))
+            .collect()
+    } else {
+        vec![None; writeups.len()]
+    };
+    let entries: Vec<Entry> = writeups
+        .par_iter()
+        .zip(&mut known_entries)
+        .map(|(w, known)| {
+            if let Some(entry) = known.take() {
+                return Ok(entry);
+            }
+            let view = views::entry_view(w, config, &urls, &tax, views::LIST_TERMS);
+            Ok(Entry {
+                hash: hash_of(serde_json::to_vec(&view).unwrap_or_default()),
+                summary: pages::summary(&templates, &site, &view)?,
+                view,
+            })
+        })
+        .collect::<Result<_, BuildError>>()?;
+    let term_members = term_members(&tax, per_page);
+    let related_inputs = related_inputs(&writeups);
+    // Related lists come from the taxonomies' membership and the related
+    // inputs.
+    let related = if previous.terms_shape == terms_shape
+        && previous.term_members == term_members
+        && previous.related_inputs == related_inputs
+    {
+        std::mem::take(&mut previous.related)
+    } else {
+        related::related(&writeups, &tax)
+    };
+    let sidebar = pages::sidebar(config, &urls, &site, &tax, &writeups, &templates, about)?;
+    let term_views = pages::term_views(config, &urls, &tax);
+    Ok(Derived {
+        config,
+        urls,
+        site,
+        writeups,
+        entries,
+        bodies,
+        body_hashes,
+        tax,
+        term_views,
+        sidebar,
+        templates,
+        related,
+        order,
+        terms_shape,
+        term_members,
+        related_inputs,
+    })
+}
+
+impl Derived<'_> {
+    /// What the next build may take over, once this one is done with it.
+    pub fn into_reuse(self) -> Reuse {
+        let hashes = || self.writeups.iter().map(|w| w.source_hash);
+        Reuse {
+            order: self.order,
+            bodies: hashes()
+                .zip(self.bodies.into_iter().zip(self.body_hashes))
+                .collect(),
+            terms_shape: self.terms_shape,
+            entries: hashes().zip(self.entries).collect(),
+            term_members: self.term_members,
+            related_inputs: self.related_inputs,
+            related: self.related,
+        }
+    }
+}
+
+/// Renders each write-up's body, or takes the one the last build rendered.
+fn bodies(
+    writeups: &[&WriteUp],
+    config: &Config,
+    urls: &Urls,
+    known: &mut [Option<(String, u64)>],
+) -> Vec<(String, u64)> {
+    // Links between write-ups resolve to pages only for write-ups in this
+    // build.
+    let url_of: HashMap<&str, String> = writeups
+        .iter()
+        .map(|w| {
+            (
+                w.content_path.as_str(),
+                urls.link(&Urls::writeup_path(&w.slug)),
+            )
+        })
+        .collect();
+    writeups
+        .par_iter()
+        .zip(known)
+        .map(|(w, known)| {
+            if let Some(body) = known.take() {
+                return body;
+            }
+            let resolve = |dest: &str| {
+                let target = resolve_content_link(&w.content_path, dest)?;
+                let url = url_of.get(target.as_str())?;
+                Some(match dest.split_once('#') {
+                    Some((_, fragment)) => format!("{url}#{fragment}"),
+                    None => url.clone(),
+                })
+            };
+            let body =
+                crate::markdown::render(w.body(), config.markdown.raw_html, RESERVED_IDS, &resolve);
+            let hash = fast_hash(body.as_bytes());
+            (body, hash)
+        })
+        .collect()
+}
+
+/// Each taxonomy's terms by name, slug and number of list pages: what
+/// decides which files exist for it, and how entries name their terms.
+fn terms_shape(tax: &Taxonomies, per_page: usize) -> u64 {
+    hash_of(
+        tax.0
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| (&term.name, &term.slug, term.pages.len().div_ceil(per_page)))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The write-ups on each of every term's list pages.
+fn term_members(tax: &Taxonomies, per_page: usize) -> u64 {
+    hash_of(
+        tax.0
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| term.pages.chunks(per_page).collect::<Vec<_>>())
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// What related write-ups are computed from, besides the taxonomies.
+fn related_inputs(writeups: &[&WriteUp]) -> u64 {
+    hash_of(
+        writeups
+            .iter()
+            .map(|w| (&w.stem, &w.slug, &w.related))
+            .collect::<Vec<_>>(),
+    )
+}
