@@ -1,63 +1,27 @@
-//! Grouping write-ups by tag, service, severity and author. Names that
-//! differ only in case or spacing, or that make the same slug, share a term
-//! (and `check` warns about them).
+//! Grouping write-ups by each taxonomy of the configuration (tags,
+//! services, severity, authors, and the site's own). Names that differ only
+//! in case or spacing, or that make the same slug, share a term (and
+//! `check` warns about them).
 
-use crate::config::Config;
+use crate::config::{Config, TaxonomyDef};
 use crate::content::WriteUp;
 use crate::text::{fold_name, slugify};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Tags,
-    Services,
-    Severity,
-    Authors,
-}
+/// Which taxonomy: its place in the configuration's `taxonomies`, where
+/// the built-in four come first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Kind(pub usize);
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Tags, Kind::Services, Kind::Severity, Kind::Authors];
+    pub const TAGS: Kind = Kind(0);
+    pub const SERVICES: Kind = Kind(1);
+    pub const SEVERITY: Kind = Kind(2);
+    pub const AUTHORS: Kind = Kind(3);
 
-    /// The URL folder: `/tags/`, `/services/`, `/severity/`, `/authors/`.
-    pub fn path(self) -> &'static str {
-        match self {
-            Kind::Tags => "tags",
-            Kind::Services => "services",
-            Kind::Severity => "severity",
-            Kind::Authors => "authors",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Kind::Tags => "Tags",
-            Kind::Services => "Services",
-            Kind::Severity => "Severities",
-            Kind::Authors => "Authors",
-        }
-    }
-
-    pub fn singular(self) -> &'static str {
-        match self {
-            Kind::Tags => "Tag",
-            Kind::Services => "Service",
-            Kind::Severity => "Severity",
-            Kind::Authors => "Author",
-        }
-    }
-
-    /// Whether each term gets an RSS feed.
-    pub fn has_feeds(self) -> bool {
-        !matches!(self, Kind::Authors)
-    }
-
-    fn names(self, w: &WriteUp) -> Vec<&str> {
-        match self {
-            Kind::Tags => w.tags.iter().map(String::as_str).collect(),
-            Kind::Services => w.services.iter().map(String::as_str).collect(),
-            Kind::Severity => vec![w.severity.as_str()],
-            Kind::Authors => w.authors.iter().map(String::as_str).collect(),
-        }
+    /// Every taxonomy of `config`, in order.
+    pub fn all(config: &Config) -> impl Iterator<Item = Kind> {
+        (0..config.taxonomies.len()).map(Kind)
     }
 }
 
@@ -72,6 +36,8 @@ pub struct Term {
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub kind: Kind,
+    /// How the configuration defines it.
+    pub def: TaxonomyDef,
     /// Alphabetical by slug; severities in configured order.
     pub terms: Vec<Term>,
     by_key: HashMap<String, usize>,
@@ -80,13 +46,14 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// Groups `writeups` (newest first) by `kind`.
     pub fn build(kind: Kind, writeups: &[&WriteUp], config: &Config) -> Taxonomy {
+        let def = config.taxonomies[kind.0].clone();
         let mut terms: Vec<Term> = Vec::new();
         let mut by_slug: HashMap<String, usize> = HashMap::new();
         let mut by_fold: HashMap<String, usize> = HashMap::new();
         // Names as written: a site repeats a few hundred of them many times.
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for (index, w) in writeups.iter().enumerate() {
-            for name in kind.names(w) {
+            for name in w.names(&def.key).iter().map(String::as_str) {
                 if let Some(&term) = by_name.get(name) {
                     if terms[term].pages.last() != Some(&index) {
                         terms[term].pages.push(index);
@@ -117,7 +84,7 @@ impl Taxonomy {
             }
         }
         match kind {
-            Kind::Severity => {
+            Kind::SEVERITY => {
                 let order: Vec<&str> = config.severity_names();
                 terms.sort_by_key(|t| {
                     order
@@ -140,9 +107,25 @@ impl Taxonomy {
         }
         Taxonomy {
             kind,
+            def,
             terms,
             by_key,
         }
+    }
+
+    /// The front-matter key, and the folder of its pages.
+    pub fn key(&self) -> &str {
+        &self.def.key
+    }
+
+    /// Write-ups per term page.
+    pub fn per_page(&self, config: &Config) -> usize {
+        self.def.paginate.unwrap_or(config.paginate).max(1)
+    }
+
+    /// The description of a term of a closed vocabulary.
+    pub fn description(&self, term: &Term) -> Option<&str> {
+        self.def.allowed(&term.name)?.description.as_deref()
     }
 
     /// The term a name (as written in a write-up) belongs to.
@@ -201,7 +184,7 @@ mod tests {
     #[test]
     fn cloud_sizes_follow_a_log_scale() {
         let config = Config::default();
-        let mut t = Taxonomy::build(Kind::Tags, &[], &config);
+        let mut t = Taxonomy::build(Kind::TAGS, &[], &config);
         for (name, count) in [("a", 1usize), ("b", 10), ("c", 100)] {
             t.terms.push(Term {
                 name: name.into(),

@@ -51,8 +51,26 @@ fn describe(error: &tera::Error) -> String {
     message
 }
 
+/// The entries of a template folder, sorted; `shown` names it in errors.
+fn read_dir(dir: &Path, shown: &str) -> Result<Vec<std::fs::DirEntry>, TemplateError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| TemplateError {
+            file: shown.into(),
+            message: e.to_string(),
+        })?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    Ok(entries)
+}
+
+fn is_template(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "html") && path.is_file()
+}
+
 impl Templates {
-    /// The theme plus the `*.html` files in `<root>/templates`.
+    /// The theme plus the `*.html` files in `<root>/templates` (and, for a
+    /// taxonomy's own pages, in its folders).
     pub fn load(root: &Path) -> Result<Templates, TemplateError> {
         let mut sources: Vec<(String, String)> = THEME_TEMPLATES
             .iter()
@@ -61,18 +79,27 @@ impl Templates {
         let mut overridden = Vec::new();
         let dir = root.join("templates");
         if dir.is_dir() {
-            let mut entries: Vec<_> = std::fs::read_dir(&dir)
-                .map_err(|e| TemplateError {
-                    file: "templates/".into(),
-                    message: e.to_string(),
-                })?
-                .filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some_and(|x| x == "html") && e.path().is_file())
-                .collect();
-            entries.sort_by_key(|e| e.file_name());
-            for entry in entries {
+            // `templates/NAME.html` overrides the theme's NAME.html;
+            // `templates/KEY/list.html` and `templates/KEY/term.html` the
+            // pages of one taxonomy.
+            let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+            for entry in read_dir(&dir, "templates/")? {
+                let path = entry.path();
                 let name = entry.file_name().to_string_lossy().to_string();
-                let text = std::fs::read_to_string(entry.path()).map_err(|e| TemplateError {
+                if path.is_dir() {
+                    for inner in read_dir(&path, &format!("templates/{name}/"))? {
+                        let inner_name = inner.file_name().to_string_lossy().to_string();
+                        if is_template(&inner.path()) {
+                            files.push((format!("{name}/{inner_name}"), inner.path()));
+                        }
+                    }
+                } else if is_template(&path) {
+                    files.push((name, path));
+                }
+            }
+            files.sort();
+            for (name, path) in files {
+                let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
                     file: format!("templates/{name}"),
                     message: e.to_string(),
                 })?;
@@ -124,6 +151,11 @@ impl Templates {
                         || source.contains("__tera_context")
                 })
             })
+    }
+
+    /// Whether a template `name` exists (a site's `teams/list.html`).
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
     }
 
     fn shown_name(&self, name: &str) -> String {

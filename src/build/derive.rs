@@ -105,14 +105,14 @@ pub(crate) fn derive<'a>(
     let templates = templates?;
     let (bodies, body_hashes): (Vec<String>, Vec<u64>) = bodies.into_iter().unzip();
 
+    let kinds: Vec<Kind> = Kind::all(config).collect();
     let tax = Taxonomies(
-        Kind::ALL
+        kinds
             .par_iter()
             .map(|&k| Taxonomy::build(k, &writeups, config))
             .collect(),
     );
-    let per_page = config.paginate.max(1);
-    let terms_shape = terms_shape(&tax, per_page);
+    let terms_shape = terms_shape(&tax, config);
     let site = SiteView::new(config, &urls);
     // An entry shows its write-up through the taxonomies' names and URLs.
     let mut known_entries: Vec<Option<Entry>> = if previous.terms_shape == terms_shape {
@@ -138,7 +138,7 @@ pub(crate) fn derive<'a>(
             })
         })
         .collect::<Result<_, BuildError>>()?;
-    let term_members = term_members(&tax, per_page);
+    let term_members = term_members(&tax, config);
     let related_inputs = related_inputs(&writeups);
     // Related lists come from the taxonomies' membership and the related
     // inputs.
@@ -233,11 +233,12 @@ fn bodies(
 
 /// Each taxonomy's terms by name, slug and number of list pages: what
 /// decides which files exist for it, and how entries name their terms.
-fn terms_shape(tax: &Taxonomies, per_page: usize) -> u64 {
+fn terms_shape(tax: &Taxonomies, config: &Config) -> u64 {
     hash_of(
         tax.0
             .iter()
             .map(|t| {
+                let per_page = t.per_page(config);
                 t.terms
                     .iter()
                     .map(|term| (&term.name, &term.slug, term.pages.len().div_ceil(per_page)))
@@ -248,11 +249,12 @@ fn terms_shape(tax: &Taxonomies, per_page: usize) -> u64 {
 }
 
 /// The write-ups on each of every term's list pages.
-fn term_members(tax: &Taxonomies, per_page: usize) -> u64 {
+fn term_members(tax: &Taxonomies, config: &Config) -> u64 {
     hash_of(
         tax.0
             .iter()
             .map(|t| {
+                let per_page = t.per_page(config);
                 t.terms
                     .iter()
                     .map(|term| term.pages.chunks(per_page).collect::<Vec<_>>())

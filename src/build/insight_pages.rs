@@ -86,6 +86,17 @@ struct LongRow {
     duration: String,
 }
 
+/// A site's own taxonomy on the stats page, as the `top` macro shows one.
+#[derive(Serialize)]
+struct TaxonomyStats {
+    key: String,
+    title: String,
+    singular: String,
+    rows: Vec<TermRow>,
+    count_chart: String,
+    outage_chart: String,
+}
+
 #[derive(Serialize)]
 struct StatsView {
     incidents: String,
@@ -98,6 +109,8 @@ struct StatsView {
     times: Vec<TimesRow>,
     top_services: Vec<TermRow>,
     top_tags: Vec<TermRow>,
+    /// The site's own taxonomies that ask for stats.
+    taxonomies: Vec<TaxonomyStats>,
     action_items: String,
     action_items_done: String,
     action_items_closed: String,
@@ -108,15 +121,57 @@ struct StatsView {
 }
 
 fn term_rows(site: &Site, kind: Kind, terms: &[crate::insight::TermImpact]) -> Vec<TermRow> {
+    let key = site.tax.get(kind).key();
     terms
         .iter()
         .map(|t| TermRow {
             name: t.name.clone(),
-            url: site.urls.link(&Urls::term_path(kind, &slugify(&t.name))),
+            url: site.urls.link(&Urls::term_path(key, &slugify(&t.name))),
             incidents: t.incidents,
             outage: human_duration(t.outage_seconds),
         })
         .collect()
+}
+
+/// The two charts of a taxonomy's top terms: by number of incidents and by
+/// total outage time. `what` names its terms in the charts' text.
+fn term_charts(key: &str, what: &str, terms: &[crate::insight::TermImpact]) -> (String, String) {
+    let by_count: Vec<(String, f64, String)> = terms
+        .iter()
+        .map(|t| (t.name.clone(), t.incidents as f64, t.incidents.to_string()))
+        .collect();
+    let mut by_time: Vec<&crate::insight::TermImpact> = terms.iter().collect();
+    by_time.sort_by(|a, b| {
+        b.outage_seconds
+            .cmp(&a.outage_seconds)
+            .then(a.name.cmp(&b.name))
+    });
+    let by_time: Vec<(String, f64, String)> = by_time
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.outage_seconds as f64,
+                human_duration(t.outage_seconds),
+            )
+        })
+        .collect();
+    (
+        charts::horizontal_bars(
+            &format!("chart-{key}-count"),
+            &format!("Top {what} by number of incidents"),
+            &format!("One bar per {what}, as long as its number of incidents."),
+            &by_count,
+            "#2f5233",
+        ),
+        charts::horizontal_bars(
+            &format!("chart-{key}-outage"),
+            &format!("Top {what} by total outage time"),
+            &format!("One bar per {what}, as long as the total outage time of its incidents."),
+            &by_time,
+            "#c2410c",
+        ),
+    )
 }
 
 fn stats_view(site: &Site, f: &Figures) -> StatsView {
@@ -201,58 +256,18 @@ fn stats_view(site: &Site, f: &Figures) -> StatsView {
         );
     }
     for (key, kind, terms) in [
-        ("services", Kind::Services, &f.top_services),
-        ("tags", Kind::Tags, &f.top_tags),
+        ("services", Kind::SERVICES, &f.top_services),
+        ("tags", Kind::TAGS, &f.top_tags),
     ] {
-        let by_count: Vec<(String, f64, String)> = terms
-            .iter()
-            .map(|t| (t.name.clone(), t.incidents as f64, t.incidents.to_string()))
-            .collect();
-        let mut by_time: Vec<&crate::insight::TermImpact> = terms.iter().collect();
-        by_time.sort_by(|a, b| {
-            b.outage_seconds
-                .cmp(&a.outage_seconds)
-                .then(a.name.cmp(&b.name))
-        });
-        let by_time: Vec<(String, f64, String)> = by_time
-            .iter()
-            .map(|t| {
-                (
-                    t.name.clone(),
-                    t.outage_seconds as f64,
-                    human_duration(t.outage_seconds),
-                )
-            })
-            .collect();
-        let what = kind.title().to_lowercase();
-        charts.insert(
-            if key == "services" {
-                "services_count"
-            } else {
-                "tags_count"
-            },
-            charts::horizontal_bars(
-                &format!("chart-{key}-count"),
-                &format!("Top {what} by number of incidents"),
-                &format!("One bar per {what}, as long as its number of incidents."),
-                &by_count,
-                "#2f5233",
-            ),
-        );
-        charts.insert(
-            if key == "services" {
-                "services_outage"
-            } else {
-                "tags_outage"
-            },
-            charts::horizontal_bars(
-                &format!("chart-{key}-outage"),
-                &format!("Top {what} by total outage time"),
-                &format!("One bar per {what}, as long as the total outage time of its incidents."),
-                &by_time,
-                "#c2410c",
-            ),
-        );
+        let what = site.tax.get(kind).def.title.to_lowercase();
+        let (count, outage) = term_charts(key, &what, terms);
+        let (count_key, outage_key) = if key == "services" {
+            ("services_count", "services_outage")
+        } else {
+            ("tags_count", "tags_outage")
+        };
+        charts.insert(count_key, count);
+        charts.insert(outage_key, outage);
     }
     let item_labels: Vec<String> = f.items_per_period.iter().map(|p| p.label.clone()).collect();
     charts.insert(
@@ -332,8 +347,25 @@ fn stats_view(site: &Site, f: &Figures) -> StatsView {
                 resolve: q.resolve.into(),
             })
             .collect(),
-        top_services: term_rows(site, Kind::Services, &f.top_services),
-        top_tags: term_rows(site, Kind::Tags, &f.top_tags),
+        top_services: term_rows(site, Kind::SERVICES, &f.top_services),
+        top_tags: term_rows(site, Kind::TAGS, &f.top_tags),
+        taxonomies: f
+            .by_taxonomy
+            .iter()
+            .filter_map(|t| {
+                let taxonomy = site.tax.0.iter().find(|x| x.key() == t.key)?;
+                let (count_chart, outage_chart) =
+                    term_charts(&t.key, &t.title.to_lowercase(), &t.terms);
+                Some(TaxonomyStats {
+                    key: t.key.clone(),
+                    title: format!("Top {}", t.title.to_lowercase()),
+                    singular: taxonomy.def.singular.clone(),
+                    rows: term_rows(site, taxonomy.kind, &t.terms),
+                    count_chart,
+                    outage_chart,
+                })
+            })
+            .collect(),
         action_items: thousands(f.action_items),
         action_items_done: thousands(f.action_items_done),
         action_items_closed: thousands(f.action_items_closed),

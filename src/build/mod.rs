@@ -263,8 +263,8 @@ pub fn build(
     laps.lap("publish");
     let report = Report {
         writeups: derived.writeups.len(),
-        tags: derived.tax.get(Kind::Tags).terms.len(),
-        services: derived.tax.get(Kind::Services).terms.len(),
+        tags: derived.tax.get(Kind::TAGS).terms.len(),
+        services: derived.tax.get(Kind::SERVICES).terms.len(),
         files,
         updated: changes.is_some(),
         written_late,

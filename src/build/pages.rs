@@ -61,11 +61,11 @@ impl Site<'_> {
         base: &str,
         title: &str,
         indices: &[usize],
+        per_page: usize,
         number: usize,
         extra: &dyn Fn(&mut Context),
         feeds: Vec<LinkView>,
     ) -> Result<usize, BuildError> {
-        let per_page = self.config.paginate.max(1);
         let total = indices.len().div_ceil(per_page).max(1);
         let chunk = indices.chunks(per_page).nth(number).unwrap_or(&[]);
         let full_posts = self.config.home_full_posts && base.is_empty();
@@ -108,6 +108,16 @@ struct CloudTag {
     size: u8,
 }
 
+/// A sidebar block of a taxonomy's most used terms.
+#[derive(Serialize)]
+struct SidebarBlock {
+    key: String,
+    title: String,
+    url: String,
+    terms: Vec<LinkView>,
+    total: usize,
+}
+
 #[derive(Serialize)]
 struct Counter {
     incidents: String,
@@ -128,29 +138,47 @@ pub(super) fn sidebar(
     let about_html = about_markdown.filter(|_| config.sidebar.about).map(|md| {
         crate::markdown::render_with_base(md, config.markdown.raw_html, &[], &urls.root, &|_| None)
     });
-    let tags = tax.get(Kind::Tags);
+    let tags = tax.get(Kind::TAGS);
     let cloud: Vec<CloudTag> = tags
         .cloud(config.sidebar.tag_cloud_size)
         .into_iter()
         .map(|(t, size)| CloudTag {
             name: t.name.clone(),
-            url: urls.link(&Urls::term_path(Kind::Tags, &t.slug)),
+            url: urls.link(&Urls::term_path(tags.key(), &t.slug)),
             count: t.pages.len(),
             size,
         })
         .collect();
-    // The most used, in the order of all services, so that the sidebar on
-    // every page does not grow with the number of services.
-    let all_services = &tax.get(Kind::Services).terms;
-    let mut shown = tax
-        .get(Kind::Services)
-        .most_used(config.sidebar.services_limit);
-    shown.sort_by_key(|t| t.slug.as_str());
-    let services: Vec<LinkView> = shown
-        .into_iter()
-        .map(|t| LinkView {
-            name: t.name.clone(),
-            url: urls.link(&Urls::term_path(Kind::Services, &t.slug)),
+    // The most used, in the order of all of them, so that the sidebar on
+    // every page does not grow with the number of terms.
+    let most_used = |taxonomy: &crate::taxonomy::Taxonomy| -> Vec<LinkView> {
+        let mut shown = taxonomy.most_used(config.sidebar.services_limit);
+        shown.sort_by_key(|t| t.slug.as_str());
+        shown
+            .into_iter()
+            .map(|t| LinkView {
+                name: t.name.clone(),
+                url: urls.link(&Urls::term_path(taxonomy.key(), &t.slug)),
+            })
+            .collect()
+    };
+    let services_taxonomy = tax.get(Kind::SERVICES);
+    let services = if services_taxonomy.def.sidebar {
+        most_used(services_taxonomy)
+    } else {
+        Vec::new()
+    };
+    // The others that ask for a block of their own.
+    let blocks: Vec<SidebarBlock> = tax
+        .0
+        .iter()
+        .filter(|t| t.def.sidebar && t.kind != Kind::TAGS && t.kind != Kind::SERVICES)
+        .map(|t| SidebarBlock {
+            key: t.key().to_string(),
+            title: t.def.title.clone(),
+            url: urls.link(&format!("{}/", t.key())),
+            terms: most_used(t),
+            total: t.terms.len(),
         })
         .collect();
     let closed: usize = writeups
@@ -170,11 +198,16 @@ pub(super) fn sidebar(
     let mut ctx = Context::new();
     ctx.insert("site", site_view);
     ctx.insert("about_html", &about_html);
+    ctx.insert("show_tags", &tags.def.sidebar);
     ctx.insert("tag_cloud", &cloud);
-    ctx.insert("all_tags_url", &urls.link("tags/"));
+    ctx.insert("all_tags_url", &urls.link(&format!("{}/", tags.key())));
     ctx.insert("services", &services);
-    ctx.insert("services_total", &all_services.len());
-    ctx.insert("all_services_url", &urls.link("services/"));
+    ctx.insert("services_total", &services_taxonomy.terms.len());
+    ctx.insert(
+        "all_services_url",
+        &urls.link(&format!("{}/", services_taxonomy.key())),
+    );
+    ctx.insert("taxonomies", &blocks);
     ctx.insert("links", &config.sidebar.links);
     ctx.insert("counter", &counter);
     Ok(templates.render("sidebar.html", &ctx)?)
@@ -222,6 +255,7 @@ pub(super) fn writeup_page(site: &Site, i: usize) -> Result<usize, BuildError> {
             }
         })
         .collect();
+    view.taxonomies = views::declared_terms(w, &site.tax, &site.urls);
     let path = Urls::writeup_path(&w.slug);
     let mut ctx = site.context(&w.title, &path, Vec::new());
     ctx.insert("page", &view);
@@ -235,6 +269,7 @@ pub(super) fn home_page(site: &Site, number: usize) -> Result<usize, BuildError>
         "",
         &site.config.title,
         &all,
+        site.config.paginate.max(1),
         number,
         &|_| {},
         Vec::new(),
@@ -262,7 +297,6 @@ pub(super) fn term_views(
     tax.0
         .iter()
         .map(|taxonomy| {
-            let kind = taxonomy.kind;
             let sizes: BTreeMap<&str, u8> = taxonomy
                 .cloud(usize::MAX)
                 .into_iter()
@@ -273,7 +307,7 @@ pub(super) fn term_views(
                 .iter()
                 .map(|term| {
                     let size = sizes.get(term.slug.as_str()).copied().unwrap_or(3);
-                    term_view(config, urls, kind, term, size)
+                    term_view(config, urls, taxonomy, term, size)
                 })
                 .collect()
         })
@@ -283,70 +317,93 @@ pub(super) fn term_views(
 fn term_view(
     config: &crate::config::Config,
     urls: &Urls,
-    kind: Kind,
+    taxonomy: &crate::taxonomy::Taxonomy,
     term: &Term,
     size: u8,
 ) -> TermView {
-    let path = Urls::term_path(kind, &term.slug);
-    let severity = (kind == Kind::Severity).then(|| views::severity_view(&term.name, config, urls));
+    let path = Urls::term_path(taxonomy.key(), &term.slug);
+    let severity =
+        (taxonomy.kind == Kind::SEVERITY).then(|| views::severity_view(&term.name, config, urls));
     TermView {
         name: term.name.clone(),
         slug: term.slug.clone(),
         url: urls.link(&path),
-        feed_url: kind
-            .has_feeds()
+        feed_url: taxonomy
+            .def
+            .feed
             .then(|| urls.link(&format!("{path}rss.xml"))),
         count: term.pages.len(),
         size,
         color: severity.as_ref().map(|s| s.color.clone()),
-        description: severity.map(|s| s.description),
+        description: match severity {
+            Some(s) => Some(s.description),
+            None => taxonomy.description(term).map(str::to_string),
+        },
     }
 }
 
-/// The page of taxonomy `k`'s terms and their counts.
+/// The page of taxonomy `k`'s terms and their counts (`taxonomy.html`, or
+/// the site's `templates/KEY/list.html`).
 pub(super) fn taxonomy_page(site: &Site, k: usize) -> Result<usize, BuildError> {
-    let kind = site.tax.0[k].kind;
-    let base = format!("{}/", kind.path());
-    let mut ctx = site.context(kind.title(), &base, Vec::new());
-    ctx.insert("kind", kind.path());
-    ctx.insert("title", kind.title());
+    let taxonomy = &site.tax.0[k];
+    let key = taxonomy.key();
+    let base = format!("{key}/");
+    let mut ctx = site.context(&taxonomy.def.title, &base, Vec::new());
+    ctx.insert("kind", key);
+    ctx.insert("title", &taxonomy.def.title);
     ctx.insert("terms", &site.term_views[k]);
-    site.page("taxonomy.html", &ctx, &base)
+    let own = format!("{key}/list.html");
+    let template = if site.templates.has(&own) {
+        own.as_str()
+    } else {
+        "taxonomy.html"
+    };
+    site.page(template, &ctx, &base)
 }
 
-/// Page `number` of term `t` of taxonomy `k`.
+/// Page `number` of term `t` of taxonomy `k` (`term.html`, or the site's
+/// `templates/KEY/term.html`).
 pub(super) fn term_page(
     site: &Site,
     k: usize,
     t: usize,
     number: usize,
 ) -> Result<usize, BuildError> {
-    let kind = site.tax.0[k].kind;
-    let term = &site.tax.0[k].terms[t];
+    let taxonomy = &site.tax.0[k];
+    let key = taxonomy.key();
+    let def = &taxonomy.def;
+    let term = &taxonomy.terms[t];
     let view = &site.term_views[k][t];
-    let base = format!("{}/", kind.path());
-    let path = Urls::term_path(kind, &term.slug);
-    let title = format!("{}: {}", kind.singular(), term.name);
+    let base = format!("{key}/");
+    let path = Urls::term_path(key, &term.slug);
+    let title = format!("{}: {}", def.singular, term.name);
     let feeds: Vec<LinkView> = view
         .feed_url
         .iter()
         .map(|url| LinkView {
-            name: format!("{} ({})", term.name, kind.singular().to_lowercase()),
+            name: format!("{} ({})", term.name, def.singular.to_lowercase()),
             url: url.clone(),
         })
         .collect();
     let extra = |ctx: &mut Context| {
-        ctx.insert("kind", kind.path());
-        ctx.insert("kind_singular", kind.singular());
-        ctx.insert("kind_title", kind.title());
+        ctx.insert("kind", key);
+        ctx.insert("kind_singular", &def.singular);
+        ctx.insert("kind_title", &def.title);
         ctx.insert("kind_url", &site.urls.link(&base));
         ctx.insert("term", view);
     };
+    let own = format!("{key}/term.html");
+    let template = if site.templates.has(&own) {
+        own.as_str()
+    } else {
+        "term.html"
+    };
     site.list_page(
-        "term.html",
+        template,
         &path,
         &title,
         &term.pages,
+        taxonomy.per_page(site.config),
         number,
         &extra,
         feeds,
@@ -481,14 +538,14 @@ pub(super) fn site_feed(site: &Site) -> Result<usize, BuildError> {
 /// The feed of term `t` of taxonomy `k`.
 pub(super) fn term_feed(site: &Site, k: usize, t: usize) -> Result<usize, BuildError> {
     let config = site.config;
-    let kind = site.tax.0[k].kind;
-    let term = &site.tax.0[k].terms[t];
-    let path = Urls::term_path(kind, &term.slug);
+    let taxonomy = &site.tax.0[k];
+    let term = &taxonomy.terms[t];
+    let path = Urls::term_path(taxonomy.key(), &term.slug);
     let channel = Channel {
         title: format!(
             "{}: {} {}",
             config.title,
-            kind.singular().to_lowercase(),
+            taxonomy.def.singular.to_lowercase(),
             term.name
         ),
         link: &site.urls.absolute(&path),
@@ -505,10 +562,10 @@ pub(super) fn term_feed(site: &Site, k: usize, t: usize) -> Result<usize, BuildE
 pub(super) fn sitemap(site: &Site) -> Result<usize, BuildError> {
     let mut sitemap: Vec<(String, Option<String>)> = vec![(site.config.base_url.clone(), None)];
     for taxonomy in &site.tax.0 {
-        let kind = taxonomy.kind;
-        sitemap.push((site.urls.absolute(&format!("{}/", kind.path())), None));
+        let key = taxonomy.key();
+        sitemap.push((site.urls.absolute(&format!("{key}/")), None));
         for term in &taxonomy.terms {
-            sitemap.push((site.urls.absolute(&Urls::term_path(kind, &term.slug)), None));
+            sitemap.push((site.urls.absolute(&Urls::term_path(key, &term.slug)), None));
         }
     }
     sitemap.push((site.urls.absolute("archive/"), None));

@@ -167,6 +167,7 @@ pub(crate) fn plan(site: &Derived) -> Vec<Planned> {
             };
             let mut h = Inputs::new(sidebar)
                 .and((text[i], body[i], entry[i], whole_entry))
+                .and(super::views::declared_terms(w, &site.tax, &site.urls))
                 .and((i.checked_sub(1).map(|j| link[j]), link.get(i + 1)));
             for r in &site.related[i] {
                 h = h.and((r.index, r.explicit, &r.shared, link[r.index]));
@@ -193,19 +194,20 @@ pub(crate) fn plan(site: &Derived) -> Vec<Planned> {
         );
     });
     for (k, taxonomy) in site.tax.0.iter().enumerate() {
-        let kind = taxonomy.kind;
+        let key = taxonomy.key();
+        let term_per_page = taxonomy.per_page(config);
         let view_hashes: Vec<u64> = site.term_views[k]
             .iter()
             .map(|v| hash_of(serde_json::to_vec(v).unwrap_or_default()))
             .collect();
         add(
             Job::Taxonomy(k),
-            format!("{}/index.html", kind.path()),
+            format!("{key}/index.html"),
             Inputs::new(sidebar).and(&view_hashes).done(),
         );
         for (t, term) in taxonomy.terms.iter().enumerate() {
-            let base = Urls::term_path(kind, &term.slug);
-            list_jobs(&term.pages, per_page, &mut |page, total, chunk| {
+            let base = Urls::term_path(key, &term.slug);
+            list_jobs(&term.pages, term_per_page, &mut |page, total, chunk| {
                 let mut h = Inputs::new((sidebar, view_hashes[t], page, total));
                 for &i in chunk {
                     h = h.and(entry[i]);
@@ -216,7 +218,7 @@ pub(crate) fn plan(site: &Derived) -> Vec<Planned> {
                     h.done(),
                 );
             });
-            if kind.has_feeds() {
+            if taxonomy.def.feed {
                 add(
                     Job::TermFeed(k, t),
                     format!("{base}rss.xml"),

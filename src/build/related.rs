@@ -49,8 +49,8 @@ pub fn related(writeups: &[&WriteUp], tax: &Taxonomies) -> Vec<Vec<Related>> {
             }
         }
     }
-    let services = tax.get(Kind::Services);
-    let tags = tax.get(Kind::Tags);
+    let services = tax.get(Kind::SERVICES);
+    let tags = tax.get(Kind::TAGS);
     // Scores by write-up index, one array per thread, zero again after each
     // use: thousands of candidates per write-up cost an array add each,
     // where a hash map cost a lookup and an insert.

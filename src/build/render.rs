@@ -123,6 +123,12 @@ pub(crate) fn render_jobs(
 
 /// Writes the search index of the published write-ups.
 fn search_index(site: &Site) -> Result<usize, OutputError> {
+    let own: Vec<&crate::taxonomy::Taxonomy> = site
+        .tax
+        .0
+        .iter()
+        .skip(crate::config::BUILT_IN.len())
+        .collect();
     let docs: Vec<crate::search::Document> = site
         .writeups
         .iter()
@@ -133,18 +139,30 @@ fn search_index(site: &Site) -> Result<usize, OutputError> {
             date: e.view.date_long.clone(),
             outage: e.view.duration.clone(),
             // All of them: a list entry carries only the first few.
-            services: super::views::term_names(&w.services, site.tax.get(Kind::Services)),
-            tags: super::views::term_names(&w.tags, site.tax.get(Kind::Tags)),
-            authors: super::views::term_names(&w.authors, site.tax.get(Kind::Authors)),
+            services: super::views::term_names(&w.services, site.tax.get(Kind::SERVICES)),
+            tags: super::views::term_names(&w.tags, site.tax.get(Kind::TAGS)),
+            authors: super::views::term_names(&w.authors, site.tax.get(Kind::AUTHORS)),
             severity_rank: site
                 .config
                 .severities
                 .iter()
                 .position(|l| l.name == w.severity)
                 .unwrap_or(usize::MAX),
+            own_terms: own
+                .iter()
+                .map(|t| super::views::term_names(w.names(t.key()), t))
+                .collect(),
         })
         .collect();
-    let files = crate::search::write_index(&docs);
+    let facets: Vec<crate::search::OwnFacet> = own
+        .iter()
+        .map(|t| crate::search::OwnFacet {
+            key: t.def.facet_key.clone(),
+            label: t.def.title.clone(),
+            facet: t.def.facet,
+        })
+        .collect();
+    let files = crate::search::write_index(&docs, &facets);
     files
         .par_iter()
         .try_for_each(|(path, bytes)| site.staging.write(path, bytes))?;

@@ -38,8 +38,9 @@ impl Urls {
         format!("incidents/{slug}/")
     }
 
-    pub fn term_path(kind: Kind, slug: &str) -> String {
-        format!("{}/{slug}/", kind.path())
+    /// A term's folder: `tags/dns/`; `key` is its taxonomy's key.
+    pub fn term_path(key: &str, slug: &str) -> String {
+        format!("{key}/{slug}/")
     }
 }
 
@@ -73,7 +74,7 @@ impl SiteView {
     }
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct LinkView {
     pub name: String,
     pub url: String,
@@ -142,7 +143,7 @@ fn term_links(names: &[String], tax: &Taxonomy, urls: &Urls, limit: usize) -> Ve
         .filter_map(|n| tax.term(n))
         .map(|t| LinkView {
             name: t.name.clone(),
-            url: urls.link(&Urls::term_path(tax.kind, &t.slug)),
+            url: urls.link(&Urls::term_path(tax.key(), &t.slug)),
         })
         .collect()
 }
@@ -151,10 +152,7 @@ pub fn severity_view(name: &str, config: &Config, urls: &Urls) -> SeverityView {
     let level = config.severity(name);
     SeverityView {
         name: name.to_string(),
-        url: urls.link(&Urls::term_path(
-            Kind::Severity,
-            &crate::text::slugify(name),
-        )),
+        url: urls.link(&Urls::term_path("severity", &crate::text::slugify(name))),
         color: level
             .map(|l| l.color.clone())
             .unwrap_or_else(|| "#4b5563".into()),
@@ -162,12 +160,12 @@ pub fn severity_view(name: &str, config: &Config, urls: &Urls) -> SeverityView {
     }
 }
 
-/// The four taxonomies, in [`Kind::ALL`] order.
+/// Every taxonomy of the configuration, in its order ([`Kind`] indexes it).
 pub struct Taxonomies(pub Vec<Taxonomy>);
 
 impl Taxonomies {
     pub fn get(&self, kind: Kind) -> &Taxonomy {
-        &self.0[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+        &self.0[kind.0]
     }
 }
 
@@ -192,9 +190,9 @@ pub fn entry_view(
         status: w.status.as_str(),
         draft: w.status != crate::content::Status::Published,
         severity: severity_view(&w.severity, config, urls),
-        services: term_links(&w.services, tax.get(Kind::Services), urls, terms),
-        tags: term_links(&w.tags, tax.get(Kind::Tags), urls, terms),
-        authors: term_links(&w.authors, tax.get(Kind::Authors), urls, terms),
+        services: term_links(&w.services, tax.get(Kind::SERVICES), urls, terms),
+        tags: term_links(&w.tags, tax.get(Kind::TAGS), urls, terms),
+        authors: term_links(&w.authors, tax.get(Kind::AUTHORS), urls, terms),
         more_services: w.services.len().saturating_sub(terms),
         more_tags: w.tags.len().saturating_sub(terms),
         more_authors: w.authors.len().saturating_sub(terms),
@@ -283,6 +281,32 @@ pub struct PageView<'a> {
     pub related: Vec<RelatedView>,
     pub previous: Option<LinkView>,
     pub next: Option<LinkView>,
+    /// The site's own taxonomies this write-up names terms of.
+    pub taxonomies: Vec<TermsView>,
+}
+
+/// A taxonomy's terms on a write-up's page.
+#[derive(Serialize, Hash)]
+pub struct TermsView {
+    pub key: String,
+    pub title: String,
+    pub terms: Vec<LinkView>,
+}
+
+/// The terms `w` names of each of the site's own taxonomies.
+pub fn declared_terms(w: &WriteUp, tax: &Taxonomies, urls: &Urls) -> Vec<TermsView> {
+    tax.0
+        .iter()
+        .skip(crate::config::BUILT_IN.len())
+        .filter_map(|t| {
+            let names = w.names(t.key());
+            (!names.is_empty()).then(|| TermsView {
+                key: t.key().to_string(),
+                title: t.def.title.clone(),
+                terms: term_links(names, t, urls, usize::MAX),
+            })
+        })
+        .collect()
 }
 
 fn count(n: u64) -> String {
@@ -394,6 +418,7 @@ pub fn page_view<'a>(
         },
         action_items,
         related: Vec::new(),
+        taxonomies: Vec::new(),
         previous: None,
         next: None,
     }

@@ -20,7 +20,7 @@ pub struct SearchArgs {
 /// `blameless search`: answers a query from a built site's index, as the
 /// search page does in the browser.
 pub fn search(global: &Global, args: &SearchArgs) -> Result<(), Error> {
-    use crate::search::{parse, Index, Sort};
+    use crate::search::{Index, Sort};
     let site = match &args.site {
         Some(dir) => dir.clone(),
         None => global.open()?.output(None),
@@ -50,7 +50,7 @@ pub fn search(global: &Global, args: &SearchArgs) -> Result<(), Error> {
             display_path(&global.root, &site)
         ))
     })?;
-    let query = parse(&args.query);
+    let query = index.parse(&args.query);
     let answer = index.search(&query, &selected, sort).and_then(|results| {
         let shown: Vec<_> = results
             .ids

@@ -38,8 +38,11 @@ pub(super) fn check_site(parsed: &mut [Parsed], config: &Config) {
     let writeups: Vec<Arc<WriteUp>> = parsed.iter().filter_map(|p| p.writeup.clone()).collect();
     check_slugs(parsed);
     check_references(parsed, &writeups, config);
-    check_term_spelling(parsed, "tags", |w| &w.tags);
-    check_term_spelling(parsed, "services", |w| &w.services);
+    check_term_spelling(parsed, "tags");
+    check_term_spelling(parsed, "services");
+    for taxonomy in config.declared_taxonomies() {
+        check_term_spelling(parsed, &taxonomy.key);
+    }
 }
 
 fn check_slugs(parsed: &mut [Parsed]) {
@@ -148,11 +151,9 @@ fn check_references(parsed: &mut [Parsed], writeups: &[Arc<WriteUp>], config: &C
 
 /// Warns where one tag (or service) is spelled two ways, and where two
 /// different names make the same page slug and so share a page.
-fn check_term_spelling(
-    parsed: &mut [Parsed],
-    key: &str,
-    terms: fn(&super::WriteUp) -> &Vec<String>,
-) {
+/// Names of taxonomy `key` that differ only in case or spacing, or that
+/// share a slug: warnings, as they share one page.
+fn check_term_spelling(parsed: &mut [Parsed], key: &str) {
     // Each distinct name's folded form and slug, computed once: a site
     // repeats a few hundred names tens of thousands of times.
     let mut keys: HashMap<String, (String, String)> = HashMap::new();
@@ -161,7 +162,7 @@ fn check_term_spelling(
     let mut first_by_slug: HashMap<String, (String, String)> = HashMap::new();
     for p in parsed.iter() {
         let Some(w) = &p.writeup else { continue };
-        for name in terms(w) {
+        for name in w.names(key) {
             if keys.contains_key(name) {
                 continue;
             }
@@ -178,7 +179,7 @@ fn check_term_spelling(
     parsed.par_iter_mut().for_each(|p| {
         let Some(w) = &p.writeup else { return };
         let mut problems = Vec::new();
-        for (i, name) in terms(w).iter().enumerate() {
+        for (i, name) in w.names(key).iter().enumerate() {
             let (fold, slug) = &keys[name];
             let (first, file) = &first_by_fold[fold];
             if first == name && &first_by_slug[slug].0 == name {
@@ -202,9 +203,7 @@ fn check_term_spelling(
                     on_key: false,
                     level: crate::diagnostic::Level::Warning,
                     message: format!(
-                        "{key}[{i}]: {name:?} and {first:?} (in {file}) share the page /{}/{}/",
-                        if key == "tags" { "tags" } else { "services" },
-                        slug
+                        "{key}[{i}]: {name:?} and {first:?} (in {file}) share the page /{key}/{slug}/"
                     ),
                     hint: Some("rename one of them if they are different things".into()),
                 });

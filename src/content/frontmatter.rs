@@ -2,32 +2,13 @@
 //! into the content model, recording every problem with its field path.
 
 use super::{ActionItem, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry, ENTRY_TYPES};
-use crate::config::Config;
+use crate::config::{Config, FRONT_MATTER_KEYS};
 use crate::datetime::{self, Stamp};
 use crate::text::did_you_mean;
 use crate::yaml::{FieldPath, Reader};
 use jiff::civil::Date;
 use jiff::Timestamp;
 use serde_yaml::{Mapping, Value};
-
-const KEYS: &[&str] = &[
-    "title",
-    "dek",
-    "date",
-    "slug",
-    "status",
-    "severity",
-    "authors",
-    "tags",
-    "services",
-    "summary",
-    "incident",
-    "impact",
-    "timeline",
-    "lessons",
-    "action_items",
-    "related",
-];
 
 /// The fields of a write-up as read from its front matter.
 #[derive(Debug, Default)]
@@ -48,6 +29,8 @@ pub struct Fields {
     pub lessons: Lessons,
     pub action_items: Vec<ActionItem>,
     pub related: Vec<String>,
+    /// The values of the site's own taxonomies, by key.
+    pub terms: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A value that must be one of `allowed`; otherwise an error listing them.
@@ -86,7 +69,10 @@ fn required<'v>(r: &mut Reader, map: &'v Mapping, key: &str, example: &str) -> O
 pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
     let mut f = Fields::default();
     let root = FieldPath::root();
-    let Some(map) = r.mapping(value, &root, KEYS) else {
+    let declared = config.declared_taxonomies();
+    let mut keys: Vec<&str> = FRONT_MATTER_KEYS.to_vec();
+    keys.extend(declared.iter().map(|t| t.key.as_str()));
+    let Some(map) = r.mapping(value, &root, &keys) else {
         return f;
     };
     let tz = &config.tz;
@@ -164,6 +150,29 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
         if let Some(v) = map.get(key) {
             *slot = r.text_list(v, &p(key));
         }
+    }
+    for taxonomy in declared {
+        let Some(v) = map.get(taxonomy.key.as_str()) else {
+            continue;
+        };
+        let path = p(&taxonomy.key);
+        let names = r.text_list(v, &path);
+        if !taxonomy.values.is_empty() {
+            for (i, name) in names.iter().enumerate() {
+                if taxonomy.allowed(name).is_none() {
+                    let at = path.index(i);
+                    r.error(
+                        &at,
+                        format!(
+                            "{at}: {name:?} is not one of the values of `{}` in the configuration",
+                            taxonomy.key
+                        ),
+                        Some(taxonomy.vocabulary_hint(name)),
+                    );
+                }
+            }
+        }
+        f.terms.insert(taxonomy.key.clone(), names);
     }
     if let Some(v) = map.get("summary") {
         f.summary = r.string(v, &p("summary")).filter(|s| !s.trim().is_empty());

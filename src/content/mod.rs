@@ -157,12 +157,25 @@ pub struct WriteUp {
     pub lessons: Lessons,
     pub action_items: Vec<ActionItem>,
     pub related: Vec<String>,
+    /// The values of the site's own taxonomies, by key (those it names).
+    pub terms: std::collections::BTreeMap<String, Vec<String>>,
     pub scan: Scan,
 }
 
 impl WriteUp {
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
+    }
+
+    /// The names this write-up gives taxonomy `key` (built-in or not).
+    pub fn names(&self, key: &str) -> &[String] {
+        match key {
+            "tags" => &self.tags,
+            "services" => &self.services,
+            "authors" => &self.authors,
+            "severity" => std::slice::from_ref(&self.severity),
+            other => self.terms.get(other).map_or(&[], Vec::as_slice),
+        }
     }
 
     /// The explicit summary, else the body's first paragraph.

@@ -242,6 +242,7 @@ fn build_writeup(
         lessons: f.lessons,
         action_items: f.action_items,
         related: f.related,
+        terms: f.terms,
         scan,
     }
 }

@@ -74,6 +74,9 @@ struct Incident<'a> {
     authors: &'a [String],
     tags: &'a [String],
     services: &'a [String],
+    /// Each of the site's own taxonomies, by key: the names it gives.
+    #[serde(flatten)]
+    own: std::collections::BTreeMap<&'a str, &'a [String]>,
     summary: &'a str,
     incident: Moments,
     metrics: Metrics,
@@ -113,7 +116,7 @@ fn stamp(ts: Option<Timestamp>, config: &Config) -> Option<String> {
 /// One write-up as `/incidents.json` lists it.
 fn incident<'a>(
     w: &'a WriteUp,
-    config: &Config,
+    config: &'a Config,
     today: Date,
     url_of: &dyn Fn(&WriteUp) -> String,
 ) -> Incident<'a> {
@@ -128,6 +131,11 @@ fn incident<'a>(
         authors: &w.authors,
         tags: &w.tags,
         services: &w.services,
+        own: config
+            .declared_taxonomies()
+            .iter()
+            .map(|t| (t.key.as_str(), w.names(&t.key)))
+            .collect(),
         summary: w.summary_text(),
         incident: Moments {
             started: stamp(w.incident.started, config),

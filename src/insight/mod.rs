@@ -133,6 +133,14 @@ pub struct TermImpact {
     pub outage_seconds: i64,
 }
 
+/// A site's own taxonomy with `stats: true`: its most common terms.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyImpact {
+    pub key: String,
+    pub title: String,
+    pub terms: Vec<TermImpact>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodItems {
     pub label: String,
@@ -166,6 +174,8 @@ pub struct Figures {
     pub times_by_quarter: Vec<PeriodTimes>,
     pub top_services: Vec<TermImpact>,
     pub top_tags: Vec<TermImpact>,
+    /// The site's own taxonomies that ask for stats, in their order.
+    pub by_taxonomy: Vec<TaxonomyImpact>,
     pub action_items: usize,
     pub action_items_done: usize,
     pub action_items_closed: usize,
@@ -177,7 +187,7 @@ pub struct Figures {
 
 fn top_terms(
     writeups: &[&WriteUp],
-    names: fn(&WriteUp) -> &[String],
+    names: &dyn Fn(&WriteUp) -> &[String],
     limit: usize,
 ) -> Vec<TermImpact> {
     let mut by_name: BTreeMap<String, (String, usize, i64)> = BTreeMap::new();
@@ -336,8 +346,18 @@ impl Figures {
             mitigate: Spread::of(mitigate),
             resolve: Spread::of(resolve),
             times_by_quarter,
-            top_services: top_terms(writeups, |w| &w.services, 10),
-            top_tags: top_terms(writeups, |w| &w.tags, 10),
+            top_services: top_terms(writeups, &|w| &w.services, 10),
+            top_tags: top_terms(writeups, &|w| &w.tags, 10),
+            by_taxonomy: config
+                .declared_taxonomies()
+                .iter()
+                .filter(|t| t.stats)
+                .map(|t| TaxonomyImpact {
+                    key: t.key.clone(),
+                    title: t.title.clone(),
+                    terms: top_terms(writeups, &|w| w.names(&t.key), 10),
+                })
+                .collect(),
             action_items: items,
             action_items_done: done,
             action_items_closed: closed,
@@ -399,6 +419,30 @@ pub fn terminal_report(f: &Figures) -> String {
             human(s.median),
             human(s.p90)
         );
+    }
+    for t in &f.by_taxonomy {
+        let width = t
+            .terms
+            .iter()
+            .map(|term| term.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(t.key.chars().count());
+        let _ = writeln!(out, "\nIncidents by {}", t.title.to_lowercase());
+        let _ = writeln!(
+            out,
+            "{:<width$} {:>9} {:>16}",
+            t.key, "incidents", "total outage"
+        );
+        for term in &t.terms {
+            let _ = writeln!(
+                out,
+                "{:<width$} {:>9} {:>16}",
+                term.name,
+                term.incidents,
+                crate::datetime::human_duration(term.outage_seconds)
+            );
+        }
     }
     let _ = writeln!(
         out,

@@ -22,6 +22,11 @@ pub struct Meta {
     pub chunk: usize,
     /// The first term of each shard, in order.
     pub shards: Vec<String>,
+    /// Facets a query may name as `key:value` besides the built-in ones
+    /// (`severity`, `service`, `tag`, `year`, `status`, `author`): the
+    /// site's own taxonomies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
 }
 
 /// One facet of `search/docs.bin`.

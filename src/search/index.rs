@@ -42,6 +42,17 @@ pub struct Document<'a> {
     pub authors: Vec<String>,
     /// Position of the severity among the configured levels.
     pub severity_rank: usize,
+    /// Canonical term names of each of the site's own taxonomies, in the
+    /// order of [`OwnFacet`]s given to [`write_index`].
+    pub own_terms: Vec<Vec<String>>,
+}
+
+/// A site's own taxonomy in the index: its values are words of the
+/// `terms` field; with `facet`, also a facet named `key`.
+pub struct OwnFacet {
+    pub key: String,
+    pub label: String,
+    pub facet: bool,
 }
 
 impl Document<'_> {
@@ -53,6 +64,7 @@ impl Document<'_> {
         terms.extend(w.services.iter().map(String::as_str));
         terms.extend(w.authors.iter().map(String::as_str));
         terms.push(&w.severity);
+        terms.extend(self.own_terms.iter().flatten().map(String::as_str));
         let mut details: Vec<&str> = Vec::new();
         details.extend(w.impact.summary.as_deref());
         details.extend(w.impact.data_loss.as_deref());
@@ -198,8 +210,8 @@ fn weigh(tf: &Tf, lens: &[u32; 7], avg_len: &[f64]) -> u8 {
 
 /// Values of one facet: ids ordered for display, and each document's ids.
 fn facet(
-    key: &'static str,
-    label: &'static str,
+    key: &str,
+    label: &str,
     per_doc: Vec<Vec<String>>,
     order: impl Fn(&str, usize) -> (i64, String),
 ) -> Facet {
@@ -228,7 +240,7 @@ fn facet(
     }
 }
 
-fn docs_table(docs: &[Document]) -> DocsTable {
+fn docs_table(docs: &[Document], own: &[OwnFacet]) -> DocsTable {
     let by_count = |v: &str, n: usize| (-(n as i64), v.to_string());
     let rank: HashMap<&str, usize> = docs
         .iter()
@@ -269,7 +281,22 @@ fn docs_table(docs: &[Document]) -> DocsTable {
                 by_count,
             ),
             facet("author", "Author", each(&|d| d.authors.clone()), by_count),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            own.iter()
+                .enumerate()
+                .filter(|(_, o)| o.facet)
+                .map(|(i, o)| {
+                    facet(
+                        &o.key,
+                        &o.label,
+                        each(&|d| d.own_terms[i].clone()),
+                        by_count,
+                    )
+                }),
+        )
+        .collect(),
         outage: docs
             .iter()
             .map(|d| d.writeup.outage_seconds().map_or(-1, |s| s / 60))
@@ -396,7 +423,7 @@ fn shard_files(mut counts: Counts) -> (Vec<String>, Vec<Vec<u8>>) {
 
 /// Builds the whole index for `docs`, in the order given (their ids): the
 /// files, with paths relative to the site root.
-pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
+pub fn write_index(docs: &[Document], own: &[OwnFacet]) -> Vec<(String, Vec<u8>)> {
     let fields: Vec<Vec<String>> = docs.par_iter().map(Document::fields).collect();
     let mut counts = Counts::default();
     for batch in fields.chunks(BATCH) {
@@ -408,7 +435,7 @@ pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
     drop(fields);
     let (firsts, shards) = shard_files(counts);
 
-    let table = serde_json::to_string(&docs_table(docs)).unwrap_or_default();
+    let table = serde_json::to_string(&docs_table(docs, own)).unwrap_or_default();
     let mut files: Vec<(String, Vec<u8>)> = shards
         .into_iter()
         .enumerate()
@@ -435,6 +462,11 @@ pub fn write_index(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
         docs: docs.len(),
         chunk,
         shards: firsts,
+        filters: own
+            .iter()
+            .filter(|o| o.facet)
+            .map(|o| o.key.clone())
+            .collect(),
     };
     files.push((
         "search/meta.json".into(),

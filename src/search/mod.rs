@@ -23,8 +23,8 @@ mod query;
 mod tokenize;
 
 pub use format::{Facet, Hit};
-pub use index::{write_index, Document, FIELDS};
-pub use query::{parse, Index, Query, Results, Sort};
+pub use index::{write_index, Document, OwnFacet, FIELDS};
+pub use query::{parse, parse_with, Index, Query, Results, Sort};
 pub use tokenize::{atoms, normalize, query_terms, term_order, terms};
 
 /// Format version of the index files; `search.js` refuses other versions.

@@ -38,9 +38,15 @@ impl Query {
 }
 
 /// Splits a query into its parts: words, `"phrases"`, `-excluded` words and
-/// `key:value` filters. The last word is a prefix unless the query ends in
-/// a space.
+/// `key:value` filters (of [`FILTER_KEYS`]). The last word is a prefix
+/// unless the query ends in a space.
 pub fn parse(input: &str) -> Query {
+    parse_with(input, &[])
+}
+
+/// [`parse`], with `own` facet keys (a site's own taxonomies) besides
+/// [`FILTER_KEYS`].
+pub fn parse_with(input: &str, own: &[String]) -> Query {
     let mut q = Query::default();
     let chars: Vec<char> = input.chars().collect();
     let mut i = 0;
@@ -74,7 +80,7 @@ pub fn parse(input: &str) -> Query {
         let token: String = chars[start..i].iter().collect();
         if let Some((key, value)) = token.split_once(':') {
             let key = key.to_lowercase();
-            if FILTER_KEYS.contains(&key.as_str()) {
+            if FILTER_KEYS.contains(&key.as_str()) || own.contains(&key) {
                 let value = if value.is_empty() && chars.get(i) == Some(&'"') {
                     let (text, next) = quoted(i + 1);
                     i = next;
@@ -190,6 +196,11 @@ impl Index {
 
     pub fn len(&self) -> usize {
         self.meta.docs
+    }
+
+    /// `input` parsed with this index's facets.
+    pub fn parse(&self, input: &str) -> Query {
+        parse_with(input, &self.meta.filters)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -59,7 +59,8 @@ for (const [q, selected, sort] of queries) {
   const { load, seen } = bytesLoader();
   const engine = new Engine(load);
   const started = performance.now();
-  const js = await engine.search(parse(q), selected, sort);
+  await engine.open();
+  const js = await engine.search(parse(q, engine.filterKeys()), selected, sort);
   await Promise.all(js.ids.slice(0, 10).map((id) => engine.hit(id)));
   const ms = performance.now() - started;
   const args = ["search", q, "--site", site, "--sort", sort, "--limit", "50", "--format", "json"];

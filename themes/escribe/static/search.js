@@ -81,7 +81,10 @@
   var PREFIX_FACTOR = 0.8;
   var SPACE = /\p{White_Space}/u;
 
-  function parse(input) {
+  // keys: the facets a query may name (the built-in ones unless given;
+  // an engine's filterKeys() adds the site's own taxonomies).
+  function parse(input, keys) {
+    keys = keys || FILTER_KEYS;
     var q = { words: [], phrases: [], excluded: [], filters: [] };
     var chars = Array.from(input);
     var i = 0;
@@ -107,7 +110,7 @@
       var colon = token.indexOf(":");
       if (colon >= 0) {
         var key = token.slice(0, colon).toLowerCase();
-        if (FILTER_KEYS.indexOf(key) >= 0) {
+        if (keys.indexOf(key) >= 0) {
           var value = token.slice(colon + 1);
           if (value === "" && chars[i] === '"') {
             var rq = quoted(i + 1);
@@ -163,6 +166,11 @@
       });
     }
     return this.opening;
+  };
+  // The facets a query may name: the built-in ones and the site's own
+  // taxonomies (meta.filters). Needs open() first.
+  Engine.prototype.filterKeys = function () {
+    return FILTER_KEYS.concat((this.meta && this.meta.filters) || []);
   };
   Engine.prototype.shardOf = function (term) {
     var firsts = this.meta.shards, lo = 0, hi = firsts.length;
@@ -403,9 +411,10 @@
     state.q = params.get("q") || "";
     state.sort = SORTS.indexOf(params.get("sort")) >= 0 ? params.get("sort") : "relevance";
     state.selected = {};
-    FILTER_KEYS.concat(["items"]).forEach(function (k) {
-      var vals = params.getAll(k);
-      if (vals.length) state.selected[k] = vals;
+    // Every other parameter selects values of the facet it names.
+    params.forEach(function (v, k) {
+      if (k === "q" || k === "sort") return;
+      (state.selected[k] = state.selected[k] || []).push(v);
     });
     input.value = state.q;
     sortSelect.value = state.sort;
@@ -558,7 +567,7 @@
 
   async function run() {
     var gen = ++generation;
-    var query = parse(state.q);
+    var query = parse(state.q, engine.filterKeys());
     var results;
     try {
       results = await engine.search(query, selectedList(), state.sort);

@@ -1,5 +1,10 @@
 //! The site configuration, `blameless.yaml`: every key optional, every
 //! problem reported with its position, unknown keys with a did-you-mean.
+//! Taxonomies (`taxonomies:`) are read in `taxonomies.rs`.
+
+mod taxonomies;
+
+pub use taxonomies::{TaxonomyDef, TermValue, BUILT_IN, FRONT_MATTER_KEYS};
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::yaml::{self, FieldPath, Reader};
@@ -90,6 +95,9 @@ pub struct Config {
     pub search_enabled: bool,
     pub home_full_posts: bool,
     pub build: Build,
+    /// The built-in taxonomies (tags, services, severity, authors), then
+    /// the site's own, in the order they are declared.
+    pub taxonomies: Vec<TaxonomyDef>,
 }
 
 impl Default for Config {
@@ -142,6 +150,7 @@ impl Default for Config {
                 drafts: false,
                 future: false,
             },
+            taxonomies: taxonomies::built_in(),
         }
     }
 }
@@ -163,6 +172,7 @@ const TOP_KEYS: &[&str] = &[
     "search",
     "build",
     "home",
+    "taxonomies",
 ];
 
 impl Config {
@@ -185,6 +195,11 @@ impl Config {
 
     pub fn severity_names(&self) -> Vec<&str> {
         self.severities.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// The taxonomies a site declares (not the built-in ones).
+    pub fn declared_taxonomies(&self) -> &[TaxonomyDef] {
+        &self.taxonomies[BUILT_IN.len().min(self.taxonomies.len())..]
     }
 
     /// Replaces `base_url` (from `--base-url`), checked like the config key.
@@ -381,6 +396,7 @@ fn read_config(r: &mut Reader, value: &Value) -> Config {
                 }
             }
             "markdown" => read_markdown(r, value, &path, &mut c.markdown),
+            "taxonomies" => taxonomies::read(r, value, &path, &mut c.taxonomies),
             "search" => {
                 if let Some(m) = r.mapping(value, &path, &["enabled"]) {
                     if let Some(v) = m.get("enabled") {
