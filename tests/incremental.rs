@@ -43,8 +43,12 @@ fn lock(output: &Path) -> OutputLock {
 
 impl Preview {
     fn new() -> Preview {
+        Preview::of("site")
+    }
+
+    fn of(fixture: &str) -> Preview {
         Preview {
-            site: Site::fixture("site"),
+            site: Site::fixture(fixture),
             out: tempfile::tempdir().unwrap(),
             loader: Loader::default(),
             snapshot: None,
@@ -323,4 +327,52 @@ fn a_home_page_of_whole_write_ups_is_updated_with_their_bodies() {
         "{:?}",
         body.first
     );
+}
+
+#[test]
+fn a_site_s_own_taxonomies_are_updated_like_tags() {
+    let mut p = Preview::of("taxonomies");
+    p.rebuild();
+    // A write-up joins a team: its page, the team's pages and feed.
+    p.edit(
+        "content/2021-02-01-silent-queue.md",
+        "teams: [payments]",
+        "teams: [payments, platform]",
+    );
+    let joined = p.rebuild();
+    assert!(joined.updated);
+    for page in [
+        "incidents/silent-queue/index.html",
+        "teams/index.html",
+        "teams/platform/index.html",
+        "teams/platform/page/2/index.html",
+    ] {
+        assert!(
+            joined.first.contains(&page.to_string()),
+            "{page}: {:?}",
+            joined.first
+        );
+    }
+    assert!(!joined.first.contains(&"causes/index.html".to_string()));
+    // A new team and a new cause from the vocabulary: new pages.
+    p.edit(
+        "content/2021-01-01-cert.md",
+        "services: [edge]",
+        "services: [edge]\nteams: [security]\ncauses: [capacity]",
+    );
+    assert!(p.rebuild().updated);
+    // A team left with no write-up: its pages go.
+    p.edit(
+        "content/2021-01-01-cert.md",
+        "teams: [security]",
+        "teams: []",
+    );
+    assert!(p.rebuild().updated);
+    // A description in the configuration: a setting, a whole build.
+    let config = p.site.read("blameless.yaml");
+    p.write(
+        "blameless.yaml",
+        &config.replace("A configuration change", "A change to the configuration"),
+    );
+    assert!(!p.rebuild().updated);
 }
