@@ -12,6 +12,7 @@ mod pages;
 mod plan;
 mod related;
 mod render;
+mod syndication;
 pub mod views;
 
 pub use plan::Plan;

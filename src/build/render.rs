@@ -6,8 +6,9 @@
 //! are out, then the rest.
 
 use super::derive::Derived;
-use super::pages::{self, FeedItems};
+use super::pages;
 use super::plan::{Changes, Job, Planned};
+use super::syndication::{self, FeedItems};
 use super::{insight_pages, BuildError, Laps, PagesDone, Timings};
 use crate::output::{OutputError, Staging};
 use crate::taxonomy::Kind;
@@ -53,13 +54,13 @@ fn render(site: &Site, root: &Path, job: Job) -> Result<usize, BuildError> {
         Job::Home(n) => pages::home_page(site, n),
         Job::Taxonomy(k) => pages::taxonomy_page(site, k),
         Job::Term(k, t, n) => pages::term_page(site, k, t, n),
-        Job::TermFeed(k, t) => pages::term_feed(site, k, t),
-        Job::Feed => pages::site_feed(site),
+        Job::TermFeed(k, t) => syndication::term_feed(site, k, t),
+        Job::Feed => syndication::site_feed(site),
         Job::Archive => pages::archive(site),
         Job::Search => pages::search_page(site),
         Job::NotFound => pages::not_found(site),
-        Job::Sitemap => pages::sitemap(site),
-        Job::Robots => pages::robots(site),
+        Job::Sitemap => syndication::sitemap(site),
+        Job::Robots => syndication::robots(site),
         Job::SearchIndex => Ok(search_index(site)?),
         Job::Stats => insight_pages::stats_page(site),
         Job::ActionItems => insight_pages::action_item_pages(site, site.today),

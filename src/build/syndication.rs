@@ -1,0 +1,125 @@
+//! The files for feed readers and crawlers: the site's feed and each
+//! term's (every text escaped for XML by `crate::feeds`), `sitemap.xml` and
+//! `robots.txt`.
+
+use super::views::{self, Urls};
+use super::{BuildError, Site};
+use crate::datetime;
+use crate::feeds::{self, Channel, Item, ItemXml};
+
+/// Each write-up's feed item, made the first time a feed needs it: an
+/// item reads the same in every feed it is in.
+pub(super) type FeedItems = Vec<std::sync::OnceLock<ItemXml>>;
+
+/// The items of a feed of `indices`, newest first, up to the limit.
+fn feed_items<'s>(site: &'s Site, indices: &[usize]) -> Vec<&'s ItemXml> {
+    indices
+        .iter()
+        .take(site.config.feed.limit)
+        .map(|&i| site.feed_items[i].get_or_init(|| feeds::item(&feed_item(site, i))))
+        .collect()
+}
+
+fn feed_item<'s>(site: &'s Site, i: usize) -> Item<'s> {
+    let w = site.writeups[i];
+    let e = &site.entries[i].view;
+    let mut facts = vec![w.severity.clone()];
+    // As many services as lists show: an item is in a feed of each.
+    facts.extend(w.services.iter().take(views::LIST_TERMS).cloned());
+    if w.services.len() > views::LIST_TERMS {
+        facts.push(format!(
+            "{} more services",
+            crate::text::thousands(w.services.len() - views::LIST_TERMS)
+        ));
+    }
+    if let Some(d) = &e.duration {
+        facts.push(format!("outage {d}"));
+    }
+    Item {
+        title: &w.title,
+        link: e.permalink.clone(),
+        pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
+        description: format!("[{}] {}", facts.join(" · "), e.summary),
+        content_html: site
+            .config
+            .feed
+            .full_content
+            .then_some(site.bodies[i].as_str()),
+        categories: w
+            .tags
+            .iter()
+            .take(views::LIST_TERMS)
+            .map(String::as_str)
+            .collect(),
+        authors: w.authors.iter().map(String::as_str).collect(),
+    }
+}
+
+/// `rss.xml`: every write-up.
+pub(super) fn site_feed(site: &Site) -> Result<usize, BuildError> {
+    let config = site.config;
+    let all: Vec<usize> = (0..site.writeups.len()).collect();
+    let channel = Channel {
+        title: config.title.clone(),
+        link: &config.base_url,
+        self_url: site.urls.absolute("rss.xml"),
+        description: &config.description,
+        language: &config.language,
+    };
+    site.staging.write(
+        "rss.xml",
+        feeds::rss(&channel, &feed_items(site, &all)).as_bytes(),
+    )?;
+    Ok(1)
+}
+
+/// The feed of term `t` of taxonomy `k`.
+pub(super) fn term_feed(site: &Site, k: usize, t: usize) -> Result<usize, BuildError> {
+    let config = site.config;
+    let taxonomy = &site.tax.0[k];
+    let term = &taxonomy.terms[t];
+    let path = Urls::term_path(taxonomy.key(), &term.slug);
+    let channel = Channel {
+        title: format!(
+            "{}: {} {}",
+            config.title,
+            taxonomy.def.singular.to_lowercase(),
+            term.name
+        ),
+        link: &site.urls.absolute(&path),
+        self_url: site.urls.absolute(&format!("{path}rss.xml")),
+        description: &config.description,
+        language: &config.language,
+    };
+    let xml = feeds::rss(&channel, &feed_items(site, &term.pages));
+    site.staging
+        .write(&format!("{path}rss.xml"), xml.as_bytes())?;
+    Ok(1)
+}
+
+pub(super) fn sitemap(site: &Site) -> Result<usize, BuildError> {
+    let mut sitemap: Vec<(String, Option<String>)> = vec![(site.config.base_url.clone(), None)];
+    for taxonomy in &site.tax.0 {
+        let key = taxonomy.key();
+        sitemap.push((site.urls.absolute(&format!("{key}/")), None));
+        for term in &taxonomy.terms {
+            sitemap.push((site.urls.absolute(&Urls::term_path(key, &term.slug)), None));
+        }
+    }
+    sitemap.push((site.urls.absolute("archive/"), None));
+    for e in &site.entries {
+        sitemap.push((e.view.permalink.clone(), Some(e.view.date.clone())));
+    }
+    site.staging
+        .write("sitemap.xml", feeds::sitemap(&sitemap).as_bytes())?;
+    Ok(1)
+}
+
+pub(super) fn robots(site: &Site) -> Result<usize, BuildError> {
+    let robots = format!(
+        "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    );
+    site.staging.write("robots.txt", robots.as_bytes())?;
+    Ok(1)
+}

@@ -1,0 +1,165 @@
+//! Reading a parsed YAML value into typed fields, recording each problem
+//! (a wrong type, an unknown key with a did-you-mean) at its field path for
+//! [`super::locate_problems`] to place.
+
+use super::{describe, FieldPath, Problem};
+use crate::diagnostic::Level;
+use crate::text::did_you_mean;
+use serde_yaml::{Mapping, Value};
+
+/// Typed reading of a parsed document that keeps going after a problem.
+#[derive(Default)]
+pub struct Reader {
+    pub problems: Vec<Problem>,
+}
+
+impl Reader {
+    pub fn problem(
+        &mut self,
+        level: Level,
+        path: &FieldPath,
+        message: String,
+        hint: Option<String>,
+    ) {
+        self.problems.push(Problem {
+            path: path.clone(),
+            on_key: false,
+            level,
+            message,
+            hint,
+        });
+    }
+
+    pub fn error(&mut self, path: &FieldPath, message: impl Into<String>, hint: Option<String>) {
+        self.problem(Level::Error, path, message.into(), hint);
+    }
+
+    pub fn warning(&mut self, path: &FieldPath, message: impl Into<String>, hint: Option<String>) {
+        self.problem(Level::Warning, path, message.into(), hint);
+    }
+
+    fn wrong_type(&mut self, path: &FieldPath, expected: &str, found: &Value) {
+        self.error(
+            path,
+            format!("{path}: expected {expected}, found {}", describe(found)),
+            None,
+        );
+    }
+
+    /// A mapping whose keys must all be in `allowed`; unknown keys are
+    /// reported with a did-you-mean hint.
+    pub fn mapping<'v>(
+        &mut self,
+        value: &'v Value,
+        path: &FieldPath,
+        allowed: &[&str],
+    ) -> Option<&'v Mapping> {
+        let Value::Mapping(map) = value else {
+            self.wrong_type(path, "a mapping of keys to values", value);
+            return None;
+        };
+        for key in map.keys() {
+            let name = match key {
+                Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                other => std::borrow::Cow::Owned(describe(other)),
+            };
+            if !allowed.contains(&&*name) {
+                let hint = match did_you_mean(&name, allowed) {
+                    Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                    None => format!("allowed keys here: {}", allowed.join(", ")),
+                };
+                let where_ = if path.0.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{path}`")
+                };
+                self.problems.push(Problem {
+                    path: path.key(&name),
+                    on_key: true,
+                    level: Level::Error,
+                    message: format!("unknown key `{name}`{where_}"),
+                    hint: Some(hint),
+                });
+            }
+        }
+        Some(map)
+    }
+
+    /// Text; numbers and booleans are taken as written (`title: 1984`).
+    pub fn string(&mut self, value: &Value, path: &FieldPath) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => {
+                self.wrong_type(path, "text", other);
+                None
+            }
+        }
+    }
+
+    /// Text that must not be empty.
+    pub fn text(&mut self, value: &Value, path: &FieldPath) -> Option<String> {
+        let s = self.string(value, path)?;
+        if s.trim().is_empty() {
+            self.error(path, format!("{path}: must not be empty"), None);
+            return None;
+        }
+        Some(s)
+    }
+
+    pub fn boolean(&mut self, value: &Value, path: &FieldPath) -> Option<bool> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.wrong_type(path, "true or false", other);
+                None
+            }
+        }
+    }
+
+    pub fn whole_number(&mut self, value: &Value, path: &FieldPath) -> Option<u64> {
+        match value {
+            Value::Number(n) if n.as_u64().is_some() => n.as_u64(),
+            other => {
+                self.wrong_type(path, "a whole number of at least 0", other);
+                None
+            }
+        }
+    }
+
+    pub fn number(&mut self, value: &Value, path: &FieldPath) -> Option<f64> {
+        match value {
+            Value::Number(n) => n.as_f64().filter(|f| f.is_finite()),
+            other => {
+                self.wrong_type(path, "a number", other);
+                None
+            }
+        }
+    }
+
+    /// A list; a single scalar is not accepted, so `tags: dns` is reported
+    /// rather than silently read as one tag.
+    pub fn list<'v>(&mut self, value: &'v Value, path: &FieldPath) -> Option<&'v [Value]> {
+        match value {
+            Value::Sequence(items) => Some(items),
+            Value::Null => Some(&[]),
+            other => {
+                self.wrong_type(path, "a list such as [a, b]", other);
+                None
+            }
+        }
+    }
+
+    /// A list of non-empty texts.
+    pub fn text_list(&mut self, value: &Value, path: &FieldPath) -> Vec<String> {
+        let Some(items) = self.list(value, path) else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.text(item, &path.index(i)))
+            .collect()
+    }
+}
