@@ -61,6 +61,21 @@ build:
   output: public
   drafts: false           # include status draft/review write-ups
   future: false           # include write-ups dated after today
+
+# Your own ways of sorting write-ups, beside tags, services, severity and
+# authors: each key is a front-matter key (teams: [payments]) with its own
+# pages, feeds, search facet and, if asked, stats. Uncomment to use.
+# taxonomies:
+#   - key: teams
+#     singular: Team
+#     stats: true           # incidents and outage time by team on /stats/
+#     sidebar: true         # a sidebar block with the most used teams
+#   - key: causes
+#     title: Contributing factors
+#     values:               # a closed vocabulary: other values are errors
+#       - {name: config-change, description: A configuration change}
+#       - {name: missing-alert, description: An alert that did not exist or did not fire}
+#       - {name: capacity, description: Not enough of something}
 "##;
 
 const ABOUT_TEMPLATE: &str =
@@ -241,5 +256,22 @@ mod tests {
         let (config, warnings) = Config::parse("blameless.yaml", CONFIG_TEMPLATE).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(config.sidebar.links.len(), 1);
+        // Its commented taxonomies, uncommented, are valid too.
+        let (before, example) = CONFIG_TEMPLATE.split_once("# taxonomies:").unwrap();
+        let uncommented = format!(
+            "{before}taxonomies:{}",
+            example
+                .replace("\n#   ", "\n  ")
+                .replace("\n#     ", "\n    ")
+        );
+        let (config, warnings) = Config::parse("blameless.yaml", &uncommented).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let keys: Vec<&str> = config
+            .declared_taxonomies()
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect();
+        assert_eq!(keys, ["teams", "causes"]);
+        assert_eq!(config.declared_taxonomies()[1].values.len(), 3);
     }
 }
