@@ -81,6 +81,22 @@ fn declared_taxonomies_get_pages_feeds_and_a_place_on_each_page() {
     // false), on every page.
     let home = page(&site, "index.html");
     assert_eq!(texts(&home, "#sidebar-teams"), ["Teams"]);
+    assert_eq!(
+        texts(&home, ".site-nav a"),
+        [
+            "Home",
+            "Archive",
+            "Tags",
+            "Services",
+            "Severity",
+            "Authors",
+            "Teams",
+            "Contributing factors",
+            "Stats",
+            "Action items",
+            "RSS"
+        ]
+    );
     assert!(texts(&home, "#pile-o-tags").is_empty());
     // The built-in tags under their new title.
     assert_eq!(texts(&page(&site, "tags/index.html"), "h1"), ["Labels"]);

@@ -56,6 +56,8 @@ pub struct SiteView {
     pub contact: Option<String>,
     pub search_enabled: bool,
     pub feed_url: String,
+    /// The site's own taxonomies, for the navigation: `{name: title, url}`.
+    pub taxonomies: Vec<LinkView>,
 }
 
 impl SiteView {
@@ -70,6 +72,14 @@ impl SiteView {
             contact: config.contact.clone(),
             search_enabled: config.search_enabled,
             feed_url: urls.link("rss.xml"),
+            taxonomies: config
+                .declared_taxonomies()
+                .iter()
+                .map(|t| LinkView {
+                    name: t.title.clone(),
+                    url: urls.link(&format!("{}/", t.key)),
+                })
+                .collect(),
         }
     }
 }
