@@ -134,8 +134,14 @@ fn term_rows(site: &Site, kind: Kind, terms: &[crate::insight::TermImpact]) -> V
 }
 
 /// The two charts of a taxonomy's top terms: by number of incidents and by
-/// total outage time. `what` names its terms in the charts' text.
-fn term_charts(key: &str, what: &str, terms: &[crate::insight::TermImpact]) -> (String, String) {
+/// total outage time. `what` names its terms in the charts' titles, `each`
+/// one of them in their descriptions.
+fn term_charts(
+    key: &str,
+    what: &str,
+    each: &str,
+    terms: &[crate::insight::TermImpact],
+) -> (String, String) {
     let by_count: Vec<(String, f64, String)> = terms
         .iter()
         .map(|t| (t.name.clone(), t.incidents as f64, t.incidents.to_string()))
@@ -160,14 +166,14 @@ fn term_charts(key: &str, what: &str, terms: &[crate::insight::TermImpact]) -> (
         charts::horizontal_bars(
             &format!("chart-{key}-count"),
             &format!("Top {what} by number of incidents"),
-            &format!("One bar per {what}, as long as its number of incidents."),
+            &format!("One bar per {each}, as long as its number of incidents."),
             &by_count,
             "#2f5233",
         ),
         charts::horizontal_bars(
             &format!("chart-{key}-outage"),
             &format!("Top {what} by total outage time"),
-            &format!("One bar per {what}, as long as the total outage time of its incidents."),
+            &format!("One bar per {each}, as long as the total outage time of its incidents."),
             &by_time,
             "#c2410c",
         ),
@@ -260,7 +266,8 @@ fn stats_view(site: &Site, f: &Figures) -> StatsView {
         ("tags", Kind::TAGS, &f.top_tags),
     ] {
         let what = site.tax.get(kind).def.title.to_lowercase();
-        let (count, outage) = term_charts(key, &what, terms);
+        // The built-in ones keep the words their charts have always had.
+        let (count, outage) = term_charts(key, &what, &what, terms);
         let (count_key, outage_key) = if key == "services" {
             ("services_count", "services_outage")
         } else {
@@ -354,8 +361,12 @@ fn stats_view(site: &Site, f: &Figures) -> StatsView {
             .iter()
             .filter_map(|t| {
                 let taxonomy = site.tax.0.iter().find(|x| x.key() == t.key)?;
-                let (count_chart, outage_chart) =
-                    term_charts(&t.key, &t.title.to_lowercase(), &t.terms);
+                let (count_chart, outage_chart) = term_charts(
+                    &t.key,
+                    &t.title.to_lowercase(),
+                    &taxonomy.def.singular.to_lowercase(),
+                    &t.terms,
+                );
                 Some(TaxonomyStats {
                     key: t.key.clone(),
                     title: format!("Top {}", t.title.to_lowercase()),
