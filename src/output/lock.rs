@@ -199,10 +199,7 @@ fn open_lock_file(target: &Path) -> Result<(PathBuf, File), OutputError> {
             .create(true)
             .truncate(false)
             .open(path)
-            .or_else(|e| match File::open(path) {
-                Ok(file) => Ok(file),
-                Err(_) => Err(e),
-            })
+            .or_else(|e| File::open(path).map_err(|_| e))
     };
     if let Some(parent) = target.parent() {
         // The folders above a new output are made here, as a build would.
