@@ -59,12 +59,7 @@ pub fn build(global: &Global, args: &BuildArgs) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let verbose = global.verbose;
-    let mut loaded = project.load(move |message| {
-        if verbose {
-            eprintln!("note: {message}");
-        }
-    });
+    let mut loaded = project.load(global.notes());
     let load_time = started.elapsed();
     let content = std::mem::take(&mut loaded.content);
     global.eprint_diagnostics(&content.diagnostics);

@@ -31,12 +31,7 @@ pub fn check(
     let mut loaded = if config_failed {
         None
     } else {
-        let verbose = global.verbose;
-        Some(project.load(move |message| {
-            if verbose {
-                eprintln!("note: {message}");
-            }
-        }))
+        Some(project.load(global.notes()))
     };
     let content = match &mut loaded {
         Some(loaded) => std::mem::take(&mut loaded.content),

@@ -55,8 +55,16 @@ impl Global {
 
     /// A note for `--verbose`.
     fn note(&self, message: &str) {
-        if self.verbose {
-            eprintln!("note: {message}");
+        (self.notes())(message.to_string());
+    }
+
+    /// [`Global::note`] for a thread of its own (the parse cache's save).
+    fn notes(&self) -> impl FnOnce(String) + Send + 'static {
+        let verbose = self.verbose;
+        move |message| {
+            if verbose {
+                eprintln!("note: {message}");
+            }
         }
     }
 

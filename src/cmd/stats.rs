@@ -7,12 +7,7 @@ use crate::diagnostic::{self, Format};
 pub fn stats(global: &Global, format: Format, today: Option<&str>) -> Result<(), Error> {
     let project = global.open()?;
     let today = project.today(today)?;
-    let verbose = global.verbose;
-    let mut loaded = project.load(move |message| {
-        if verbose {
-            eprintln!("note: {message}");
-        }
-    });
+    let mut loaded = project.load(global.notes());
     loaded.finish();
     let content = &loaded.content;
     let (errors, _) = diagnostic::summary(&content.diagnostics);
