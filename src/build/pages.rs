@@ -341,6 +341,16 @@ fn term_view(
     }
 }
 
+/// The site's `templates/KEY/NAME` for a taxonomy's page, else `theme`.
+fn taxonomy_template(site: &Site, key: &str, name: &str, theme: &str) -> String {
+    let own = format!("{key}/{name}");
+    if site.templates.has(&own) {
+        own
+    } else {
+        theme.to_string()
+    }
+}
+
 /// The page of taxonomy `k`'s terms and their counts (`taxonomy.html`, or
 /// the site's `templates/KEY/list.html`).
 pub(super) fn taxonomy_page(site: &Site, k: usize) -> Result<usize, BuildError> {
@@ -351,13 +361,11 @@ pub(super) fn taxonomy_page(site: &Site, k: usize) -> Result<usize, BuildError> 
     ctx.insert("kind", key);
     ctx.insert("title", &taxonomy.def.title);
     ctx.insert("terms", &site.term_views[k]);
-    let own = format!("{key}/list.html");
-    let template = if site.templates.has(&own) {
-        own.as_str()
-    } else {
-        "taxonomy.html"
-    };
-    site.page(template, &ctx, &base)
+    site.page(
+        &taxonomy_template(site, key, "list.html", "taxonomy.html"),
+        &ctx,
+        &base,
+    )
 }
 
 /// Page `number` of term `t` of taxonomy `k` (`term.html`, or the site's
@@ -391,14 +399,8 @@ pub(super) fn term_page(
         ctx.insert("kind_url", &site.urls.link(&base));
         ctx.insert("term", view);
     };
-    let own = format!("{key}/term.html");
-    let template = if site.templates.has(&own) {
-        own.as_str()
-    } else {
-        "term.html"
-    };
     site.list_page(
-        template,
+        &taxonomy_template(site, key, "term.html", "term.html"),
         &path,
         &title,
         &term.pages,

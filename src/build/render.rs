@@ -124,12 +124,7 @@ pub(crate) fn render_jobs(
 
 /// Writes the search index of the published write-ups.
 fn search_index(site: &Site) -> Result<usize, OutputError> {
-    let own: Vec<&crate::taxonomy::Taxonomy> = site
-        .tax
-        .0
-        .iter()
-        .skip(crate::config::BUILT_IN.len())
-        .collect();
+    let own = site.tax.declared();
     let docs: Vec<crate::search::Document> = site
         .writeups
         .iter()

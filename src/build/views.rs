@@ -177,6 +177,12 @@ impl Taxonomies {
     pub fn get(&self, kind: Kind) -> &Taxonomy {
         &self.0[kind.0]
     }
+
+    /// The site's own taxonomies, after the built-in ones (as
+    /// `Config::declared_taxonomies` lists their definitions).
+    pub fn declared(&self) -> &[Taxonomy] {
+        &self.0[crate::config::BUILT_IN.len().min(self.0.len())..]
+    }
 }
 
 /// A write-up as lists show it, with at most `terms` tags, services and
@@ -305,9 +311,8 @@ pub struct TermsView {
 
 /// The terms `w` names of each of the site's own taxonomies.
 pub fn declared_terms(w: &WriteUp, tax: &Taxonomies, urls: &Urls) -> Vec<TermsView> {
-    tax.0
+    tax.declared()
         .iter()
-        .skip(crate::config::BUILT_IN.len())
         .filter_map(|t| {
             let names = w.names(t.key());
             (!names.is_empty()).then(|| TermsView {
