@@ -2,27 +2,10 @@
 //! and parsed RSS.
 
 mod common;
-use common::{built, Site};
+use common::{built, html, texts, Site};
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn html(site: &Site, path: &str) -> Html {
-    Html::parse_document(&site.read(&format!("public/{path}")))
-}
-
-fn texts(doc: &Html, selector: &str) -> Vec<String> {
-    let sel = Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
 
 /// Each table row as its cells' texts joined by single spaces.
 fn rows(doc: &Html, selector: &str) -> Vec<String> {

@@ -5,31 +5,14 @@
 //! errors of a value outside the vocabulary and of keys that collide.
 
 mod common;
-use common::Site;
-use scraper::{Html, Selector};
+use common::{html, texts, Site};
+use scraper::Selector;
 
 fn built() -> Site {
     let site = Site::fixture("taxonomies");
     let run = site.run(&["build", "--color", "never", "--today", "2026-01-01"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     site
-}
-
-fn page(site: &Site, path: &str) -> Html {
-    Html::parse_document(&site.read(&format!("public/{path}")))
-}
-
-fn texts(doc: &Html, selector: &str) -> Vec<String> {
-    let sel = Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
 }
 
 fn exists(site: &Site, path: &str) -> bool {
@@ -40,7 +23,7 @@ fn exists(site: &Site, path: &str) -> bool {
 fn declared_taxonomies_get_pages_feeds_and_a_place_on_each_page() {
     let site = built();
     // Teams: paginated one write-up a page, with feeds.
-    let teams = page(&site, "teams/index.html");
+    let teams = html(&site, "teams/index.html");
     assert_eq!(texts(&teams, "h1"), ["Teams"]);
     assert!(exists(&site, "teams/payments/index.html"));
     assert!(exists(&site, "teams/payments/page/2/index.html"));
@@ -50,12 +33,12 @@ fn declared_taxonomies_get_pages_feeds_and_a_place_on_each_page() {
         .expect("a valid feed");
     assert_eq!(feed.title(), "Taxonomy Fixture: team payments");
     assert_eq!(feed.items().len(), 2);
-    let term = page(&site, "teams/payments/index.html");
+    let term = html(&site, "teams/payments/index.html");
     assert_eq!(texts(&term, "h1"), ["Team: payments"]);
     // Causes: no feeds, and the vocabulary's descriptions.
     assert!(exists(&site, "causes/config-change/index.html"));
     assert!(!exists(&site, "causes/config-change/rss.xml"));
-    let causes = page(&site, "causes/index.html");
+    let causes = html(&site, "causes/index.html");
     assert_eq!(texts(&causes, "h1"), ["Contributing factors"]);
     assert!(
         site.read("public/causes/index.html")
@@ -66,7 +49,7 @@ fn declared_taxonomies_get_pages_feeds_and_a_place_on_each_page() {
         .read("public/causes/config-change/index.html")
         .contains("A configuration change"));
     // The write-up page names its terms under each taxonomy's title.
-    let writeup = page(&site, "incidents/bad-deploy/index.html");
+    let writeup = html(&site, "incidents/bad-deploy/index.html");
     let facts = texts(&writeup, "#facts dt");
     assert!(facts.contains(&"Teams".to_string()), "{facts:?}");
     assert!(
@@ -79,7 +62,7 @@ fn declared_taxonomies_get_pages_feeds_and_a_place_on_each_page() {
     );
     // The sidebar: a block of teams, and no Pile o'Tags (tags set sidebar:
     // false), on every page.
-    let home = page(&site, "index.html");
+    let home = html(&site, "index.html");
     assert_eq!(texts(&home, "#sidebar-teams"), ["Teams"]);
     assert_eq!(
         texts(&home, ".site-nav a"),
@@ -99,7 +82,7 @@ fn declared_taxonomies_get_pages_feeds_and_a_place_on_each_page() {
     );
     assert!(texts(&home, "#pile-o-tags").is_empty());
     // The built-in tags under their new title.
-    assert_eq!(texts(&page(&site, "tags/index.html"), "h1"), ["Labels"]);
+    assert_eq!(texts(&html(&site, "tags/index.html"), "h1"), ["Labels"]);
     assert!(site
         .read("public/sitemap.xml")
         .contains("https://incidents.example.com/teams/payments/"));
@@ -143,7 +126,7 @@ fn search_facets_the_query_syntax_and_the_cli_filter() {
 #[test]
 fn stats_and_exports_carry_the_declared_taxonomies() {
     let site = built();
-    let stats = page(&site, "stats/index.html");
+    let stats = html(&site, "stats/index.html");
     let rows: Vec<String> = {
         let row = Selector::parse("#table-top-teams tbody tr").unwrap();
         let cell = Selector::parse("th, td").unwrap();
@@ -264,16 +247,16 @@ fn a_site_may_give_one_taxonomy_templates_of_its_own() {
     );
     let run = site.run(&["build", "--color", "never"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let teams = page(&site, "teams/index.html");
+    let teams = html(&site, "teams/index.html");
     assert_eq!(texts(&teams, "h1"), ["Our teams"]);
     assert_eq!(texts(&teams, ".team"), ["payments: 2", "platform: 1"]);
     assert_eq!(
-        texts(&page(&site, "teams/platform/index.html"), "h1"),
+        texts(&html(&site, "teams/platform/index.html"), "h1"),
         ["Team platform"]
     );
     // The other taxonomies keep the theme's.
     assert_eq!(
-        texts(&page(&site, "causes/capacity/index.html"), "h1"),
+        texts(&html(&site, "causes/capacity/index.html"), "h1"),
         ["Contributing factor: capacity"]
     );
 }

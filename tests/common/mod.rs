@@ -1,6 +1,7 @@
 //! Helpers for integration tests: temporary sites and running the binary.
 #![allow(dead_code)]
 
+use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -122,4 +123,23 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.sort();
     files
+}
+
+/// The built page `path` (below `public/`) of `site`, parsed.
+pub fn html(site: &Site, path: &str) -> Html {
+    Html::parse_document(&site.read(&format!("public/{path}")))
+}
+
+/// The text of each element `selector` finds, its whitespace collapsed.
+pub fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
 }
