@@ -383,7 +383,20 @@ fn serve_holds_its_output_and_refuses_a_folder_blameless_did_not_make() {
         run.stderr,
         format!("error: blameless serve (pid {pid}) is writing to public/; not waiting (--no-wait)\nhint: run again when it has finished, or leave out --no-wait to wait for it\n")
     );
+    // Without --no-wait, a build waits for serve to stop, and says so.
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_blameless"))
+        .args(["build", "--color", "never"])
+        .current_dir(site.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(waiting.stderr.take().unwrap()).lines();
+    assert_eq!(
+        lines.next().unwrap().unwrap(),
+        format!("waiting for blameless serve (pid {pid}), which writes to public/, to stop")
+    );
     drop(server);
+    assert_eq!(waiting.wait().unwrap().code(), Some(0));
 
     site.write("mine/notes.txt", b"precious");
     let out = Command::new(env!("CARGO_BIN_EXE_blameless"))
@@ -462,6 +475,14 @@ fn slow_clients_and_many_streams_never_stop_the_server() {
     };
     assert_eq!(streams.len(), 1024);
     assert_eq!(refused.1, 503);
+    let mut rest = String::new();
+    let mut refused_stream = refused.0;
+    let _ = refused_stream.read_to_string(&mut rest);
+    assert!(
+        rest.to_ascii_lowercase().contains("retry-after: 5"),
+        "{rest}"
+    );
+    assert!(rest.ends_with("too many live-reload streams"), "{rest}");
     assert_eq!(get(&addr, "/").status, 200, "a page while all that is open");
     // A stream that closes frees its place (found when the next ping is
     // written, every 5 s).

@@ -179,6 +179,18 @@ fn a_value_outside_the_vocabulary_is_an_error_at_its_position() {
         run.stderr,
         "content/2021-04-01-typo.md:6:20: error: causes[1]: \"config-chnage\" is not one of the values of `causes` in the configuration\n 6 | causes: [capacity, config-chnage]\n   |                    ^\n  = hint: did you mean `config-change`? Allowed: config-change, missing-alert, capacity\ncheck failed: 1 error, 0 warnings in 4 write-ups\n"
     );
+    // Nothing near: the allowed values, and where to add one.
+    site.write(
+        "content/2021-04-01-typo.md",
+        b"---\ntitle: A typo\ndate: 2021-04-01\nseverity: SEV3\nauthors: [ana]\ncauses: [cosmic-rays]\n---\nBody.\n",
+    );
+    let run = site.run(&["check", "--color", "never", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let problems: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        problems[0]["hint"],
+        "use one of config-change, missing-alert, capacity, or add it to `values` in the configuration"
+    );
     // Another spelling of a value is that value, with the usual warning.
     site.write(
         "content/2021-04-01-typo.md",
@@ -215,6 +227,18 @@ fn taxonomy_keys_that_collide_are_configuration_errors() {
         (
             "taxonomies:\n  - key: tags\n    values: [a]\n",
             "blameless.yaml:3:13: error: taxonomies[0].values: the built-in taxonomy `tags` cannot set `values`\n 3 |     values: [a]\n   |             ^\n  = hint: a built-in taxonomy can set title, singular, feed, sidebar and paginate\n",
+        ),
+        (
+            "taxonomies:\n  - key: teams\n    paginate: 0\n",
+            "blameless.yaml:3:15: error: taxonomies[0].paginate: must be at least 1\n",
+        ),
+        (
+            "taxonomies:\n  - key: causes\n    values: [a, {description: b}]\n",
+            "blameless.yaml:3:17: error: taxonomies[0].values[1]: a value needs a `name`\n",
+        ),
+        (
+            "taxonomies:\n  - key: causes\n    values: [a, a]\n",
+            "blameless.yaml:3:17: error: taxonomies[0].values[1]: `a` is listed twice\n",
         ),
         (
             "taxonomies:\n  - title: Teams\n",
