@@ -26,4 +26,5 @@ pub mod serve;
 pub mod taxonomy;
 pub mod templates;
 pub mod text;
+pub mod tickets;
 pub mod yaml;

@@ -5,6 +5,7 @@
 //! settings derived is taken over where its inputs are the same (see
 //! [`Reuse`]), so that `serve` renders again only what an edit touched.
 
+use super::fields::FieldsHtml;
 use super::pages;
 use super::related::{self, Related};
 use super::views::{self, EntryView, SiteView, Taxonomies, Urls};
@@ -17,6 +18,9 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
+/// A write-up's body and fields as HTML, and a hash of both.
+type Rendered = (String, FieldsHtml, u64);
+
 /// Everything the pages of one build are made from.
 pub(crate) struct Derived<'a> {
     pub config: &'a Config,
@@ -27,7 +31,9 @@ pub(crate) struct Derived<'a> {
     /// Each write-up's list entry, by index.
     pub entries: Vec<Entry>,
     pub bodies: Vec<String>,
-    /// A hash of each body, for the plan.
+    /// Each write-up's field texts as HTML.
+    pub fields: Vec<FieldsHtml>,
+    /// A hash of each body and its fields, for the plan.
     pub body_hashes: Vec<u64>,
     pub tax: Taxonomies,
     /// Every term as its pages show it, by taxonomy.
@@ -61,7 +67,7 @@ pub(crate) struct Reuse {
     order: Vec<(String, String)>,
     /// Rendered bodies, with their hashes, by source hash; valid while
     /// `order` is the same.
-    bodies: HashMap<u64, (String, u64)>,
+    bodies: HashMap<u64, Rendered>,
     /// Each taxonomy's terms by name, slug and number of list pages.
     terms_shape: u64,
     /// List entries by source hash; valid while `terms_shape` is the same.
@@ -88,7 +94,7 @@ pub(crate) fn derive<'a>(
         .map(|w| (w.content_path.clone(), w.slug.clone()))
         .collect();
     let mut previous = previous.unwrap_or_default();
-    let mut known_bodies: Vec<Option<(String, u64)>> = if previous.order == order {
+    let mut known_bodies: Vec<Option<Rendered>> = if previous.order == order {
         writeups
             .iter()
             .map(|w| previous.bodies.remove(&w.source_hash))
@@ -103,7 +109,16 @@ pub(crate) fn derive<'a>(
         || bodies(&writeups, config, &urls, &mut known_bodies),
     );
     let templates = templates?;
-    let (bodies, body_hashes): (Vec<String>, Vec<u64>) = bodies.into_iter().unzip();
+    let mut body_hashes = Vec::with_capacity(bodies.len());
+    let mut fields = Vec::with_capacity(bodies.len());
+    let bodies: Vec<String> = bodies
+        .into_iter()
+        .map(|(body, f, hash)| {
+            body_hashes.push(hash);
+            fields.push(f);
+            body
+        })
+        .collect();
 
     let kinds: Vec<Kind> = Kind::all(config).collect();
     let tax = Taxonomies(
@@ -159,6 +174,7 @@ pub(crate) fn derive<'a>(
         writeups,
         entries,
         bodies,
+        fields,
         body_hashes,
         tax,
         term_views,
@@ -179,7 +195,13 @@ impl Derived<'_> {
         Reuse {
             order: self.order,
             bodies: hashes()
-                .zip(self.bodies.into_iter().zip(self.body_hashes))
+                .zip(
+                    self.bodies
+                        .into_iter()
+                        .zip(self.fields)
+                        .zip(self.body_hashes)
+                        .map(|((body, fields), hash)| (body, fields, hash)),
+                )
                 .collect(),
             terms_shape: self.terms_shape,
             entries: hashes().zip(self.entries).collect(),
@@ -195,8 +217,8 @@ fn bodies(
     writeups: &[&WriteUp],
     config: &Config,
     urls: &Urls,
-    known: &mut [Option<(String, u64)>],
-) -> Vec<(String, u64)> {
+    known: &mut [Option<Rendered>],
+) -> Vec<Rendered> {
     // Links between write-ups resolve to pages only for write-ups in this
     // build.
     let url_of: HashMap<&str, String> = writeups
@@ -225,8 +247,9 @@ fn bodies(
             };
             let body =
                 crate::markdown::render(w.body(), config.markdown.raw_html, RESERVED_IDS, &resolve);
-            let hash = fast_hash(body.as_bytes());
-            (body, hash)
+            let fields = FieldsHtml::render(w, &resolve);
+            let hash = hash_of((fast_hash(body.as_bytes()), &fields));
+            (body, fields, hash)
         })
         .collect()
 }

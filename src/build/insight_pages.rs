@@ -397,6 +397,7 @@ fn stats_view(site: &Site, f: &Figures) -> StatsView {
 #[derive(Serialize, Clone)]
 struct ItemRow {
     task: String,
+    task_html: String,
     owner: String,
     owner_anchor: String,
     priority: Option<String>,
@@ -431,18 +432,19 @@ fn action_items_context(
 ) -> (Vec<StatusGroup>, Vec<OwnerGroup>, usize, usize) {
     let mut rows: Vec<(ItemStatus, ItemRow)> = Vec::new();
     for (i, w) in site.writeups.iter().enumerate() {
-        for a in &w.action_items {
+        for (j, a) in w.action_items.iter().enumerate() {
             rows.push((
                 a.status,
                 ItemRow {
                     task: a.task.clone(),
+                    task_html: site.fields[i].tasks.get(j).cloned().unwrap_or_default(),
                     owner: a.owner.clone(),
                     owner_anchor: format!("owner-{}", slugify(&a.owner)),
                     priority: a.priority.clone(),
                     status: a.status.as_str(),
                     due: a.due.map(|d| d.to_string()),
                     overdue: is_overdue(a, today),
-                    ticket: a.ticket.clone(),
+                    ticket: a.ticket.as_deref().map(export::ticket_label),
                     ticket_url: export::ticket_url(a, site.config),
                     incident_title: w.title.clone(),
                     incident_url: site.entries[i].view.url.clone(),

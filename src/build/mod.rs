@@ -7,6 +7,7 @@
 //! next.
 
 mod derive;
+mod fields;
 mod insight_pages;
 mod pages;
 mod plan;

@@ -232,6 +232,7 @@ pub(super) fn writeup_page(site: &Site, i: usize) -> Result<usize, BuildError> {
         w,
         views::page_entry(w, &site.entries[i].view, site.config, &site.urls, &site.tax),
         &site.bodies[i],
+        &site.fields[i],
         site.config,
     );
     let link = |j: usize| LinkView {

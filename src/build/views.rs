@@ -2,6 +2,7 @@
 //! write-ups, with every date, duration and URL already formatted. The
 //! README's "Theming" section documents these shapes.
 
+use super::fields::FieldsHtml;
 use crate::config::Config;
 use crate::content::{WriteUp, ENTRY_TYPES};
 use crate::datetime::{self, human_duration, long_date, offset_label};
@@ -214,7 +215,14 @@ pub fn entry_view(
         more_authors: w.authors.len().saturating_sub(terms),
         summary: w.summary_text().to_string(),
         duration: w.outage_seconds().map(human_duration),
-        started: w.start().map(|t| datetime::local_minutes(t, &config.tz)),
+        started: w.start().map(|t| {
+            let approx = w
+                .incident
+                .started
+                .is_some_and(|_| w.incident.is_approx("started"))
+                || (w.incident.started.is_none() && w.timeline.first().is_some_and(|e| e.approx));
+            shown_time(w, t, &w.tz(&config.tz), approx)
+        }),
         word_count: w.scan.words,
     }
 }
@@ -224,6 +232,7 @@ pub struct MomentView {
     pub label: &'static str,
     pub at: String,
     pub datetime: String,
+    pub approx: bool,
     /// Time since the start, for detected/mitigated/resolved.
     pub after: Option<String>,
 }
@@ -232,8 +241,12 @@ pub struct MomentView {
 pub struct TimelineRow {
     pub time: String,
     pub datetime: String,
+    pub approx: bool,
     pub offset: Option<String>,
+    /// Plain text, as written.
     pub event: String,
+    /// Inline Markdown as HTML.
+    pub event_html: String,
     #[serde(rename = "type")]
     pub kind: String,
 }
@@ -241,15 +254,18 @@ pub struct TimelineRow {
 #[derive(Serialize)]
 pub struct ImpactView {
     pub summary: Option<String>,
+    pub summary_html: Option<String>,
     pub users: Option<String>,
     pub requests: Option<String>,
     pub revenue: Option<String>,
     pub data_loss: Option<String>,
+    pub data_loss_html: Option<String>,
 }
 
 #[derive(Serialize)]
 pub struct ActionView {
     pub task: String,
+    pub task_html: String,
     pub owner: String,
     pub priority: Option<String>,
     pub status: &'static str,
@@ -274,6 +290,10 @@ pub struct LessonsView {
     pub went_well: Vec<String>,
     pub went_wrong: Vec<String>,
     pub lucky: Vec<String>,
+    /// The same, as HTML.
+    pub went_well_html: Vec<String>,
+    pub went_wrong_html: Vec<String>,
+    pub lucky_html: Vec<String>,
 }
 
 /// A write-up's own page.
@@ -286,6 +306,10 @@ pub struct PageView<'a> {
     /// Borrowed: a page's body is its largest value, and copying it into
     /// the template context once is enough.
     pub body_html: &'a str,
+    /// The zone its times are shown in: its own `timezone`, else the site's.
+    pub timezone: String,
+    /// The team's own keys (`extra:` in its front matter).
+    pub extra: Option<&'a serde_json::Value>,
     pub moments: Vec<MomentView>,
     pub time_to_detect: Option<String>,
     pub time_to_mitigate: Option<String>,
@@ -347,27 +371,51 @@ pub fn page_entry<'a>(
     }
 }
 
-pub fn page_view<'a>(
+/// A time as a write-up's page shows it: in its own zone with the zone's
+/// abbreviation when it names one (`2019-12-04 00:30 CET`), else in the
+/// site's; `≈ ` before an approximate one.
+pub fn shown_time(
     w: &WriteUp,
+    ts: jiff::Timestamp,
+    tz: &jiff::tz::TimeZone,
+    approx: bool,
+) -> String {
+    let time = if w.timezone.is_some() {
+        datetime::zoned_minutes(ts, tz)
+    } else {
+        datetime::local_minutes(ts, tz)
+    };
+    if approx {
+        format!("≈ {time}")
+    } else {
+        time
+    }
+}
+
+pub(crate) fn page_view<'a>(
+    w: &'a WriteUp,
     entry: Cow<'a, EntryView>,
     body_html: &'a str,
+    fields: &FieldsHtml,
     config: &Config,
 ) -> PageView<'a> {
-    let tz = &config.tz;
+    let tz = &w.tz(&config.tz);
     let start = w.start();
     let moments = [
-        ("Started", w.incident.started),
-        ("Detected", w.incident.detected),
-        ("Mitigated", w.incident.mitigated),
-        ("Resolved", w.incident.resolved),
+        ("Started", "started", w.incident.started),
+        ("Detected", "detected", w.incident.detected),
+        ("Mitigated", "mitigated", w.incident.mitigated),
+        ("Resolved", "resolved", w.incident.resolved),
     ]
     .into_iter()
-    .filter_map(|(label, at)| {
+    .filter_map(|(label, key, at)| {
         let at = at?;
+        let approx = w.incident.is_approx(key);
         Some(MomentView {
             label,
-            at: datetime::local_minutes(at, tz),
+            at: shown_time(w, at, tz, approx),
             datetime: datetime::rfc3339(at, tz),
+            approx,
             after: match (label, start) {
                 ("Started", _) | (_, None) => None,
                 (_, Some(s)) => Some(human_duration(at.as_second() - s.as_second())),
@@ -378,11 +426,14 @@ pub fn page_view<'a>(
     let timeline = w
         .timeline
         .iter()
-        .map(|e| TimelineRow {
-            time: datetime::local_minutes(e.at, tz),
+        .enumerate()
+        .map(|(i, e)| TimelineRow {
+            time: shown_time(w, e.at, tz, e.approx),
             datetime: datetime::rfc3339(e.at, tz),
+            approx: e.approx,
             offset: start.map(|s| offset_label(e.at.as_second() - s.as_second())),
             event: e.event.clone(),
+            event_html: fields.events.get(i).cloned().unwrap_or_default(),
             kind: if ENTRY_TYPES.contains(&e.kind.as_str()) {
                 e.kind.clone()
             } else {
@@ -393,26 +444,37 @@ pub fn page_view<'a>(
     let action_items = w
         .action_items
         .iter()
-        .map(|a| ActionView {
+        .enumerate()
+        .map(|(i, a)| ActionView {
             task: a.task.clone(),
+            task_html: fields.tasks.get(i).cloned().unwrap_or_default(),
             owner: a.owner.clone(),
             priority: a.priority.clone(),
             status: a.status.as_str(),
             closed: a.status.is_closed(),
             due: a.due.map(|d| d.to_string()),
-            ticket: a.ticket.clone(),
+            ticket: a
+                .ticket
+                .as_deref()
+                .map(|t| crate::insight::export::ticket_label(t)),
             ticket_url: crate::insight::export::ticket_url(a, config),
         })
         .collect();
     PageView {
         entry,
         body_html,
+        timezone: w
+            .timezone
+            .clone()
+            .unwrap_or_else(|| config.timezone.clone()),
+        extra: w.extra.as_ref(),
         moments,
         time_to_detect: w.time_to_detect().map(human_duration),
         time_to_mitigate: w.time_to_mitigate().map(human_duration),
         time_to_resolve: w.time_to_resolve().map(human_duration),
         impact: ImpactView {
             summary: w.impact.summary.clone(),
+            summary_html: fields.impact_summary.clone(),
             users: w.impact.users.map(count),
             requests: w.impact.requests.map(count),
             revenue: w.impact.revenue.map(|r| {
@@ -424,12 +486,16 @@ pub fn page_view<'a>(
                 }
             }),
             data_loss: w.impact.data_loss.clone(),
+            data_loss_html: fields.data_loss.clone(),
         },
         timeline,
         lessons: LessonsView {
             went_well: w.lessons.went_well.clone(),
             went_wrong: w.lessons.went_wrong.clone(),
             lucky: w.lessons.lucky.clone(),
+            went_well_html: fields.went_well.clone(),
+            went_wrong_html: fields.went_wrong.clone(),
+            lucky_html: fields.lucky.clone(),
         },
         action_items,
         related: Vec::new(),

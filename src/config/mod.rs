@@ -91,7 +91,7 @@ pub struct Config {
     pub priorities: Vec<String>,
     pub paginate: usize,
     pub feed: Feed,
-    pub ticket_url: Option<String>,
+    pub ticket_url: Option<crate::tickets::Templates>,
     pub markdown: Markdown,
     pub search_enabled: bool,
     pub home_full_posts: bool,

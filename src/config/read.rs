@@ -97,25 +97,7 @@ pub(super) fn read_config(r: &mut Reader, value: &Value) -> Config {
                     }
                 }
             }
-            "ticket_url" => {
-                if let Some(url) = r.text(value, &path) {
-                    if crate::text::is_dangerous_url(&url) {
-                        r.error(
-                            &path,
-                            "ticket_url: must be an http(s) URL, not a script or data URL",
-                            Some("for example https://tracker.example.com/browse/{ticket}".into()),
-                        );
-                    } else if !url.contains("{ticket}") {
-                        r.error(
-                            &path,
-                            "ticket_url: must contain the placeholder {ticket}",
-                            Some("for example https://tracker.example.com/browse/{ticket}".into()),
-                        );
-                    } else {
-                        c.ticket_url = Some(url);
-                    }
-                }
-            }
+            "ticket_url" => c.ticket_url = read_ticket_url(r, value, &path),
             "markdown" => read_markdown(r, value, &path, &mut c.markdown),
             "taxonomies" => taxonomies::read(r, value, &path, &mut c.taxonomies),
             "search" => {
@@ -308,4 +290,51 @@ fn read_markdown(r: &mut Reader, value: &Value, path: &FieldPath, md: &mut Markd
             }
         }
     }
+}
+
+/// `ticket_url`: one template, or a mapping from ticket prefix to template.
+fn read_ticket_url(
+    r: &mut Reader,
+    value: &Value,
+    path: &FieldPath,
+) -> Option<crate::tickets::Templates> {
+    let template = |r: &mut Reader, value: &Value, path: &FieldPath| -> Option<String> {
+        let url = r.text(value, path)?;
+        let example = "for example https://tracker.example.com/browse/{ticket}";
+        if crate::text::is_dangerous_url(&url) || !crate::tickets::is_url(&url) {
+            r.error(
+                path,
+                format!("{path}: must be an http(s) URL, not {url:?}"),
+                Some(example.into()),
+            );
+            None
+        } else if !url.contains("{ticket}") && !url.contains("{id}") {
+            r.error(
+                path,
+                format!("{path}: must contain the placeholder {{ticket}} (the ticket as written) or {{id}} (what follows its prefix)"),
+                Some(example.into()),
+            );
+            None
+        } else {
+            Some(url)
+        }
+    };
+    let Value::Mapping(map) = value else {
+        return template(r, value, path).map(crate::tickets::Templates::One);
+    };
+    let mut entries = Vec::new();
+    for (key, value) in map {
+        let Some(prefix) = key.as_str().map(str::to_string).or_else(|| match key {
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }) else {
+            r.error(path, format!("{path}: a prefix must be text"), None);
+            continue;
+        };
+        let at = path.key(&prefix);
+        if let Some(url) = template(r, value, &at) {
+            entries.push((prefix, url));
+        }
+    }
+    Some(crate::tickets::Templates::by_prefix(entries))
 }

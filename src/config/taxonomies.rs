@@ -66,6 +66,8 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "lessons",
     "action_items",
     "related",
+    "timezone",
+    "extra",
 ];
 
 /// Names a taxonomy key may not take: pages of the site (`/search/`), the

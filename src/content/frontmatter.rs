@@ -1,13 +1,13 @@
 //! Reads and validates one write-up's front matter (already parsed YAML)
 //! into the content model, recording every problem with its field path.
 
-use super::{ActionItem, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry, ENTRY_TYPES};
+use super::when;
+use super::{ActionItem, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry};
 use crate::config::{Config, FRONT_MATTER_KEYS};
-use crate::datetime::{self, Stamp};
+use crate::datetime;
 use crate::text::did_you_mean;
 use crate::yaml::{FieldPath, Reader};
 use jiff::civil::Date;
-use jiff::Timestamp;
 use serde_yaml::{Mapping, Value};
 
 /// The fields of a write-up as read from its front matter.
@@ -29,12 +29,25 @@ pub struct Fields {
     pub lessons: Lessons,
     pub action_items: Vec<ActionItem>,
     pub related: Vec<String>,
+    /// The write-up's own IANA zone, when it names one.
+    pub timezone: Option<String>,
+    /// The team's own keys, kept as they are.
+    pub extra: Option<serde_json::Value>,
     /// The values of the site's own taxonomies, by key.
     pub terms: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+/// Keys people write for ones the format names otherwise.
+const KEY_HINTS: &[(&str, &str)] = &[
+    ("description", "did you mean `summary` (a paragraph on what happened) or `dek` (a short line under the title)?"),
+    ("author", "did you mean `authors`? It takes a list: authors: [your-name]"),
+    ("time_zone", "did you mean `timezone`?"),
+    ("tz", "did you mean `timezone`?"),
+    ("categories", "did you mean `tags`?"),
+];
+
 /// A value that must be one of `allowed`; otherwise an error listing them.
-fn one_of(
+pub(super) fn one_of(
     r: &mut Reader,
     value: &Value,
     path: &FieldPath,
@@ -72,10 +85,17 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
     let declared = config.declared_taxonomies();
     let mut keys: Vec<&str> = FRONT_MATTER_KEYS.to_vec();
     keys.extend(declared.iter().map(|t| t.key.as_str()));
-    let Some(map) = r.mapping(value, &root, &keys) else {
+    let Some(map) = r.mapping_hinted(value, &root, &keys, KEY_HINTS) else {
         return f;
     };
-    let tz = &config.tz;
+    // The zone comes first: every other time is read in it.
+    let zone = map
+        .get("timezone")
+        .and_then(|v| when::read_zone(r, v, &root.key("timezone")));
+    let tz = &zone
+        .as_ref()
+        .map_or_else(|| config.tz.clone(), |(_, tz)| tz.clone());
+    f.timezone = zone.map(|(name, _)| name);
     let p = |k: &str| root.key(k);
 
     if let Some(v) = required(
@@ -178,7 +198,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
         f.summary = r.string(v, &p("summary")).filter(|s| !s.trim().is_empty());
     }
     if let Some(v) = map.get("incident") {
-        f.incident = read_moments(r, v, &p("incident"), config);
+        f.incident = when::read_moments(r, v, &p("incident"), tz);
     }
     if let Some(v) = map.get("impact") {
         f.impact = read_impact(r, v, &p("impact"));
@@ -189,67 +209,18 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
             .started
             .map(|t| datetime::day_of(t, tz))
             .or(f.date);
-        f.timeline = read_timeline(r, v, &p("timeline"), config, first_day);
+        f.timeline = when::read_timeline(r, v, &p("timeline"), tz, first_day);
     }
     if let Some(v) = map.get("lessons") {
         f.lessons = read_lessons(r, v, &p("lessons"));
     }
     if let Some(v) = map.get("action_items") {
-        f.action_items = read_action_items(r, v, &p("action_items"), config);
+        f.action_items = read_action_items(r, v, &p("action_items"), config, tz);
+    }
+    if let Some(v) = map.get("extra") {
+        f.extra = read_extra(r, v, &p("extra"));
     }
     f
-}
-
-fn read_moments(r: &mut Reader, value: &Value, path: &FieldPath, config: &Config) -> Moments {
-    const ORDER: [&str; 4] = ["started", "detected", "mitigated", "resolved"];
-    let mut m = Moments::default();
-    let Some(map) = r.mapping(value, path, &ORDER) else {
-        return m;
-    };
-    let mut read: Vec<(&str, Timestamp)> = Vec::new();
-    for key in ORDER {
-        let Some(v) = map.get(key) else { continue };
-        let field = path.key(key);
-        let Some(text) = r.text(v, &field) else {
-            continue;
-        };
-        match datetime::parse_stamp(&text, &config.tz) {
-            Ok(Stamp::Full(ts)) => read.push((key, ts)),
-            Ok(Stamp::TimeOnly(_)) => r.error(
-                &field,
-                format!("{field}: {text:?} has no date"),
-                Some("incident moments need a date, for example 2018-09-20 17:40".into()),
-            ),
-            Err(e) => r.error(&field, format!("{field}: {e}"), None),
-        }
-    }
-    for pair in read.windows(2) {
-        let ((before_key, before), (key, at)) = (pair[0], pair[1]);
-        if at < before {
-            r.error(
-                &path.key(key),
-                format!(
-                    "{path}.{key} ({}) is before {path}.{before_key} ({})",
-                    datetime::local_minutes(at, &config.tz),
-                    datetime::local_minutes(before, &config.tz)
-                ),
-                Some(
-                    "the moments must be in order: started <= detected <= mitigated <= resolved"
-                        .into(),
-                ),
-            );
-        }
-    }
-    for (key, ts) in read {
-        let slot = match key {
-            "started" => &mut m.started,
-            "detected" => &mut m.detected,
-            "mitigated" => &mut m.mitigated,
-            _ => &mut m.resolved,
-        };
-        *slot = Some(ts);
-    }
-    m
 }
 
 fn read_impact(r: &mut Reader, value: &Value, path: &FieldPath) -> Impact {
@@ -283,102 +254,6 @@ fn read_impact(r: &mut Reader, value: &Value, path: &FieldPath) -> Impact {
     impact
 }
 
-fn read_timeline(
-    r: &mut Reader,
-    value: &Value,
-    path: &FieldPath,
-    config: &Config,
-    first_day: Option<Date>,
-) -> Vec<TimelineEntry> {
-    let tz = &config.tz;
-    let mut entries = Vec::new();
-    let Some(items) = r.list(value, path) else {
-        return entries;
-    };
-    let mut previous: Option<Timestamp> = None;
-    for (i, item) in items.iter().enumerate() {
-        let item_path = path.index(i);
-        let Some(map) = r.mapping(item, &item_path, &["at", "event", "type"]) else {
-            continue;
-        };
-        let at_path = item_path.key("at");
-        let at = match map.get("at") {
-            None | Some(Value::Null) => {
-                r.error(
-                    &item_path,
-                    format!("{item_path}: missing `at`"),
-                    Some("give the time, for example `at: 17:40`".into()),
-                );
-                None
-            }
-            Some(v) => {
-                r.text(v, &at_path)
-                    .and_then(|text| match datetime::parse_stamp(&text, tz) {
-                        Ok(Stamp::Full(ts)) => Some(ts),
-                        Ok(Stamp::TimeOnly(time)) => {
-                            let day = previous.map(|p| datetime::day_of(p, tz)).or(first_day)?;
-                            match datetime::local_to_timestamp(day.to_datetime(time), tz) {
-                                Ok(ts) => Some(ts),
-                                Err(e) => {
-                                    r.error(&at_path, format!("{at_path}: {e}"), None);
-                                    None
-                                }
-                            }
-                        }
-                        Err(e) => {
-                            r.error(&at_path, format!("{at_path}: {e}"), None);
-                            None
-                        }
-                    })
-            }
-        };
-        let event = match map.get("event") {
-            None | Some(Value::Null) => {
-                r.error(
-                    &item_path,
-                    format!("{item_path}: missing `event`"),
-                    Some(
-                        "say what happened, for example `event: Alert fired for replication lag`"
-                            .into(),
-                    ),
-                );
-                None
-            }
-            Some(v) => r.text(v, &item_path.key("event")),
-        };
-        let kind = match map.get("type") {
-            None => Some("note".to_string()),
-            Some(v) => one_of(
-                r,
-                v,
-                &item_path.key("type"),
-                ENTRY_TYPES,
-                "a timeline entry type",
-            ),
-        };
-        if let Some(at) = at {
-            if let Some(before) = previous {
-                if at < before {
-                    r.error(
-                        &at_path,
-                        format!(
-                            "{at_path}: {} is earlier than the entry before it ({})",
-                            datetime::local_minutes(at, tz),
-                            datetime::local_minutes(before, tz)
-                        ),
-                        Some("keep the timeline in time order; an entry with only HH:MM is on the day of the entry before it, so give the full date after midnight".into()),
-                    );
-                }
-            }
-            previous = Some(at);
-        }
-        if let (Some(at), Some(event), Some(kind)) = (at, event, kind) {
-            entries.push(TimelineEntry { at, event, kind });
-        }
-    }
-    entries
-}
-
 fn read_lessons(r: &mut Reader, value: &Value, path: &FieldPath) -> Lessons {
     let mut lessons = Lessons::default();
     let Some(map) = r.mapping(value, path, &["went_well", "went_wrong", "lucky"]) else {
@@ -401,6 +276,7 @@ fn read_action_items(
     value: &Value,
     path: &FieldPath,
     config: &Config,
+    tz: &jiff::tz::TimeZone,
 ) -> Vec<ActionItem> {
     let mut out = Vec::new();
     let Some(items) = r.list(value, path) else {
@@ -456,7 +332,7 @@ fn read_action_items(
         };
         let due = map.get("due").and_then(|v| {
             let text = r.text(v, &ip.key("due"))?;
-            match datetime::parse_date(&text, &config.tz) {
+            match datetime::parse_date(&text, tz) {
                 Ok(d) => Some(d),
                 Err(e) => {
                     r.error(&ip.key("due"), format!("{ip}.due: {e}"), None);
@@ -477,4 +353,39 @@ fn read_action_items(
         }
     }
     out
+}
+
+/// `extra:`: a mapping of the team's own keys, kept as JSON for templates
+/// and `incidents.json`.
+fn read_extra(r: &mut Reader, value: &Value, path: &FieldPath) -> Option<serde_json::Value> {
+    let Value::Mapping(map) = value else {
+        r.error(
+            path,
+            format!("{path}: expected a mapping of your own keys to values"),
+            Some("for example `extra: {customer_ticket: CS-4411, region: eu-west-1}`".into()),
+        );
+        return None;
+    };
+    for key in map.keys() {
+        if !matches!(key, Value::String(_)) {
+            let shown = serde_yaml::to_string(key).unwrap_or_default();
+            r.error(
+                &path.key(shown.trim()),
+                format!("{path}: the key {} is not text", shown.trim()),
+                Some("quote the key so that it is kept as written".into()),
+            );
+            return None;
+        }
+    }
+    match serde_json::to_value(value) {
+        Ok(json) => Some(json),
+        Err(e) => {
+            r.error(
+                path,
+                format!("{path}: cannot be kept: {e}"),
+                Some("keys inside `extra` must be text; quote them".into()),
+            );
+            None
+        }
+    }
 }

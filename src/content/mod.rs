@@ -8,6 +8,7 @@ mod frontmatter;
 mod load;
 mod parse;
 mod sources;
+mod when;
 
 pub use cache::cache_file;
 pub use checks::{overdue_warnings, resolve_content_link};
@@ -84,6 +85,15 @@ pub struct Moments {
     pub detected: Option<Timestamp>,
     pub mitigated: Option<Timestamp>,
     pub resolved: Option<Timestamp>,
+    /// The moments given as approximate (`~2019-12-04 00:30`), by key.
+    #[serde(default)]
+    pub approx: Vec<String>,
+}
+
+impl Moments {
+    pub fn is_approx(&self, key: &str) -> bool {
+        self.approx.iter().any(|k| k == key)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -101,6 +111,9 @@ pub struct TimelineEntry {
     pub event: String,
     /// One of [`ENTRY_TYPES`].
     pub kind: String,
+    /// Given as approximate (`~17:20`, `± 17:20 UTC`, `approx: true`).
+    #[serde(default)]
+    pub approx: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -157,6 +170,11 @@ pub struct WriteUp {
     pub lessons: Lessons,
     pub action_items: Vec<ActionItem>,
     pub related: Vec<String>,
+    /// The write-up's own time zone as written (an IANA name), when it
+    /// names one; else its times show in the site's.
+    pub timezone: Option<String>,
+    /// The team's own keys (`extra:`), as they were written.
+    pub extra: Option<serde_json::Value>,
     /// The values of the site's own taxonomies, by key (those it names).
     pub terms: std::collections::BTreeMap<String, Vec<String>>,
     pub scan: Scan,
@@ -176,6 +194,14 @@ impl WriteUp {
             "severity" => std::slice::from_ref(&self.severity),
             other => self.terms.get(other).map_or(&[], Vec::as_slice),
         }
+    }
+
+    /// The zone its times are shown in: its own, else the site's.
+    pub fn tz(&self, site: &jiff::tz::TimeZone) -> jiff::tz::TimeZone {
+        self.timezone
+            .as_deref()
+            .and_then(|name| crate::datetime::parse_zone(name).ok())
+            .unwrap_or_else(|| site.clone())
     }
 
     /// The explicit summary, else the body's first paragraph.

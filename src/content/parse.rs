@@ -242,6 +242,8 @@ fn build_writeup(
         lessons: f.lessons,
         action_items: f.action_items,
         related: f.related,
+        timezone: f.timezone,
+        extra: f.extra,
         terms: f.terms,
         scan,
     }

@@ -11,11 +11,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct Moments {
+struct Moments<'a> {
     started: Option<String>,
     detected: Option<String>,
     mitigated: Option<String>,
     resolved: Option<String>,
+    /// The moments given as approximate.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    approx: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -41,6 +44,8 @@ struct Entry<'a> {
     event: &'a str,
     #[serde(rename = "type")]
     kind: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    approx: bool,
 }
 
 #[derive(Serialize)]
@@ -78,7 +83,9 @@ struct Incident<'a> {
     #[serde(flatten)]
     own: std::collections::BTreeMap<&'a str, &'a [String]>,
     summary: &'a str,
-    incident: Moments,
+    /// The zone of its times' offsets: its own, else the site's.
+    timezone: &'a str,
+    incident: Moments<'a>,
     metrics: Metrics,
     impact: Impact<'a>,
     timeline: Vec<Entry<'a>>,
@@ -86,6 +93,9 @@ struct Incident<'a> {
     action_items: Vec<Item<'a>>,
     related: &'a [String],
     word_count: usize,
+    /// The team's own keys, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra: Option<&'a serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -102,15 +112,18 @@ pub fn is_overdue(item: &ActionItem, today: Date) -> bool {
     !item.status.is_closed() && item.due.is_some_and(|due| due < today)
 }
 
-/// The ticket link for an item, through the configured `ticket_url`.
+/// The ticket link for an item: its URL, or through `ticket_url`.
 pub fn ticket_url(item: &ActionItem, config: &Config) -> Option<String> {
-    let (ticket, template) = (item.ticket.as_ref()?, config.ticket_url.as_ref()?);
-    let encoded = crate::text::percent_encode(ticket);
-    Some(template.replace("{ticket}", &encoded))
+    crate::tickets::link(config.ticket_url.as_ref(), item.ticket.as_deref()?)
 }
 
-fn stamp(ts: Option<Timestamp>, config: &Config) -> Option<String> {
-    ts.map(|t| rfc3339(t, &config.tz))
+/// A ticket as pages name it.
+pub fn ticket_label(ticket: &str) -> String {
+    crate::tickets::label(ticket)
+}
+
+fn stamp(ts: Option<Timestamp>, tz: &jiff::tz::TimeZone) -> Option<String> {
+    ts.map(|t| rfc3339(t, tz))
 }
 
 /// One write-up as `/incidents.json` lists it.
@@ -120,6 +133,7 @@ fn incident<'a>(
     today: Date,
     url_of: &dyn Fn(&WriteUp) -> String,
 ) -> Incident<'a> {
+    let tz = &w.tz(&config.tz);
     Incident {
         slug: &w.slug,
         url: url_of(w),
@@ -137,11 +151,13 @@ fn incident<'a>(
             .map(|t| (t.key.as_str(), w.names(&t.key)))
             .collect(),
         summary: w.summary_text(),
+        timezone: w.timezone.as_deref().unwrap_or(&config.timezone),
         incident: Moments {
-            started: stamp(w.incident.started, config),
-            detected: stamp(w.incident.detected, config),
-            mitigated: stamp(w.incident.mitigated, config),
-            resolved: stamp(w.incident.resolved, config),
+            started: stamp(w.incident.started, tz),
+            detected: stamp(w.incident.detected, tz),
+            mitigated: stamp(w.incident.mitigated, tz),
+            resolved: stamp(w.incident.resolved, tz),
+            approx: &w.incident.approx,
         },
         metrics: Metrics {
             time_to_detect_seconds: w.time_to_detect(),
@@ -160,9 +176,10 @@ fn incident<'a>(
             .timeline
             .iter()
             .map(|e| Entry {
-                at: rfc3339(e.at, &config.tz),
+                at: rfc3339(e.at, tz),
                 event: &e.event,
                 kind: &e.kind,
+                approx: e.approx,
             })
             .collect(),
         lessons: Lessons {
@@ -186,6 +203,7 @@ fn incident<'a>(
             .collect(),
         related: &w.related,
         word_count: w.scan.words,
+        extra: w.extra.as_ref(),
     }
 }
 

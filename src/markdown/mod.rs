@@ -10,7 +10,10 @@ use pulldown_cmark::{
 };
 use std::collections::HashSet;
 
+mod inline;
 mod raw_html;
+
+pub use inline::inline;
 
 fn options() -> Options {
     Options::ENABLE_TABLES

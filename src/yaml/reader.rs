@@ -54,6 +54,18 @@ impl Reader {
         path: &FieldPath,
         allowed: &[&str],
     ) -> Option<&'v Mapping> {
+        self.mapping_hinted(value, path, allowed, &[])
+    }
+
+    /// Like [`Reader::mapping`], with the hint of `hints` for a known
+    /// mistake (`author` for `authors`) in place of the did-you-mean.
+    pub fn mapping_hinted<'v>(
+        &mut self,
+        value: &'v Value,
+        path: &FieldPath,
+        allowed: &[&str],
+        hints: &[(&str, &str)],
+    ) -> Option<&'v Mapping> {
         let Value::Mapping(map) = value else {
             self.wrong_type(path, "a mapping of keys to values", value);
             return None;
@@ -64,9 +76,11 @@ impl Reader {
                 other => std::borrow::Cow::Owned(describe(other)),
             };
             if !allowed.contains(&&*name) {
-                let hint = match did_you_mean(&name, allowed) {
-                    Some(suggestion) => format!("did you mean `{suggestion}`?"),
-                    None => format!("allowed keys here: {}", allowed.join(", ")),
+                let known = hints.iter().find(|(mistake, _)| *mistake == name);
+                let hint = match (known, did_you_mean(&name, allowed)) {
+                    (Some((_, hint)), _) => hint.to_string(),
+                    (None, Some(suggestion)) => format!("did you mean `{suggestion}`?"),
+                    (None, None) => format!("allowed keys here: {}", allowed.join(", ")),
                 };
                 let where_ = if path.0.is_empty() {
                     String::new()
