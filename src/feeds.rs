@@ -15,7 +15,8 @@ pub struct Item<'a> {
     pub pub_date: String,
     /// Text, not HTML.
     pub description: String,
-    pub content_html: Option<&'a str>,
+    /// HTML whose addresses are all absolute.
+    pub content_html: Option<std::borrow::Cow<'a, str>>,
     pub categories: Vec<&'a str>,
     pub authors: Vec<&'a str>,
 }
@@ -43,6 +44,7 @@ pub struct ItemXml {
 pub fn item(item: &Item) -> ItemXml {
     let content = item
         .content_html
+        .as_ref()
         .map_or(0, |html| html.len() + html.len() / 4);
     let mut out = String::with_capacity(1024 + item.description.len() + content);
     out.push_str("  <item>\n");
@@ -65,7 +67,7 @@ pub fn item(item: &Item) -> ItemXml {
         "    <description>{}</description>",
         escape_xml(&escape_html(&item.description))
     );
-    if let Some(html) = item.content_html {
+    if let Some(html) = &item.content_html {
         out.push_str("    <content:encoded>");
         out.push_str(&escape_xml(html));
         out.push_str("</content:encoded>\n");

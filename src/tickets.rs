@@ -119,19 +119,6 @@ pub fn label(ticket: &str) -> String {
     format!("{}/…/{}", parts[0], parts[parts.len() - 2..].join("/"))
 }
 
-/// The words search finds a ticket by: as written, and its parts
-/// (`INFRA-1094`, `INFRA`, `1094`).
-pub fn search_words(ticket: &str) -> Vec<String> {
-    let shown = label(ticket);
-    let mut words = vec![shown.clone()];
-    for part in shown.split(|c: char| !c.is_alphanumeric()) {
-        if !part.is_empty() && !words.iter().any(|w| w == part) {
-            words.push(part.to_string());
-        }
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,14 +182,5 @@ mod tests {
         );
         assert_eq!(link(None, "javascript:alert(1)"), None);
         assert_eq!(link(None, "INFRA-1"), None);
-    }
-
-    #[test]
-    fn search_finds_tickets_by_their_parts() {
-        assert_eq!(search_words("INFRA-1094"), ["INFRA-1094", "INFRA", "1094"]);
-        assert_eq!(
-            search_words("https://gitlab.com/gitlab-org/gitlab-ce/-/issues/27581"),
-            ["gitlab-ce#27581", "gitlab", "ce", "27581"]
-        );
     }
 }

@@ -11,7 +11,8 @@ use super::related::{self, Related};
 use super::views::{self, EntryView, SiteView, Taxonomies, Urls};
 use super::{fast_hash, hash_of, BuildError, RESERVED_IDS};
 use crate::config::Config;
-use crate::content::{resolve_content_link, WriteUp};
+use crate::content::{publish_path, publish_url, resolve_content_link, root_url, WriteUp};
+use crate::markdown::refs::{place, Place};
 use crate::taxonomy::{Kind, Taxonomy};
 use crate::templates::Templates;
 use rayon::prelude::*;
@@ -237,13 +238,21 @@ fn bodies(
             if let Some(body) = known.take() {
                 return body;
             }
-            let resolve = |dest: &str| {
-                let target = resolve_content_link(&w.content_path, dest)?;
-                let url = url_of.get(target.as_str())?;
-                Some(match dest.split_once('#') {
-                    Some((_, fragment)) => format!("{url}#{fragment}"),
-                    None => url.clone(),
-                })
+            let page = Urls::writeup_path(&w.slug);
+            let resolve = |dest: &str| match place(dest) {
+                Some(Place::Beside) => {
+                    let (_, publish) = publish_path(&w.content_path, dest)?;
+                    Some(urls.link(&format!("{page}{}", publish_url(&publish, dest))))
+                }
+                Some(Place::Root) => Some(urls.link(root_url(dest))),
+                None => {
+                    let target = resolve_content_link(&w.content_path, dest)?;
+                    let url = url_of.get(target.as_str())?;
+                    Some(match dest.split_once('#') {
+                        Some((_, fragment)) => format!("{url}#{fragment}"),
+                        None => url.clone(),
+                    })
+                }
             };
             let body =
                 crate::markdown::render(w.body(), config.markdown.raw_html, RESERVED_IDS, &resolve);

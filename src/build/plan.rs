@@ -44,6 +44,9 @@ pub(crate) enum Job {
     Exports,
     /// The theme's static files, `highlight.css` and the site's `static/`.
     Assets,
+    /// A file a write-up's body refers to, published beside its page:
+    /// write-up, asset.
+    Asset(usize, usize),
 }
 
 impl Job {
@@ -53,7 +56,7 @@ impl Job {
     pub fn shows_writeups_first(self) -> bool {
         matches!(
             self,
-            Job::Writeup(_) | Job::Home(_) | Job::Taxonomy(_) | Job::Term(..)
+            Job::Writeup(_) | Job::Asset(..) | Job::Home(_) | Job::Taxonomy(_) | Job::Term(..)
         )
     }
 
@@ -179,6 +182,15 @@ pub(crate) fn plan(site: &Derived) -> Vec<Planned> {
             }
         })
         .collect();
+    for (i, w) in site.writeups.iter().enumerate() {
+        for (a, asset) in w.assets.iter().enumerate() {
+            jobs.push(Planned {
+                job: Job::Asset(i, a),
+                key: format!("incidents/{}/{}", w.slug, asset.publish),
+                hash: Inputs::new((&asset.source, asset.len, asset.modified)).done(),
+            });
+        }
+    }
     let mut add = |job: Job, key: String, hash: u64| jobs.push(Planned { job, key, hash });
     let all: Vec<usize> = (0..n).collect();
     let full_posts = config.home_full_posts;

@@ -40,11 +40,15 @@ fn feed_item<'s>(site: &'s Site, i: usize) -> Item<'s> {
         link: e.permalink.clone(),
         pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
         description: format!("[{}] {}", facts.join(" · "), e.summary),
-        content_html: site
-            .config
-            .feed
-            .full_content
-            .then_some(site.bodies[i].as_str()),
+        // Feed readers show an item away from its page: every relative
+        // address in it (a file beside the page, `/…`, `#…`) made absolute.
+        content_html: site.config.feed.full_content.then(|| {
+            std::borrow::Cow::Owned(crate::markdown::refs::absolute(
+                &site.bodies[i],
+                site.config.origin(),
+                &e.permalink,
+            ))
+        }),
         categories: w
             .tags
             .iter()

@@ -456,7 +456,7 @@ pub(crate) fn page_view<'a>(
             ticket: a
                 .ticket
                 .as_deref()
-                .map(|t| crate::insight::export::ticket_label(t)),
+                .map(crate::insight::export::ticket_label),
             ticket_url: crate::insight::export::ticket_url(a, config),
         })
         .collect();

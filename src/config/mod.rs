@@ -92,6 +92,8 @@ pub struct Config {
     pub paginate: usize,
     pub feed: Feed,
     pub ticket_url: Option<crate::tickets::Templates>,
+    /// Largest file a write-up may refer to (`assets.max_size_mb`).
+    pub max_asset_bytes: u64,
     pub markdown: Markdown,
     pub search_enabled: bool,
     pub home_full_posts: bool,
@@ -139,6 +141,7 @@ impl Default for Config {
                 full_content: true,
             },
             ticket_url: None,
+            max_asset_bytes: 20 * 1024 * 1024,
             markdown: Markdown {
                 raw_html: RawHtml::Sanitize,
                 highlight_theme: "InspiredGitHub".into(),
@@ -168,6 +171,7 @@ const TOP_KEYS: &[&str] = &[
     "priorities",
     "paginate",
     "feed",
+    "assets",
     "ticket_url",
     "markdown",
     "search",
@@ -188,6 +192,12 @@ impl Config {
             .find('/')
             .map(|i| &after_scheme[i..])
             .unwrap_or("/")
+    }
+
+    /// `https://host` of the base URL: where `/…` addresses are read from.
+    pub fn origin(&self) -> &str {
+        let path = self.base_path();
+        &self.base_url[..self.base_url.len() - path.len()]
     }
 
     pub fn severity(&self, name: &str) -> Option<&SeverityLevel> {

@@ -83,6 +83,22 @@ pub(super) fn read_config(r: &mut Reader, value: &Value) -> Config {
                     }
                 }
             }
+            "assets" => {
+                if let Some(m) = r.mapping(value, &path, &["max_size_mb"]) {
+                    if let Some(v) = m.get("max_size_mb") {
+                        let at = path.key("max_size_mb");
+                        match r.whole_number(v, &at) {
+                            Some(0) => r.error(
+                                &at,
+                                "assets.max_size_mb: must be at least 1",
+                                Some("the default is 20".into()),
+                            ),
+                            Some(n) => c.max_asset_bytes = n.min(1 << 20) * 1024 * 1024,
+                            None => {}
+                        }
+                    }
+                }
+            }
             "feed" => {
                 if let Some(m) = r.mapping(value, &path, &["limit", "full_content"]) {
                     if let Some(v) = m.get("limit") {

@@ -32,17 +32,33 @@ pub fn resolve_content_link(from: &str, dest: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-pub(super) fn check_site(parsed: &mut [Parsed], config: &Config) {
+pub(super) fn check_site(parsed: &mut [Parsed], config: &Config, root: &std::path::Path) {
     // The write-ups apart from the problems being added, so that the names
     // looked up can be borrowed instead of copied.
     let writeups: Vec<Arc<WriteUp>> = parsed.iter().filter_map(|p| p.writeup.clone()).collect();
     check_slugs(parsed);
+    find_assets(parsed, config, root);
     check_references(parsed, &writeups, config);
     check_term_spelling(parsed, "tags");
     check_term_spelling(parsed, "services");
     for taxonomy in config.declared_taxonomies() {
         check_term_spelling(parsed, &taxonomy.key);
     }
+}
+
+/// The files each write-up refers to, and an error for each it cannot
+/// publish.
+fn find_assets(parsed: &mut [Parsed], config: &Config, root: &std::path::Path) {
+    parsed.par_iter_mut().for_each(|p| {
+        let Some(w) = &mut p.writeup else { return };
+        if w.scan.files.is_empty() && w.assets.is_empty() {
+            return;
+        }
+        let assets = super::assets::resolve(w, root, config.max_asset_bytes, &mut p.diagnostics);
+        if assets != w.assets {
+            Arc::make_mut(w).assets = assets;
+        }
+    });
 }
 
 fn check_slugs(parsed: &mut [Parsed]) {

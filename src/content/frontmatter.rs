@@ -79,7 +79,9 @@ fn required<'v>(r: &mut Reader, map: &'v Mapping, key: &str, example: &str) -> O
     value
 }
 
-pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
+/// Reads the front matter; `named` is the date the write-up's file or
+/// folder name starts with, which stands for a missing `date`.
+pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>) -> Fields {
     let mut f = Fields::default();
     let root = FieldPath::root();
     let declared = config.declared_taxonomies();
@@ -106,7 +108,9 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config) -> Fields {
     ) {
         f.title = r.text(v, &p("title"));
     }
-    if let Some(v) = required(r, map, "date", "date: 2018-10-07") {
+    if named.is_some() && map.get("date").is_none() {
+        f.date = named;
+    } else if let Some(v) = required(r, map, "date", "date: 2018-10-07") {
         if let Some(text) = r.text(v, &p("date")) {
             match datetime::parse_date(&text, tz) {
                 Ok(d) => f.date = Some(d),
@@ -341,6 +345,19 @@ fn read_action_items(
             }
         });
         let ticket = map.get("ticket").and_then(|v| r.text(v, &ip.key("ticket")));
+        if let (Some(ticket), Some(templates)) = (&ticket, &config.ticket_url) {
+            if !crate::tickets::is_url(ticket) && !templates.covers(ticket) {
+                let at = ip.key("ticket");
+                r.warning(
+                    &at,
+                    format!(
+                        "{at}: {ticket:?} matches no prefix of `ticket_url` ({}), so it is not linked",
+                        templates.prefixes().join(", ")
+                    ),
+                    Some("add a template for its prefix to `ticket_url` in blameless.yaml, or write the ticket as a URL".into()),
+                );
+            }
+        }
         if let (Some(task), Some(owner), Some(status)) = (task, owner, status) {
             out.push(ActionItem {
                 task,

@@ -43,10 +43,7 @@ fn parse_file(
     cache: Option<&ParseCache>,
 ) -> Parsed {
     let file = display_path(root, path);
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let stem = super::sources::stem_of(content_dir, path);
     match read_text(path, &file) {
         Ok(text) => {
             let content_path = display_path(content_dir, path);
@@ -89,7 +86,7 @@ fn load_with(root: &Path, config: &Config, cache: Option<&ParseCache>) -> Conten
         .par_iter()
         .map(|path| parse_file(root, &content_dir, path, config, cache))
         .collect();
-    finish(&mut content, parsed, config);
+    finish(&mut content, parsed, config, root);
     content
 }
 
@@ -158,7 +155,7 @@ impl Loader {
                 None => self.files[path].1.clone(),
             })
             .collect();
-        finish(&mut content, parsed, config);
+        finish(&mut content, parsed, config, root);
         content
     }
 }
@@ -192,10 +189,13 @@ fn start(root: &Path) -> Option<(Content, Vec<PathBuf>)> {
 }
 
 /// The checks across files, then positions for every problem.
-fn finish(content: &mut Content, mut parsed: Vec<Parsed>, config: &Config) {
+fn finish(content: &mut Content, mut parsed: Vec<Parsed>, config: &Config, root: &Path) {
     content.sources = parsed.iter().map(|p| p.source_hash).collect();
+    if let Some(sources) = &mut content.sources {
+        sources.push(super::sources::other_files_hash(&root.join("content")));
+    }
     content.from_cache = parsed.iter().filter(|p| p.from_cache).count();
-    checks::check_site(&mut parsed, config);
+    checks::check_site(&mut parsed, config, root);
     for p in &mut parsed {
         let problems = std::mem::take(&mut p.problems);
         if !problems.is_empty() {

@@ -2,14 +2,17 @@
 //! what is derived from it (slug, durations, summary). Loading and checks
 //! live in the submodules; nothing here renders.
 
+mod assets;
 mod cache;
 mod checks;
 mod frontmatter;
 mod load;
 mod parse;
 mod sources;
+mod warnings;
 mod when;
 
+pub use assets::{publish_path, publish_url, root_url, Asset};
 pub use cache::cache_file;
 pub use checks::{overdue_warnings, resolve_content_link};
 pub use load::{load, load_cached, Content, Loader};
@@ -178,6 +181,10 @@ pub struct WriteUp {
     /// The values of the site's own taxonomies, by key (those it names).
     pub terms: std::collections::BTreeMap<String, Vec<String>>,
     pub scan: Scan,
+    /// The files its body refers to, published beside its page. (Found on
+    /// every load: files change without the write-up changing.)
+    #[serde(skip)]
+    pub assets: Vec<Asset>,
 }
 
 impl WriteUp {

@@ -130,7 +130,7 @@ pub(super) fn parse_text(
         }
     };
     let mut reader = Reader::default();
-    let fields = frontmatter::read(&mut reader, &value, config);
+    let fields = frontmatter::read(&mut reader, &value, config, name_date(&stem));
     parsed.problems = reader.problems;
     let scan = markdown::scan(&text[split.body_start..]);
     // The write-up and the checks across files share the one copy.
@@ -145,6 +145,10 @@ pub(super) fn parse_text(
         scan,
     );
     writeup.source_hash = hash;
+    parsed.diagnostics.extend(super::warnings::warnings(
+        &writeup,
+        &text[split.yaml.clone()],
+    ));
     parsed.writeup = Some(Arc::new(writeup));
     parsed.text = text;
     parsed.yaml = split.yaml;
@@ -188,16 +192,25 @@ pub fn check_text(name: &str, text: &str, config: &Config) -> (Option<WriteUp>, 
     (writeup, diagnostics)
 }
 
-/// The default slug: the file name without a leading `YYYY-MM-DD-`.
-fn default_slug(stem: &str) -> String {
+/// Whether a name starts with `YYYY-MM-DD-` and more.
+fn is_dated(stem: &str) -> bool {
     let b = stem.as_bytes();
-    let dated = b.len() > 11
+    b.len() > 11
         && b[..10].iter().enumerate().all(|(i, c)| match i {
             4 | 7 => *c == b'-',
             _ => c.is_ascii_digit(),
         })
-        && b[10] == b'-';
-    crate::text::slugify(if dated { &stem[11..] } else { stem })
+        && b[10] == b'-'
+}
+
+/// The date a write-up's name starts with (`2019-12-04-node-deletion`).
+fn name_date(stem: &str) -> Option<jiff::civil::Date> {
+    is_dated(stem).then(|| stem[..10].parse().ok()).flatten()
+}
+
+/// The default slug: the file name without a leading `YYYY-MM-DD-`.
+fn default_slug(stem: &str) -> String {
+    crate::text::slugify(if is_dated(stem) { &stem[11..] } else { stem })
 }
 
 fn build_writeup(
@@ -246,6 +259,7 @@ fn build_writeup(
         extra: f.extra,
         terms: f.terms,
         scan,
+        assets: Vec::new(),
     }
 }
 

@@ -32,6 +32,21 @@ pub fn find_files(content_dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// A write-up's name, which gives its default slug and date: the file name
+/// without `.md`, or for a folder write-up (`2019-12-04-node/index.md`) the
+/// folder's name.
+pub(super) fn stem_of(content_dir: &Path, path: &Path) -> String {
+    let name = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_string());
+    if path.file_name().is_some_and(|n| n == "index.md") {
+        if let Some(folder) = path.parent().filter(|p| *p != content_dir) {
+            if let Some(stem) = folder.file_name().map(|s| s.to_string_lossy().to_string()) {
+                return stem;
+            }
+        }
+    }
+    name(path).unwrap_or_default()
+}
+
 /// Reads a file's bytes as text, or says why not (position included).
 pub(super) fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnostic>> {
     let cannot_read = |e: std::io::Error| {
@@ -117,12 +132,38 @@ pub(super) fn source_hash(file: &str, content_path: &str, text: &str) -> u64 {
 /// a file cannot be read as a write-up (its load reports why).
 pub fn source_hashes(root: &Path) -> Option<Vec<u64>> {
     let content_dir = root.join("content");
-    find_files(&content_dir)
+    let mut hashes: Vec<u64> = find_files(&content_dir)
         .par_iter()
         .map(|path| {
             let file = display_path(root, path);
             let text = read_text(path, &file).ok()?;
             Some(source_hash(&file, &display_path(&content_dir, path), &text))
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    hashes.push(other_files_hash(&content_dir));
+    Some(hashes)
+}
+
+/// A hash of the name, size and modification time of every file under
+/// `content_dir` that is not a write-up: the files write-ups refer to,
+/// which a build publishes.
+pub(super) fn other_files_hash(content_dir: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for entry in walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir() && e.path().extension().is_none_or(|x| x != "md"))
+    {
+        let meta = entry.path().symlink_metadata().ok();
+        (
+            entry.path(),
+            meta.as_ref().map(|m| m.len()),
+            meta.and_then(|m| m.modified().ok()),
+        )
+            .hash(&mut h);
+    }
+    h.finish()
 }

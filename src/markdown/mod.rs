@@ -12,6 +12,7 @@ use std::collections::HashSet;
 
 mod inline;
 mod raw_html;
+pub mod refs;
 
 pub use inline::inline;
 
@@ -34,10 +35,60 @@ pub struct WriteUpLink {
     pub offset: usize,
 }
 
+/// An image or a link in a body that names a file of the site.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileRef {
+    /// As written, e.g. `lag.png`, `data/run%201.csv`, `/img/x.png`.
+    pub dest: String,
+    /// Byte offset of the image or link in the body.
+    pub offset: usize,
+    pub image: bool,
+}
+
+/// A heading of the body named like a section the page makes from the
+/// front matter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SectionHeading {
+    /// The front-matter key of that section (`action_items`).
+    pub key: String,
+    /// The heading as written.
+    pub text: String,
+    pub offset: usize,
+}
+
+/// The front-matter key of the section a heading names, if any.
+fn generated_section(heading: &str) -> Option<&'static str> {
+    let name = heading
+        .trim()
+        .trim_end_matches([':', '?'])
+        .trim()
+        .to_lowercase();
+    match name.as_str() {
+        "timeline" | "incident timeline" => Some("timeline"),
+        "impact" => Some("impact"),
+        "action items" | "action-items" => Some("action_items"),
+        "lessons" | "lessons learned" => Some("lessons"),
+        _ => None,
+    }
+}
+
 /// What validation needs to know about a body.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Scan {
     pub links: Vec<WriteUpLink>,
+    /// Images, and links to files that are not write-ups, naming files of
+    /// the site.
+    #[serde(default)]
+    pub files: Vec<FileRef>,
+    /// Byte offsets of images without alt text.
+    #[serde(default)]
+    pub images_without_alt: Vec<usize>,
+    /// Headings named like a section the page makes.
+    #[serde(default)]
+    pub sections: Vec<SectionHeading>,
+    /// The alt text of raw HTML images (Markdown images' is in the text).
+    #[serde(default)]
+    pub html_alt: String,
     /// Byte offsets of raw HTML.
     pub raw_html: Vec<usize>,
     /// Plain text of the first paragraph.
@@ -86,27 +137,66 @@ pub fn scan(body: &str) -> Scan {
     let mut depth = 0usize;
     let mut in_first_paragraph = false;
     let mut first_done = false;
+    // The image or heading being read: where it starts, its text so far.
+    let mut image: Option<(usize, String)> = None;
+    let mut heading: Option<(usize, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(tag) => {
                 if depth == 0 && matches!(tag, Tag::Paragraph) && !first_done {
                     in_first_paragraph = true;
                 }
-                if let Tag::Link { dest_url, .. } = &tag {
-                    if is_writeup_link(dest_url) {
+                match &tag {
+                    Tag::Link { dest_url, .. } if is_writeup_link(dest_url) => {
                         scan.links.push(WriteUpLink {
                             dest: dest_url.to_string(),
                             offset: range.start,
                         });
                     }
+                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+                        let is_image = matches!(tag, Tag::Image { .. });
+                        if refs::place(dest_url).is_some() {
+                            scan.files.push(FileRef {
+                                dest: dest_url.to_string(),
+                                offset: range.start,
+                                image: is_image,
+                            });
+                        }
+                        if is_image {
+                            image = Some((range.start, String::new()));
+                        }
+                    }
+                    Tag::Heading { .. } => heading = Some((range.start, String::new())),
+                    _ => {}
                 }
                 depth += 1;
             }
-            Event::End(_) => {
+            Event::End(end) => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 && in_first_paragraph {
                     in_first_paragraph = false;
                     first_done = true;
+                }
+                match end {
+                    TagEnd::Image => {
+                        if let Some((offset, alt)) = image.take() {
+                            if alt.trim().is_empty() {
+                                scan.images_without_alt.push(offset);
+                            }
+                        }
+                    }
+                    TagEnd::Heading(_) => {
+                        if let Some((offset, text)) = heading.take() {
+                            if let Some(key) = generated_section(&text) {
+                                scan.sections.push(SectionHeading {
+                                    key: key.to_string(),
+                                    text: text.trim().to_string(),
+                                    offset,
+                                });
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -114,16 +204,44 @@ pub fn scan(body: &str) -> Scan {
                 if in_first_paragraph {
                     scan.first_paragraph.push_str(&text);
                 }
+                for (_, so_far) in [&mut image, &mut heading].into_iter().flatten() {
+                    so_far.push_str(&text);
+                }
             }
             Event::SoftBreak | Event::HardBreak if in_first_paragraph => {
                 scan.first_paragraph.push(' ');
             }
-            Event::Html(_) | Event::InlineHtml(_) => scan.raw_html.push(range.start),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                scan.raw_html.push(range.start);
+                scan_html(&mut scan, &html, range.start);
+            }
             _ => {}
         }
     }
     scan.first_paragraph = squash_whitespace(&scan.first_paragraph);
     scan
+}
+
+/// The images and file links of a raw HTML text at `offset` in a body.
+fn scan_html(scan: &mut Scan, html: &str, offset: usize) {
+    for r in refs::html_refs(html) {
+        let at = offset + r.offset;
+        if let Some(dest) = r.dest.filter(|d| refs::place(d).is_some()) {
+            scan.files.push(FileRef {
+                dest,
+                offset: at,
+                image: r.image,
+            });
+        }
+        match (r.image, r.alt) {
+            (true, None) => scan.images_without_alt.push(at),
+            (true, Some(alt)) if !alt.trim().is_empty() => {
+                scan.html_alt.push_str(alt.trim());
+                scan.html_alt.push('\n');
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A body's text without markup, for search: prose, and the contents of
@@ -332,6 +450,8 @@ pub fn render_with_base(
                             continue;
                         }
                     }
+                } else if let Some(url) = refs::place(&dest_url).and_then(|_| resolve(&dest_url)) {
+                    CowStr::from(url)
                 } else if !link_base.is_empty() && is_relative(&dest_url) {
                     CowStr::from(format!("{link_base}{dest_url}"))
                 } else {
@@ -358,6 +478,23 @@ pub fn render_with_base(
                     }
                 }
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match refs::place(&dest_url).and_then(|_| resolve(&dest_url)) {
+                    Some(url) => CowStr::from(url),
+                    None => dest_url,
+                };
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
             // A marker, not a form control: raw HTML forms are never allowed,
             // so task lists must not need one.
             Event::TaskListMarker(done) => events.push(Event::Html(
@@ -372,7 +509,11 @@ pub fn render_with_base(
                 RawHtml::Deny => events.push(Event::Text(html)),
                 _ => {
                     has_raw_html = true;
-                    events.push(Event::Html(html));
+                    let files = |dest: &str| refs::place(dest).and_then(|_| resolve(dest));
+                    events.push(Event::Html(match refs::rewrite(&html, &files, false) {
+                        std::borrow::Cow::Owned(html) => html.into(),
+                        std::borrow::Cow::Borrowed(_) => html,
+                    }));
                 }
             },
             other => events.push(other),
@@ -382,6 +523,12 @@ pub fn render_with_base(
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html && raw_html == RawHtml::Sanitize {
         html = raw_html::sanitize(&html);
+    }
+    if has_raw_html {
+        // Valid HTML needs `alt` on every image; `check` warns about each.
+        if let std::borrow::Cow::Owned(fixed) = refs::rewrite(&html, &|_| None, true) {
+            html = fixed;
+        }
     }
     html
 }

@@ -77,7 +77,17 @@ impl Document<'_> {
             details.extend(list.iter().map(String::as_str));
         }
         details.extend(w.action_items.iter().map(|a| a.task.as_str()));
-        let (prose, code) = crate::markdown::plain_text(w.body());
+        // Tickets as pages name them: `INFRA-1094`, or `gitlab-ce#27581`
+        // for a URL; the tokenizer adds their parts.
+        let tickets: Vec<String> = w
+            .action_items
+            .iter()
+            .filter_map(|a| a.ticket.as_deref().map(crate::tickets::label))
+            .collect();
+        details.extend(tickets.iter().map(String::as_str));
+        let (mut prose, code) = crate::markdown::plain_text(w.body());
+        // Raw HTML images' alt text (a Markdown image's is in the prose).
+        prose.push_str(&w.scan.html_alt);
         vec![
             w.title.clone(),
             w.dek.clone().unwrap_or_default(),

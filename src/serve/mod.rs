@@ -51,7 +51,8 @@ struct State {
 }
 
 /// The URL paths of the pages among written files; a change to the search
-/// index is a change to the search page.
+/// index is a change to the search page, and one to a write-up's file a
+/// change to its page.
 fn page_paths(files: &[String]) -> Vec<String> {
     let mut pages: Vec<String> = files
         .iter()
@@ -60,6 +61,10 @@ fn page_paths(files: &[String]) -> Vec<String> {
                 Some(format!("/{dir}"))
             } else if f.starts_with("search/") {
                 Some("/search/".to_string())
+            } else if let Some(rest) = f.strip_prefix("incidents/") {
+                // A file published beside a write-up: its page shows it.
+                rest.split_once('/')
+                    .map(|(slug, _)| format!("/incidents/{slug}/"))
             } else {
                 None
             }
@@ -434,6 +439,7 @@ mod tests {
     fn written_files_name_the_pages_to_reload() {
         let files: Vec<String> = [
             "incidents/x/index.html",
+            "incidents/y/img/lag.png",
             "index.html",
             "rss.xml",
             "search/shard-1.bin",
@@ -444,7 +450,13 @@ mod tests {
         .to_vec();
         assert_eq!(
             page_paths(&files),
-            ["/", "/incidents/x/", "/search/", "/tags/db/page/2/"]
+            [
+                "/",
+                "/incidents/x/",
+                "/incidents/y/",
+                "/search/",
+                "/tags/db/page/2/"
+            ]
         );
     }
 }

@@ -409,7 +409,10 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
+mod comments;
 mod reader;
+
+pub use comments::{cuts as comment_cuts, Cut};
 pub use reader::Reader;
 
 #[cfg(test)]
