@@ -544,3 +544,34 @@ fn previews_of_killed_serves_are_removed() {
     assert!(alive.exists(), "a live process's folder was removed");
     assert!(own.join("index.html").is_file());
 }
+
+#[test]
+fn a_changed_file_beside_a_write_up_is_republished_and_its_page_reloaded() {
+    let site = Site::fixture("fit");
+    let out = tempfile::tempdir().unwrap();
+    let server = serve(&site, &["--output", out.path().to_str().unwrap()]);
+    let addr = server.addr.clone();
+    let log = get(&addr, "/incidents/node-deletion/logs/kubectl.log");
+    assert_eq!(log.status, 200);
+    assert!(log.body.contains("node/w-1 cordoned"), "{}", log.body);
+    let mut events = Events::open(&addr);
+    site.write(
+        "content/2019-12-04-node-deletion/logs/kubectl.log",
+        b"00:30:02 node/w-9 cordoned\n",
+    );
+    let reloads = events.wait_complete();
+    assert!(
+        reloads[0].contains("\"/incidents/node-deletion/\""),
+        "{reloads:?}"
+    );
+    eventually(|| {
+        get(&addr, "/incidents/node-deletion/logs/kubectl.log")
+            .body
+            .contains("node/w-9 cordoned")
+    });
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("incidents/node-deletion/logs/kubectl.log"))
+            .unwrap(),
+        "00:30:02 node/w-9 cordoned\n"
+    );
+}
