@@ -1,7 +1,7 @@
 //! blameless: a static site generator for incident write-ups.
 //!
 //! Modules stand in layers, each using only those listed before it:
-//! `text`, `diagnostic`, `memo` -> `yaml` -> `config` -> `datetime` -> `highlight`
+//! `text`, `diagnostic`, `memo`, `tickets` -> `yaml` -> `config` -> `datetime` -> `highlight`
 //! -> `markdown` -> `content` -> `taxonomy` -> `insight`, `search` ->
 //! `templates`, `feeds` -> `output` -> `build` -> `project` (the driver
 //! commands share) -> `scaffold`, `serve` -> `cmd` (a file per CLI command).

@@ -132,6 +132,10 @@ fn times_show_in_the_write_ups_zone_approximate_ones_marked() {
         ]
     );
     assert_eq!(texts(&doc, "#timeline th")[0], "Time (Europe/Copenhagen)");
+    assert_eq!(
+        texts(&doc, ".generator"),
+        ["Built with blameless. Times are shown in Europe/Copenhagen."]
+    );
     let datetimes: Vec<String> = doc
         .select(&scraper::Selector::parse("#timeline time").unwrap())
         .map(|e| e.value().attr("datetime").unwrap().to_string())
