@@ -407,3 +407,41 @@ fn raw_images_without_alt_stay_valid_html() {
         .collect();
     assert_eq!(alts, [Some(""), Some("")]);
 }
+
+#[test]
+fn templates_see_the_teams_own_keys() {
+    let site = Site::fixture("fit");
+    site.write(
+        "templates/incident.html",
+        b"{% extends \"base.html\" %}{% block content %}{% if page.extra.customer_ticket %}<p id=\"own\">{{ page.extra.customer_ticket }} in {{ page.extra.regions | join(sep=\", \") }}</p>{% endif %}{% endblock content %}",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = html(&site, "incidents/node-deletion/index.html");
+    assert_eq!(texts(&doc, "#own"), ["CS-4411 in eu-west-1, eu-north-1"]);
+}
+
+#[test]
+fn the_templates_and_the_demo_have_no_cut_values() {
+    let site = Site::new();
+    assert_eq!(site.run(&["init", "."]).code, 0);
+    assert_eq!(site.run(&["new", "Replication lag"]).code, 0);
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("0 warnings"), "{}", run.stderr);
+    let demo = common::run_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "--format", "json"],
+    );
+    assert_eq!(demo.code, 0, "{}", demo.stderr);
+    // It does report: the demo's overdue action items.
+    assert!(demo.stdout.contains("overdue"), "{}", demo.stdout);
+    for message in [
+        "is cut at",
+        "without alt text",
+        "section too",
+        "matches no prefix",
+    ] {
+        assert!(!demo.stdout.contains(message), "{message}: {}", demo.stdout);
+    }
+}

@@ -308,8 +308,8 @@ pub struct PageView<'a> {
     pub body_html: &'a str,
     /// The zone its times are shown in: its own `timezone`, else the site's.
     pub timezone: String,
-    /// The team's own keys (`extra:` in its front matter).
-    pub extra: Option<&'a serde_json::Value>,
+    /// The team's own keys (`extra:` in its front matter); empty without.
+    pub extra: Cow<'a, serde_json::Value>,
     pub moments: Vec<MomentView>,
     pub time_to_detect: Option<String>,
     pub time_to_mitigate: Option<String>,
@@ -467,7 +467,10 @@ pub(crate) fn page_view<'a>(
             .timezone
             .clone()
             .unwrap_or_else(|| config.timezone.clone()),
-        extra: w.extra.as_ref(),
+        extra: match &w.extra {
+            Some(extra) => Cow::Borrowed(extra),
+            None => Cow::Owned(serde_json::Value::Object(Default::default())),
+        },
         moments,
         time_to_detect: w.time_to_detect().map(human_duration),
         time_to_mitigate: w.time_to_mitigate().map(human_duration),
