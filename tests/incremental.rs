@@ -376,3 +376,41 @@ fn a_site_s_own_taxonomies_are_updated_like_tags() {
     );
     assert!(!p.rebuild().updated);
 }
+
+#[test]
+fn files_beside_write_ups_are_updated_added_and_removed() {
+    let mut p = Preview::of("fit");
+    p.rebuild();
+    // A changed file: only it and its page's readers are touched.
+    p.write(
+        "content/2019-12-04-node-deletion/logs/kubectl.log",
+        "00:30:02 node/w-9 cordoned\n",
+    );
+    let changed = p.rebuild();
+    assert!(changed.updated);
+    assert_eq!(
+        changed.first,
+        ["incidents/node-deletion/logs/kubectl.log"],
+        "{:?}",
+        changed.first
+    );
+    // A new reference publishes the file; a dropped one removes it.
+    let page = "content/2019-12-04-node-deletion/index.md";
+    p.edit(
+        page,
+        "[kubectl.log](logs/kubectl.log)",
+        "[kubectl.log](unused.png)",
+    );
+    let swapped = p.rebuild();
+    assert!(swapped.updated);
+    assert!(p
+        .out
+        .path()
+        .join("site/incidents/node-deletion/unused.png")
+        .is_file());
+    assert!(!p
+        .out
+        .path()
+        .join("site/incidents/node-deletion/logs/kubectl.log")
+        .exists());
+}
