@@ -437,7 +437,10 @@ fn action_items_context(
                 a.status,
                 ItemRow {
                     task: a.task.clone(),
-                    task_html: site.fields[i].tasks.get(j).cloned().unwrap_or_default(),
+                    task_html: super::fields::FieldsHtml::or_plain(
+                        site.fields[i].tasks.get(j).and_then(Option::as_ref),
+                        &a.task,
+                    ),
                     owner: a.owner.clone(),
                     owner_anchor: format!("owner-{}", slugify(&a.owner)),
                     priority: a.priority.clone(),

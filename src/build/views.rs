@@ -433,7 +433,10 @@ pub(crate) fn page_view<'a>(
             approx: e.approx,
             offset: start.map(|s| offset_label(e.at.as_second() - s.as_second())),
             event: e.event.clone(),
-            event_html: fields.events.get(i).cloned().unwrap_or_default(),
+            event_html: FieldsHtml::or_plain(
+                fields.events.get(i).and_then(Option::as_ref),
+                &e.event,
+            ),
             kind: if ENTRY_TYPES.contains(&e.kind.as_str()) {
                 e.kind.clone()
             } else {
@@ -447,7 +450,7 @@ pub(crate) fn page_view<'a>(
         .enumerate()
         .map(|(i, a)| ActionView {
             task: a.task.clone(),
-            task_html: fields.tasks.get(i).cloned().unwrap_or_default(),
+            task_html: FieldsHtml::or_plain(fields.tasks.get(i).and_then(Option::as_ref), &a.task),
             owner: a.owner.clone(),
             priority: a.priority.clone(),
             status: a.status.as_str(),
@@ -477,7 +480,11 @@ pub(crate) fn page_view<'a>(
         time_to_resolve: w.time_to_resolve().map(human_duration),
         impact: ImpactView {
             summary: w.impact.summary.clone(),
-            summary_html: fields.impact_summary.clone(),
+            summary_html: w
+                .impact
+                .summary
+                .as_deref()
+                .map(|s| FieldsHtml::or_plain(fields.impact_summary.as_ref(), s)),
             users: w.impact.users.map(count),
             requests: w.impact.requests.map(count),
             revenue: w.impact.revenue.map(|r| {
@@ -489,16 +496,20 @@ pub(crate) fn page_view<'a>(
                 }
             }),
             data_loss: w.impact.data_loss.clone(),
-            data_loss_html: fields.data_loss.clone(),
+            data_loss_html: w
+                .impact
+                .data_loss
+                .as_deref()
+                .map(|s| FieldsHtml::or_plain(fields.data_loss.as_ref(), s)),
         },
         timeline,
         lessons: LessonsView {
             went_well: w.lessons.went_well.clone(),
             went_wrong: w.lessons.went_wrong.clone(),
             lucky: w.lessons.lucky.clone(),
-            went_well_html: fields.went_well.clone(),
-            went_wrong_html: fields.went_wrong.clone(),
-            lucky_html: fields.lucky.clone(),
+            went_well_html: FieldsHtml::all_or_plain(&fields.went_well, &w.lessons.went_well),
+            went_wrong_html: FieldsHtml::all_or_plain(&fields.went_wrong, &w.lessons.went_wrong),
+            lucky_html: FieldsHtml::all_or_plain(&fields.lucky, &w.lessons.lucky),
         },
         action_items,
         related: Vec::new(),

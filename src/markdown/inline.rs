@@ -62,10 +62,16 @@ fn keep_inline(text: &str) -> String {
 /// Renders a field's text to inline HTML. `resolve` maps a link to another
 /// write-up's `.md` file to its page (`None`: the text without the link).
 pub fn inline(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
-    let text = squash_whitespace(text);
-    if !has_markup(&text) {
-        return escape_html(&text);
+    inline_markup(text, resolve).unwrap_or_else(|| escape_html(&squash_whitespace(text)))
+}
+
+/// [`inline`], or `None` for text without markup, whose HTML is the text
+/// escaped (most fields: kept apart, they need not be stored twice).
+pub fn inline_markup(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    if !has_markup(text) {
+        return None;
     }
+    let text = squash_whitespace(text);
     let source = keep_inline(&text);
     let mut events: Vec<Event> = Vec::new();
     let mut dropped_links = Vec::new();
@@ -111,7 +117,7 @@ pub fn inline(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     }
     let mut html = String::with_capacity(text.len() + 16);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html.trim_end().to_string()
+    Some(html.trim_end().to_string())
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ mod raw_html;
 pub mod refs;
 mod scan;
 
-pub use inline::inline;
+pub use inline::{inline, inline_markup};
 pub use scan::{scan, FileRef, Scan, SectionHeading, WriteUpLink};
 
 fn options() -> Options {

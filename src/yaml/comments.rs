@@ -95,6 +95,10 @@ fn split_key(content: &str) -> (Option<&str>, usize) {
 /// a non-space.
 pub fn cuts(yaml: &str) -> Vec<Cut> {
     let mut found = Vec::new();
+    // Most front matter has no `#` at all.
+    if !yaml.contains('#') {
+        return found;
+    }
     let mut open = Open::Nothing;
     for (n, line) in yaml.lines().enumerate() {
         let indent = line.len() - line.trim_start_matches(' ').len();
