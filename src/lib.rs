@@ -15,6 +15,7 @@ pub mod datetime;
 pub mod diagnostic;
 pub mod feeds;
 pub mod highlight;
+pub mod import;
 pub mod insight;
 pub mod markdown;
 pub mod memo;

@@ -182,6 +182,36 @@ enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+    /// Bring existing postmortems (Markdown, or HTML exports) in as write-ups
+    #[command(
+        after_help = "Examples:\n  blameless import old-postmortems/ --severity SEV2 --author sre --dry-run\n  blameless import pm-2019-004.md --timezone Europe/Copenhagen\n\nPrints what it wrote and every guess with the source line it came from. Never overwrites: a document imported before is reported as already imported. A value the source lacks is written as an empty key with a # TODO comment, which `blameless check` names."
+    )]
+    Import {
+        /// Markdown or HTML files, or folders of them
+        #[arg(value_name = "PATH", required = true)]
+        paths: Vec<PathBuf>,
+        /// Where the write-ups are written [default: content/]
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+        /// Severity for documents that give none
+        #[arg(long, value_name = "SEV")]
+        severity: Option<String>,
+        /// Author (and action item owner) for documents that give none
+        #[arg(long, value_name = "NAME")]
+        author: Option<String>,
+        /// Zone of times that name none, when the document states none
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+        /// Status of the write-ups
+        #[arg(long, value_name = "STATUS", default_value = "published")]
+        status: String,
+        /// Report what would be written, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+        format: ReportFormat,
+    },
     /// Print counts by severity and year, detection and resolution times, and open action items
     #[command(
         after_help = "Examples:\n  blameless stats\n  blameless stats --format json --today 2024-01-01"
@@ -268,6 +298,28 @@ fn main() {
             future,
             output,
         } => cmd::serve(&global, bind, port, open, drafts, future, output),
+        Command::Import {
+            paths,
+            into,
+            severity,
+            author,
+            timezone,
+            status,
+            dry_run,
+            format,
+        } => cmd::import(
+            &global,
+            cmd::ImportArgs {
+                paths,
+                into,
+                severity,
+                author,
+                timezone,
+                status: Some(status),
+                dry_run,
+                json: matches!(format, ReportFormat::Json),
+            },
+        ),
         Command::Stats { format, today } => cmd::stats(
             &global,
             match format {

@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod import;
 mod scaffold;
 mod search;
 mod serve;
@@ -12,6 +13,7 @@ mod stats;
 
 pub use self::build::{build, BuildArgs};
 pub use check::check;
+pub use import::{import, ImportArgs};
 pub use scaffold::{init, new};
 pub use search::{search, SearchArgs};
 pub use serve::serve;

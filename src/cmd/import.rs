@@ -1,0 +1,162 @@
+//! `blameless import`: existing postmortems into write-ups, with a report
+//! of every guess and what the sources lacked.
+
+use super::{Error, Global};
+use crate::import::{import as run, Imported, Options, Outcome};
+use std::path::PathBuf;
+
+pub struct ImportArgs {
+    pub paths: Vec<PathBuf>,
+    pub into: Option<PathBuf>,
+    pub severity: Option<String>,
+    pub author: Option<String>,
+    pub timezone: Option<String>,
+    pub status: Option<String>,
+    pub dry_run: bool,
+    pub json: bool,
+}
+
+/// The report for people: per document, the file written and each guess
+/// with the line it came from.
+pub fn report(imported: &[Imported], dry_run: bool) -> String {
+    let mut out = String::new();
+    let (mut written, mut already, mut failed) = (0, 0, 0);
+    for doc in imported {
+        match &doc.outcome {
+            Outcome::Written {
+                file,
+                guesses,
+                missing,
+                links_kept,
+                files,
+                kept_in_body,
+            } => {
+                written += 1;
+                out.push_str(&format!("{file}  (from {})\n", doc.source));
+                for g in guesses {
+                    let value: String = g.value.chars().take(60).collect();
+                    let more = if g.value.chars().count() > 60 {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    if g.line > 0 {
+                        out.push_str(&format!(
+                            "  {} {value}{more} from line {}: {:?}\n",
+                            g.field, g.line, g.source
+                        ));
+                    } else {
+                        out.push_str(&format!("  {} {value}{more} from {}\n", g.field, g.source));
+                    }
+                }
+                if !missing.is_empty() {
+                    out.push_str(&format!(
+                        "  not found: {} (left as # TODO for check to name)\n",
+                        missing.join(", ")
+                    ));
+                }
+                for link in links_kept {
+                    out.push_str(&format!("  link kept as written (not imported): {link}\n"));
+                }
+                for f in files {
+                    out.push_str(&format!("  file copied: {f}\n"));
+                }
+                if *kept_in_body {
+                    out.push_str("  the sections read into fields also stay in the body: not all of their words fit the fields\n");
+                }
+            }
+            Outcome::AlreadyImported { file } => {
+                already += 1;
+                out.push_str(&format!(
+                    "{file}  (from {}): already imported, nothing written\n",
+                    doc.source
+                ));
+            }
+            Outcome::Failed { message } => {
+                failed += 1;
+                out.push_str(&format!("error: {}: {message}\n", doc.source));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "{} {written} of {} documents ({already} already imported, {failed} failed){}\n",
+        if dry_run { "would import" } else { "imported" },
+        imported.len(),
+        if dry_run {
+            "; --dry-run: nothing was written"
+        } else {
+            ""
+        }
+    ));
+    out
+}
+
+/// `blameless import`.
+pub fn import(global: &Global, args: ImportArgs) -> Result<(), Error> {
+    let project = global.open()?;
+    if args.paths.is_empty() {
+        return Err(Error::Usage(
+            "name the documents or folders to import".into(),
+        ));
+    }
+    if let Some(status) = &args.status {
+        if !crate::content::Status::NAMES.contains(&status.as_str()) {
+            return Err(Error::Usage(format!(
+                "--status: {status:?} is not one of draft, review, published"
+            )));
+        }
+    }
+    if let Some(severity) = &args.severity {
+        let names = project.config.severity_names();
+        if !names.contains(&severity.as_str()) {
+            return Err(Error::Usage(format!(
+                "--severity: {severity:?} is not one of {}",
+                names.join(", ")
+            )));
+        }
+    }
+    if let Some(zone) = &args.timezone {
+        crate::datetime::parse_zone(zone)
+            .map_err(|(m, h)| Error::Usage(format!("--timezone: {m}; {h}")))?;
+    }
+    for path in &args.paths {
+        if !path.exists() {
+            return Err(Error::Usage(format!(
+                "{}: no such file or folder",
+                path.display()
+            )));
+        }
+    }
+    let into = args.into.unwrap_or_else(|| project.root.join("content"));
+    let imported = run(
+        &Options {
+            paths: args.paths,
+            into,
+            shown_root: project.root.clone(),
+            severity: args.severity,
+            author: args.author,
+            timezone: args.timezone,
+            status: args.status,
+            dry_run: args.dry_run,
+        },
+        &project.config,
+    );
+    if args.json {
+        let mut json = serde_json::to_string_pretty(&imported).unwrap_or_else(|_| "[]".into());
+        json.push('\n');
+        print!("{json}");
+    } else {
+        print!("{}", report(&imported, args.dry_run));
+    }
+    let failed = imported
+        .iter()
+        .filter(|d| matches!(d.outcome, Outcome::Failed { .. }))
+        .count();
+    if failed > 0 {
+        return Err(Error::Content(Some(format!(
+            "{failed} of {} documents could not be imported",
+            imported.len()
+        ))));
+    }
+    Ok(())
+}

@@ -1,0 +1,351 @@
+//! The title and date of a document, and what it says about itself at the
+//! top: a foreign front matter (`title`, `description`, `author`, `date`,
+//! `tags`, `categories`), and a header block of bold labels as in Google's
+//! SRE template (`**Date:**`, `**Authors:**`, `**Impact:**`, ...).
+
+use super::document::{BlockKind, Document};
+use super::draft::Draft;
+use super::when::{date_in_prose, moment_at_start};
+use serde_yaml::Value;
+
+/// A foreign front matter at the top of `text`: its mapping and where the
+/// rest starts.
+pub fn split_front_matter(text: &str) -> (Option<serde_yaml::Mapping>, usize) {
+    let Ok(split) = crate::content::split_front_matter(text) else {
+        return (None, 0);
+    };
+    match serde_yaml::from_str::<Value>(&text[split.yaml.clone()]) {
+        Ok(Value::Mapping(map)) => (Some(map), split.body_start),
+        _ => (None, 0),
+    }
+}
+
+fn text_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+    .filter(|s| !s.is_empty())
+}
+
+fn texts_of(value: &Value) -> Vec<String> {
+    match value {
+        Value::Sequence(items) => items.iter().filter_map(text_of).collect(),
+        other => text_of(other)
+            .map(|s| {
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The fields of a foreign front matter; keys it has no field for go to
+/// `extra`.
+pub fn read_front_matter(d: &mut Draft, map: &serde_yaml::Mapping, text: &str) {
+    for (key, value) in map {
+        let Some(key) = key.as_str() else { continue };
+        let shown = match value {
+            Value::Sequence(_) => texts_of(value).join(", "),
+            other => text_of(other).unwrap_or_default(),
+        };
+        let shown = shown.as_str();
+        // The line of `key:` in the file (the front matter starts at line 2).
+        let line = text
+            .lines()
+            .position(|l| l.starts_with(&format!("{key}:")))
+            .map_or(2, |i| i + 1);
+        match key {
+            "title" => d.title = text_of(value),
+            "description" | "summary" | "excerpt" => d.summary = text_of(value),
+            "subtitle" | "dek" => d.dek = text_of(value),
+            "author" | "authors" => d.authors.extend(texts_of(value)),
+            "tags" | "categories" => {
+                for tag in texts_of(value) {
+                    if !d.tags.contains(&tag) {
+                        d.tags.push(tag);
+                    }
+                }
+            }
+            "date" => {
+                if let Some(text) = text_of(value) {
+                    let first = text.split([' ', 'T']).next().unwrap_or("");
+                    d.date = first
+                        .parse()
+                        .ok()
+                        .or_else(|| date_in_prose(&text).map(|(d, _)| d));
+                }
+            }
+            _ => {
+                d.extra.insert(key.to_string(), shown.to_string());
+                continue;
+            }
+        }
+        let source = text.lines().nth(line - 1).unwrap_or("").to_string();
+        d.guess(key, shown, line, &source);
+    }
+}
+
+/// The title: the first level-1 heading (ATX or setext), else the first
+/// heading. Its heading leaves the body.
+pub fn title(doc: &Document, d: &mut Draft) {
+    let found = doc
+        .sections
+        .iter()
+        .find(|s| s.level == 1)
+        .or_else(|| doc.sections.iter().find(|s| s.level > 0));
+    let Some(section) = found else { return };
+    let Some(range) = section.heading.clone() else {
+        return;
+    };
+    if d.title.is_none() {
+        d.title = Some(section.title.clone());
+        d.guess(
+            "title",
+            &section.title,
+            doc.line(range.start),
+            doc.source(&range),
+        );
+    }
+    if section.level == 1 {
+        d.taken.push(range);
+    }
+}
+
+/// `**Label:** value` lines as in Google's SRE template, in the text
+/// before the second heading. A paragraph made only of them leaves the body.
+pub fn header_block(doc: &Document, d: &mut Draft) {
+    let upto = doc
+        .sections
+        .iter()
+        .position(|s| s.level > 1)
+        .unwrap_or(doc.sections.len());
+    for section in &doc.sections[..upto] {
+        for block in &section.blocks {
+            if !matches!(block.kind, BlockKind::Paragraph) {
+                continue;
+            }
+            let source = doc.source(&block.range);
+            let lines: Vec<&str> = source.lines().collect();
+            let labelled: Vec<(String, String)> = lines
+                .iter()
+                .filter_map(|l| {
+                    let rest = l.trim().strip_prefix("**")?;
+                    let (label, value) = rest.split_once("**")?;
+                    let label = label.trim().trim_end_matches(':').trim();
+                    let value = value.trim().trim_start_matches(':').trim();
+                    Some((label.to_string(), value.to_string()))
+                })
+                .collect();
+            if labelled.is_empty() || labelled.len() != lines.len() {
+                continue;
+            }
+            let line = doc.line(block.range.start);
+            for (i, (label, value)) in labelled.iter().enumerate() {
+                header_field(d, label, value, line + i, lines[i]);
+            }
+            d.taken.push(block.range.clone());
+        }
+    }
+}
+
+fn header_field(d: &mut Draft, label: &str, value: &str, line: usize, source: &str) {
+    let key = crate::text::slugify(label).replace('-', "_");
+    match key.as_str() {
+        "date" => {
+            if let Some((date, _)) = date_in_prose(value) {
+                d.date = Some(date);
+                d.guess("date", &date.to_string(), line, source);
+                return;
+            }
+        }
+        "authors" | "author" | "owners" => {
+            d.authors = value
+                .split([',', ';'])
+                .flat_map(|p| p.split(" and "))
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
+            d.guess("authors", &d.authors.join(", "), line, source);
+            return;
+        }
+        "summary" => {
+            d.summary = Some(value.to_string());
+            d.guess("summary", value, line, source);
+            return;
+        }
+        "impact" => {
+            d.impact = Some(value.to_string());
+            d.guess("impact.summary", value, line, source);
+            return;
+        }
+        _ => {}
+    }
+    // Kept as written; a time in Trigger, Detection or Resolution also
+    // suggests that moment.
+    d.extra.insert(key.clone(), value.to_string());
+    let moment = match key.as_str() {
+        "trigger" => Some(0),
+        "detection" => Some(1),
+        "resolution" => Some(3),
+        _ => None,
+    };
+    if let Some(index) = moment {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        let found = (0..words.len()).find_map(|i| moment_at_start(&words[i..].join(" ")));
+        if let Some(m) = found {
+            let at = match (m.date.or(d.date), &m.zone) {
+                (Some(date), Some(z)) => format!("{date} {} {z}", &m.time.to_string()[..5]),
+                (Some(date), None) => format!("{date} {}", &m.time.to_string()[..5]),
+                _ => String::new(),
+            };
+            if !at.is_empty() && d.moments[index].is_none() {
+                let field = format!("incident.{}", super::draft::MOMENTS[index]);
+                d.guess(&field, &at, line, source);
+                d.moments[index] = Some((at, m.approx));
+            }
+        }
+    }
+}
+
+/// The publication date, when the front matter and header gave none: from
+/// the file name (`2018-10-30-...`), a URL path in it (`/2017/02/10/`),
+/// prose (`On Wednesday 4 December 2019`). The timeline's first date is
+/// the last resort (see the driver).
+pub fn date(doc: &Document, d: &mut Draft, name: &str) {
+    if d.date.is_some() {
+        return;
+    }
+    let stem = name.rsplit('/').next().unwrap_or(name);
+    if let Some(date) = stem.get(..10).and_then(|s| s.parse().ok()) {
+        d.date = Some(date);
+        d.guess("date", &stem[..10], 0, &format!("the file name {stem}"));
+        return;
+    }
+    let parts: Vec<&str> = name.split('/').collect();
+    for w in parts.windows(3) {
+        if let (Ok(y), Ok(m), Ok(day)) =
+            (w[0].parse::<i16>(), w[1].parse::<i8>(), w[2].parse::<i8>())
+        {
+            if let Ok(date) = jiff::civil::Date::new(y, m, day) {
+                d.date = Some(date);
+                d.guess("date", &date.to_string(), 0, &format!("the path {name}"));
+                return;
+            }
+        }
+    }
+    for section in &doc.sections {
+        for block in &section.blocks {
+            if !matches!(block.kind, BlockKind::Paragraph) {
+                continue;
+            }
+            let source = doc.source(&block.range);
+            if let Some((date, words)) = date_in_prose(source) {
+                d.date = Some(date);
+                d.guess(
+                    "date",
+                    &date.to_string(),
+                    doc.line(block.range.start),
+                    &words,
+                );
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(text: &str, name: &str) -> Draft {
+        let (front, start) = split_front_matter(text);
+        let mut d = Draft::default();
+        if let Some(map) = &front {
+            read_front_matter(&mut d, map, text);
+        }
+        let doc = Document::parse(&text[start..]);
+        header_block(&doc, &mut d);
+        title(&doc, &mut d);
+        date(&doc, &mut d, name);
+        d
+    }
+
+    #[test]
+    fn titles_atx_setext_and_front_matter() {
+        assert_eq!(
+            draft("#   Lag on the primary  \n\nText.\n", "x.md")
+                .title
+                .as_deref(),
+            Some("Lag on the primary")
+        );
+        assert_eq!(
+            draft("Lag on the primary\n===\n\nText.\n", "x.md")
+                .title
+                .as_deref(),
+            Some("Lag on the primary")
+        );
+        let d = draft("---\ntitle: Cache stampede\ndescription: The cache fell over\nauthor: sam\ncategories: [caching, redis]\nauthor_twitter: \"@sam\"\ndate: 2018-10-30 10:00:00\n---\nBody.\n", "post.md");
+        assert_eq!(d.title.as_deref(), Some("Cache stampede"));
+        assert_eq!(d.summary.as_deref(), Some("The cache fell over"));
+        assert_eq!(d.authors, ["sam"]);
+        assert_eq!(d.tags, ["caching", "redis"]);
+        assert_eq!(d.date.map(|d| d.to_string()).as_deref(), Some("2018-10-30"));
+        assert_eq!(
+            d.extra.get("author_twitter").map(String::as_str),
+            Some("@sam")
+        );
+    }
+
+    #[test]
+    fn dates_from_names_paths_and_prose() {
+        assert_eq!(
+            draft("# T\n\nx\n", "2018-10-30-cache.md")
+                .date
+                .unwrap()
+                .to_string(),
+            "2018-10-30"
+        );
+        assert_eq!(
+            draft("# T\n\nx\n", "blog/2017/02/10/outage.html")
+                .date
+                .unwrap()
+                .to_string(),
+            "2017-02-10"
+        );
+        let d = draft(
+            "# T\n\nOn May 14th 2019 the queue stopped.\n",
+            "PM2021-004 queue.md",
+        );
+        assert_eq!(d.date.unwrap().to_string(), "2019-05-14");
+        assert_eq!(
+            (d.guesses[1].line, d.guesses[1].source.as_str()),
+            (3, "May 14th 2019")
+        );
+    }
+
+    #[test]
+    fn a_google_header_block_fills_fields() {
+        let d = draft("# Shakespeare Sonnet++ Postmortem\n\n**Date:** 2015-10-21\n**Authors:** jennifer, martym, agoogler\n**Status:** Complete, action items in progress\n**Summary:** Search was down for 66 minutes.\n**Impact:** 1.21B queries lost.\n**Trigger:** Latent bug triggered by a sudden increase in traffic at 14:51 UTC.\n**Detection:** Borgmon detected a high level of HTTP 500s and paged on-call.\n", "x.md");
+        assert_eq!(d.date.unwrap().to_string(), "2015-10-21");
+        assert_eq!(d.authors, ["jennifer", "martym", "agoogler"]);
+        assert_eq!(
+            d.summary.as_deref(),
+            Some("Search was down for 66 minutes.")
+        );
+        assert_eq!(d.impact.as_deref(), Some("1.21B queries lost."));
+        assert_eq!(
+            d.extra.get("status").map(String::as_str),
+            Some("Complete, action items in progress")
+        );
+        assert_eq!(
+            d.moments[0],
+            Some(("2015-10-21 14:51 UTC".to_string(), false))
+        );
+        assert_eq!(d.taken.len(), 2);
+    }
+}

@@ -1,0 +1,549 @@
+//! The import of a set of documents: reading each safely, running the
+//! recognizers, assembling the write-up (front matter, and the body without
+//! what went into fields), links between imported documents, their files,
+//! and writing without ever overwriting.
+
+use super::document::Document;
+use super::draft::{front_matter, Draft};
+use super::{actions, head, lessons, timeline, words};
+use crate::config::Config;
+use crate::markdown::refs::{place, Place};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    /// The content folder written to.
+    pub into: PathBuf,
+    /// Paths in the report are shown relative to it (the site root).
+    pub shown_root: PathBuf,
+    pub severity: Option<String>,
+    pub author: Option<String>,
+    pub timezone: Option<String>,
+    pub status: Option<String>,
+    pub dry_run: bool,
+}
+
+/// What became of one document.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum Outcome {
+    Written {
+        file: String,
+        guesses: Vec<super::draft::Guess>,
+        missing: Vec<String>,
+        links_kept: Vec<String>,
+        files: Vec<String>,
+        /// Sections left in the body because not all of their words went
+        /// into fields.
+        kept_in_body: bool,
+    },
+    AlreadyImported {
+        file: String,
+    },
+    Failed {
+        message: String,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct Imported {
+    pub source: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+const MAX_BYTES: u64 = 8 * 1024 * 1024;
+
+fn is_document(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "md" | "markdown" | "html" | "htm"
+        )
+    })
+}
+
+/// The documents under the paths given, in order.
+fn documents(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+                .follow_links(false)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && is_document(e.path()))
+                .map(|e| e.into_path())
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(path.clone());
+        }
+    }
+    out
+}
+
+/// A document's text as Markdown, or why it cannot be imported.
+fn read(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if meta.len() > MAX_BYTES {
+        return Err(format!(
+            "it is {:.1} MiB; a document may be at most 8 MiB",
+            meta.len() as f64 / 1048576.0
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.contains(&0) {
+        return Err("it is not a text file (it contains a NUL byte)".into());
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| "it is not UTF-8 text; save it as UTF-8".to_string())?;
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    if text.trim().is_empty() {
+        return Err("it is empty".into());
+    }
+    let html = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.starts_with("htm"));
+    if !html {
+        return Ok(text);
+    }
+    let lower = text.to_ascii_lowercase();
+    if !["<html", "<body", "<p", "<h1", "<h2", "<div", "<article"]
+        .iter()
+        .any(|t| lower.contains(t))
+    {
+        return Err("it is not an HTML document (no html, body, heading or paragraph)".into());
+    }
+    let converter = htmd::HtmlToMarkdown::builder()
+        .skip_tags(vec!["script", "style", "head", "nav", "footer"])
+        .build();
+    let markdown = converter
+        .convert(&text)
+        .map_err(|e| format!("cannot convert its HTML: {e}"))?;
+    if !markdown.chars().any(char::is_alphanumeric) {
+        return Err("its HTML has no text".into());
+    }
+    Ok(markdown)
+}
+
+/// The recognizers, in order, over one document's text.
+fn recognize(text: &str, name: &str, opts: &Options, config: &Config) -> (Draft, usize) {
+    let mut d = Draft::default();
+    let (front, start) = head::split_front_matter(text);
+    if let Some(map) = &front {
+        head::read_front_matter(&mut d, map, text);
+    }
+    let doc = Document::parse_after(&text[start..], text[..start].matches('\n').count());
+    head::header_block(&doc, &mut d);
+    head::title(&doc, &mut d);
+    head::date(&doc, &mut d, name);
+    let zone = super::when::stated_zone(doc.text).or(opts.timezone.clone());
+    timeline::timeline(&doc, &mut d, zone.as_deref());
+    actions::action_items(&doc, &mut d, opts.author.as_deref(), &config.priorities);
+    lessons::lessons(&doc, &mut d);
+    lessons::impact(&doc, &mut d);
+    if d.date.is_none() {
+        if let Some(date) = d.timeline.iter().find_map(|e| e.at.get(..10)?.parse().ok()) {
+            d.date = Some(date);
+            d.guess("date", &date.to_string(), 0, "the first timeline entry");
+        }
+    }
+    // The page then shows the times as the document wrote them.
+    d.timezone = zone.filter(|z| crate::datetime::parse_zone(z).is_ok());
+    (d, start)
+}
+
+/// The body: the text without the ranges the fields took.
+fn body(text: &str, start: usize, d: &Draft) -> String {
+    let body = &text[start..];
+    let mut taken = d.taken.clone();
+    taken.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for r in taken {
+        if r.start < at {
+            at = at.max(r.end);
+            continue;
+        }
+        out.push_str(&body[at..r.start]);
+        at = r.end;
+    }
+    out.push_str(&body[at..]);
+    // Headings left with nothing under them go too.
+    let doc = Document::parse(&out);
+    let mut empty = Vec::new();
+    for (i, s) in doc.sections.iter().enumerate() {
+        let has_children = doc.sections.get(i + 1).is_some_and(|n| n.level > s.level);
+        if let (Some(h), true, false) = (&s.heading, s.blocks.is_empty(), has_children) {
+            empty.push(h.clone());
+        }
+    }
+    let mut cleaned = String::new();
+    let mut at = 0;
+    for r in empty {
+        cleaned.push_str(&out[at..r.start]);
+        at = r.end;
+    }
+    cleaned.push_str(&out[at..]);
+    // A section the page also makes keeps its notes under another name.
+    let mut renamed = cleaned.clone();
+    for section in crate::markdown::scan(&cleaned).sections.iter().rev() {
+        let has = match section.key.as_str() {
+            "timeline" => !d.timeline.is_empty(),
+            "action_items" => !d.items.is_empty(),
+            "lessons" => !(d.went_well.is_empty() && d.went_wrong.is_empty() && d.lucky.is_empty()),
+            _ => d.impact.is_some(),
+        };
+        if has {
+            let line_end = renamed[section.offset..]
+                .find('\n')
+                .map_or(renamed.len(), |e| section.offset + e);
+            renamed.insert_str(line_end, " (notes)");
+        }
+    }
+    let mut squeezed = String::new();
+    for line in renamed.trim().lines() {
+        if line.trim().is_empty() && squeezed.ends_with("\n\n") {
+            continue;
+        }
+        squeezed.push_str(line.trim_end());
+        squeezed.push('\n');
+    }
+    squeezed
+}
+
+/// Words a document may lose on import: headings and table headers of the
+/// parts that became fields (they name the fields), bold labels, and the
+/// words a time is introduced with.
+fn structural(text: &str) -> BTreeSet<String> {
+    let doc = Document::parse(text);
+    let mut out: BTreeSet<String> = [
+        "at",
+        "on",
+        "approx",
+        "approximately",
+        "about",
+        "circa",
+        "ca",
+        "all",
+        "times",
+        "are",
+        "in",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for s in &doc.sections {
+        out.extend(words(&s.title));
+        for b in &s.blocks {
+            if let super::document::BlockKind::Table(head, _) = &b.kind {
+                out.extend(words(&head.join(" ")));
+            }
+        }
+    }
+    if let (Some(map), _) = head::split_front_matter(text) {
+        for key in map.keys().filter_map(|k| k.as_str()) {
+            out.extend(words(key));
+        }
+    }
+    for line in text.lines() {
+        if let Some(rest) = line.trim().strip_prefix("**") {
+            if let Some((label, _)) = rest.split_once("**") {
+                out.extend(words(label));
+            }
+        }
+    }
+    out
+}
+
+/// One document read and recognized, before it is written.
+struct Prepared {
+    source: PathBuf,
+    text: String,
+    draft: Draft,
+    start: usize,
+    stem: String,
+}
+
+fn prepare(path: &Path, opts: &Options, config: &Config) -> Result<Prepared, String> {
+    let text = read(path)?;
+    let name = path.to_string_lossy().replace('\\', "/");
+    let (mut d, start) = recognize(&text, &name, opts, config);
+    if d.title.is_none() {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        d.title = Some(stem.replace(['-', '_'], " "));
+        d.guess(
+            "title",
+            d.title.clone().as_deref().unwrap_or(""),
+            0,
+            "the file name",
+        );
+    }
+    if d.severity.is_none() {
+        d.severity = opts.severity.clone();
+    }
+    if d.authors.is_empty() {
+        d.authors.extend(opts.author.clone());
+    }
+    if d.status.is_none() {
+        d.status = Some(opts.status.clone().unwrap_or_else(|| "published".into()));
+    }
+    for (field, missing) in [
+        ("severity (give --severity)", d.severity.is_none()),
+        ("authors (give --author)", d.authors.is_empty()),
+        ("date", d.date.is_none()),
+        (
+            "action item owners (give --author)",
+            d.items.iter().any(|i| i.owner.is_none()),
+        ),
+    ] {
+        if missing {
+            d.missing.push(field.to_string());
+        }
+    }
+    let slug: String = crate::text::slugify(d.title.as_deref().unwrap_or("untitled"))
+        .chars()
+        .take(60)
+        .collect();
+    let slug = slug.trim_end_matches('-').to_string();
+    let stem = match d.date {
+        Some(date) => format!("{date}-{slug}"),
+        None => slug,
+    };
+    Ok(Prepared {
+        source: path.to_path_buf(),
+        text,
+        draft: d,
+        start,
+        stem,
+    })
+}
+
+/// Imports the documents `opts` names into `opts.into`.
+pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
+    use rayon::prelude::*;
+    let paths = documents(&opts.paths);
+    let prepared: Vec<Result<Prepared, String>> =
+        paths.par_iter().map(|p| prepare(p, opts, config)).collect();
+    // Every imported document's new name, by its canonical path.
+    let mut stems: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut taken_stems = BTreeSet::new();
+    let mut names: Vec<Option<String>> = Vec::new();
+    for p in &prepared {
+        let Ok(p) = p else {
+            names.push(None);
+            continue;
+        };
+        let mut stem = p.stem.clone();
+        let mut n = 2;
+        while !taken_stems.insert(stem.clone()) {
+            stem = format!("{}-{n}", p.stem);
+            n += 1;
+        }
+        if let Ok(canonical) = p.source.canonicalize() {
+            stems.insert(canonical, stem.clone());
+        }
+        names.push(Some(stem));
+    }
+    prepared
+        .into_iter()
+        .zip(names)
+        .zip(&paths)
+        .map(|((p, stem), path)| {
+            let source = path.display().to_string();
+            let outcome = match (p, stem) {
+                (Ok(p), Some(stem)) => write_one(p, &stem, &stems, opts, config),
+                (Err(message), _) => Outcome::Failed { message },
+                (Ok(_), None) => Outcome::Failed {
+                    message: "not named".into(),
+                },
+            };
+            Imported { source, outcome }
+        })
+        .collect()
+}
+
+/// A relative address with its query and fragment apart.
+fn split_dest(dest: &str) -> (&str, &str) {
+    match dest.find(['?', '#']) {
+        Some(at) => (&dest[..at], &dest[at..]),
+        None => (dest, ""),
+    }
+}
+
+/// Links to other imported documents become links to their write-ups (and
+/// `related`); local files come along. Returns the body, the files to copy
+/// (from, to below the write-up's folder) and the links kept as written.
+fn links(
+    body: &str,
+    source: &Path,
+    stems: &BTreeMap<PathBuf, String>,
+    d: &mut Draft,
+) -> (String, Vec<(PathBuf, String)>, Vec<String>) {
+    let dir = source.parent().unwrap_or(Path::new("."));
+    let mut body = body.to_string();
+    let mut files = Vec::new();
+    let mut kept = Vec::new();
+    let mut dests: Vec<String> = Vec::new();
+    for (event, _) in pulldown_cmark::Parser::new(&body).into_offset_iter() {
+        if let pulldown_cmark::Event::Start(
+            pulldown_cmark::Tag::Link { dest_url, .. }
+            | pulldown_cmark::Tag::Image { dest_url, .. },
+        ) = event
+        {
+            if !dests.contains(&dest_url.to_string()) {
+                dests.push(dest_url.to_string());
+            }
+        }
+    }
+    for dest in dests {
+        let (path, suffix) = split_dest(&dest);
+        let decoded = crate::text::percent_decode(path).unwrap_or_else(|| path.to_string());
+        let is_md = crate::markdown::is_writeup_link(&dest);
+        if !is_md && place(&dest) != Some(Place::Beside) {
+            continue;
+        }
+        let target = dir.join(&decoded);
+        let new = if is_md {
+            match target.canonicalize().ok().and_then(|c| stems.get(&c)) {
+                Some(stem) => {
+                    if !d.related.contains(stem) {
+                        d.related.push(stem.clone());
+                    }
+                    // Written beside this one (the `../` is added for a folder).
+                    Some(format!("{stem}.md{suffix}"))
+                }
+                None => {
+                    kept.push(dest.clone());
+                    None
+                }
+            }
+        } else if target.is_file() && !decoded.starts_with("../") {
+            files.push((target, decoded.clone()));
+            None
+        } else {
+            kept.push(dest.clone());
+            None
+        };
+        if let Some(new) = new {
+            body = body.replace(&format!("]({dest})"), &format!("]({new})"));
+            body = body.replace(&format!("]: {dest}"), &format!("]: {new}"));
+        }
+    }
+    (body, files, kept)
+}
+
+fn write_one(
+    p: Prepared,
+    stem: &str,
+    stems: &BTreeMap<PathBuf, String>,
+    opts: &Options,
+    config: &Config,
+) -> Outcome {
+    let Prepared {
+        source,
+        text,
+        mut draft,
+        start,
+        ..
+    } = p;
+    let severities = config.severity_names();
+    let mut body_text = body(&text, start, &draft);
+    let (linked, files, links_kept) = links(&body_text, &source, stems, &mut draft);
+    body_text = linked;
+    let mut kept_in_body = false;
+    let mut matter = front_matter(&draft, &severities);
+    // Nothing lost: every word of the source is in a field or the body;
+    // else the sections stay in the body as they were.
+    let written = words(&format!("{matter}\n{body_text}"));
+    let allowed = structural(&text);
+    let lost: Vec<String> = words(&text)
+        .into_iter()
+        .filter(|w| !written.contains(w) && !allowed.contains(w))
+        .collect();
+    if !lost.is_empty() {
+        kept_in_body = true;
+        let keep: Vec<std::ops::Range<usize>> = draft.taken.drain(..).collect();
+        let doc = Document::parse(&text[start..]);
+        // Only the title's heading and the header block stay taken.
+        draft.taken = keep
+            .into_iter()
+            .filter(|r| {
+                doc.sections
+                    .iter()
+                    .any(|s| s.level == 1 && s.heading.as_ref() == Some(r))
+            })
+            .collect();
+        let (linked, _, _) = links(&body(&text, start, &draft), &source, stems, &mut draft);
+        body_text = linked;
+        matter = front_matter(&draft, &severities);
+    }
+    let folder = !files.is_empty();
+    let rel = if folder {
+        format!("{stem}/index.md")
+    } else {
+        format!("{stem}.md")
+    };
+    if folder {
+        // Links to other write-ups are one folder up.
+        for related in &draft.related {
+            body_text =
+                body_text.replace(&format!("]({related}.md"), &format!("](../{related}.md"));
+            body_text =
+                body_text.replace(&format!("]: {related}.md"), &format!("]: ../{related}.md"));
+        }
+    }
+    let out = format!("---\n{matter}---\n\n{body_text}");
+    let target = opts.into.join(&rel);
+    let shown = crate::text::display_path(&opts.shown_root, &target);
+    if let Ok(existing) = std::fs::read_to_string(&target) {
+        return if existing == out {
+            Outcome::AlreadyImported { file: shown }
+        } else {
+            Outcome::Failed {
+                message: format!("{shown} already exists and differs; it was not overwritten (move it away to import again)"),
+            }
+        };
+    }
+    let copied: Vec<String> = files
+        .iter()
+        .map(|(_, to)| crate::text::display_path(&opts.shown_root, &opts.into.join(stem).join(to)))
+        .collect();
+    if !opts.dry_run {
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(target.parent().unwrap_or(&opts.into))?;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&target)?;
+            std::io::Write::write_all(&mut f, out.as_bytes())?;
+            for (from, to) in &files {
+                let to = opts.into.join(stem).join(to);
+                std::fs::create_dir_all(to.parent().unwrap_or(&opts.into))?;
+                std::fs::copy(from, to)?;
+            }
+            Ok(())
+        };
+        if let Err(e) = write() {
+            return Outcome::Failed {
+                message: format!("cannot write {shown}: {e}"),
+            };
+        }
+    }
+    Outcome::Written {
+        file: shown,
+        guesses: draft.guesses,
+        missing: draft.missing,
+        links_kept,
+        files: copied,
+        kept_in_body,
+    }
+}
