@@ -2,7 +2,7 @@
 //!
 //! Modules stand in layers, each using only those listed before it:
 //! `text`, `diagnostic`, `memo`, `tickets` -> `yaml` -> `config` -> `datetime` -> `highlight`
-//! -> `markdown` -> `content` -> `taxonomy` -> `insight`, `search` ->
+//! -> `markdown` -> `content` -> `import`, `taxonomy` -> `insight`, `search` ->
 //! `templates`, `feeds` -> `output` -> `build` -> `project` (the driver
 //! commands share) -> `scaffold`, `serve` -> `cmd` (a file per CLI command).
 //! `ARCHITECTURE.md` maps them and says what must stay true.
