@@ -445,3 +445,24 @@ fn the_templates_and_the_demo_have_no_cut_values() {
         assert!(!demo.stdout.contains(message), "{message}: {}", demo.stdout);
     }
 }
+
+#[test]
+fn a_zone_written_as_an_abbreviation_is_shown_as_written() {
+    let site = Site::with(&[(
+        "content/a.md",
+        &writeup(
+            "A",
+            "timezone: CET\ntimeline:\n  - at: 2019-07-04 00:30\n    event: x\n",
+            "Body.\n",
+        ),
+    )]);
+    assert_eq!(site.run(&["build"]).code, 0);
+    let doc = html(&site, "incidents/a/index.html");
+    // A fixed +01:00, even in July.
+    assert_eq!(texts(&doc, "#timeline time"), ["2019-07-04 00:30 CET"]);
+    let datetime = doc
+        .select(&scraper::Selector::parse("#timeline time").unwrap())
+        .map(|e| e.value().attr("datetime").unwrap().to_string())
+        .next();
+    assert_eq!(datetime.as_deref(), Some("2019-07-04T00:30:00+01:00"));
+}

@@ -380,10 +380,13 @@ pub fn shown_time(
     tz: &jiff::tz::TimeZone,
     approx: bool,
 ) -> String {
-    let time = if w.timezone.is_some() {
-        datetime::zoned_minutes(ts, tz)
-    } else {
-        datetime::local_minutes(ts, tz)
+    let time = match w.timezone.as_deref() {
+        // An abbreviation (`CET`) is a fixed offset: shown as written.
+        Some(name) if name.bytes().all(|b| b.is_ascii_uppercase()) => {
+            format!("{} {name}", datetime::local_minutes(ts, tz))
+        }
+        Some(_) => datetime::zoned_minutes(ts, tz),
+        None => datetime::local_minutes(ts, tz),
     };
     if approx {
         format!("≈ {time}")
