@@ -4,8 +4,7 @@
 //! write-ups. Feeds, exports and search keep the plain text.
 
 use crate::content::WriteUp;
-use crate::markdown::inline_markup;
-use crate::text::{escape_html, squash_whitespace};
+use crate::markdown::{inline_markup, plain_html};
 
 /// A write-up's field texts as HTML, in the order of its fields; `None`
 /// for a text without markup, whose HTML is the text escaped (see
@@ -49,7 +48,7 @@ impl FieldsHtml {
     pub fn or_plain(html: Option<&String>, plain: &str) -> String {
         match html {
             Some(html) => html.clone(),
-            None => escape_html(&squash_whitespace(plain)),
+            None => plain_html(plain),
         }
     }
 

@@ -3,8 +3,8 @@
 //! links, and nothing that makes a block. Raw HTML shows as text and images
 //! as their alt text, so a field can never change the page around it.
 
-use super::is_writeup_link;
-use crate::text::{escape_html, is_dangerous_url, squash_whitespace};
+use super::{link_dest, LinkDest};
+use crate::text::{escape_html, squash_whitespace};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Bytes that may start inline markup; a field without any is plain text.
@@ -62,7 +62,13 @@ fn keep_inline(text: &str) -> String {
 /// Renders a field's text to inline HTML. `resolve` maps a link to another
 /// write-up's `.md` file to its page (`None`: the text without the link).
 pub fn inline(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
-    inline_markup(text, resolve).unwrap_or_else(|| escape_html(&squash_whitespace(text)))
+    inline_markup(text, resolve).unwrap_or_else(|| plain_html(text))
+}
+
+/// The HTML of a field without markup: its text, whitespace squashed,
+/// escaped.
+pub fn plain_html(text: &str) -> String {
+    escape_html(&squash_whitespace(text))
 }
 
 /// [`inline`], or `None` for text without markup, whose HTML is the text
@@ -88,12 +94,10 @@ pub fn inline_markup(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Op
                 title,
                 id,
             }) => {
-                let dest_url = if is_dangerous_url(&dest_url) {
-                    None
-                } else if is_writeup_link(&dest_url) {
-                    resolve(&dest_url).map(CowStr::from)
-                } else {
-                    Some(dest_url)
+                let dest_url = match link_dest(dest_url, resolve) {
+                    LinkDest::Dropped => None,
+                    LinkDest::Page(url) => Some(CowStr::from(url)),
+                    LinkDest::As(dest) => Some(dest),
                 };
                 dropped_links.push(dest_url.is_none());
                 if let Some(dest_url) = dest_url {

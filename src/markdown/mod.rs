@@ -15,7 +15,7 @@ mod raw_html;
 pub mod refs;
 mod scan;
 
-pub use inline::{inline, inline_markup};
+pub use inline::{inline, inline_markup, plain_html};
 pub use scan::{scan, FileRef, Scan, SectionHeading, WriteUpLink};
 
 fn options() -> Options {
@@ -39,11 +39,35 @@ pub fn is_writeup_link(dest: &str) -> bool {
 
 /// A link relative to the current page: no scheme, not `/…`, not `#…`.
 fn is_relative(dest: &str) -> bool {
-    let scheme_end = dest.find(':');
-    let path_start = dest.find(['/', '?', '#']);
-    let has_scheme = matches!((scheme_end, path_start), (Some(c), Some(p)) if c < p)
-        || (scheme_end.is_some() && path_start.is_none());
-    !dest.is_empty() && !has_scheme && !dest.starts_with('/') && !dest.starts_with('#')
+    !dest.is_empty() && !has_scheme(dest) && !dest.starts_with('/') && !dest.starts_with('#')
+}
+
+/// Whether an address starts with a scheme (`https:`, `mailto:`): a colon
+/// before any `/`, `?` or `#`.
+fn has_scheme(dest: &str) -> bool {
+    let path_start = dest.find(['/', '?', '#']).unwrap_or(dest.len());
+    dest.find(':').is_some_and(|colon| colon < path_start)
+}
+
+/// Where a link of a body or a field goes, once checked.
+enum LinkDest<'a> {
+    /// A script URL, or a write-up not in this build: the text stays,
+    /// without the link.
+    Dropped,
+    /// A write-up's `.md` file: its page.
+    Page(String),
+    /// Anything else, as written.
+    As(CowStr<'a>),
+}
+
+fn link_dest<'a>(dest: CowStr<'a>, resolve: &dyn Fn(&str) -> Option<String>) -> LinkDest<'a> {
+    if is_dangerous_url(&dest) {
+        LinkDest::Dropped
+    } else if is_writeup_link(&dest) {
+        resolve(&dest).map_or(LinkDest::Dropped, LinkDest::Page)
+    } else {
+        LinkDest::As(dest)
+    }
 }
 
 /// A body's text without markup, for search: prose, and the contents of
@@ -240,24 +264,19 @@ pub fn render_with_base(
                 title,
                 id,
             }) => {
-                if is_dangerous_url(&dest_url) {
-                    dropped_link = true;
-                    continue;
-                }
-                let dest_url = if is_writeup_link(&dest_url) {
-                    match resolve(&dest_url) {
-                        Some(url) => CowStr::from(url),
-                        None => {
-                            dropped_link = true;
-                            continue;
-                        }
+                let dest_url = match link_dest(dest_url, resolve) {
+                    LinkDest::Dropped => {
+                        dropped_link = true;
+                        continue;
                     }
-                } else if let Some(url) = refs::place(&dest_url).and_then(|_| resolve(&dest_url)) {
-                    CowStr::from(url)
-                } else if !link_base.is_empty() && is_relative(&dest_url) {
-                    CowStr::from(format!("{link_base}{dest_url}"))
-                } else {
-                    dest_url
+                    LinkDest::Page(url) => CowStr::from(url),
+                    LinkDest::As(dest) => match refs::place(&dest).and_then(|_| resolve(&dest)) {
+                        Some(url) => CowStr::from(url),
+                        None if !link_base.is_empty() && is_relative(&dest) => {
+                            CowStr::from(format!("{link_base}{dest}"))
+                        }
+                        None => dest,
+                    },
                 };
                 events.push(Event::Start(Tag::Link {
                     link_type,

@@ -22,14 +22,7 @@ pub fn place(dest: &str) -> Option<Place> {
     if path.is_empty() || dest.starts_with("//") {
         return None;
     }
-    let scheme_end = dest.find(':');
-    let path_start = dest.find(['/', '?', '#']);
-    let has_scheme = match (scheme_end, path_start) {
-        (Some(c), Some(p)) => c < p,
-        (Some(_), None) => true,
-        _ => false,
-    };
-    if has_scheme || super::is_writeup_link(dest) {
+    if super::has_scheme(dest) || super::is_writeup_link(dest) {
         return None;
     }
     Some(if dest.starts_with('/') {
