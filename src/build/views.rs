@@ -381,11 +381,7 @@ pub fn shown_time(
     approx: bool,
 ) -> String {
     let time = match w.timezone.as_deref() {
-        // An abbreviation (`CET`) is a fixed offset: shown as written.
-        Some(name) if name.bytes().all(|b| b.is_ascii_uppercase()) => {
-            format!("{} {name}", datetime::local_minutes(ts, tz))
-        }
-        Some(_) => datetime::zoned_minutes(ts, tz),
+        Some(name) => datetime::zoned_minutes(ts, tz, name),
         None => datetime::local_minutes(ts, tz),
     };
     if approx {

@@ -5,7 +5,7 @@
 
 mod parse;
 
-pub use parse::{parse_date, parse_stamp, parse_zone, Reading, Stamp};
+pub use parse::{is_abbreviation, parse_date, parse_stamp, parse_zone, Reading, Stamp};
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
@@ -58,9 +58,14 @@ pub fn local_minutes(ts: Timestamp, tz: &TimeZone) -> String {
     })
 }
 
-/// `2019-12-04 00:30 CET`: [`local_minutes`] with the zone's abbreviation
-/// (or its offset, where the zone has none).
-pub fn zoned_minutes(ts: Timestamp, tz: &TimeZone) -> String {
+/// `2019-12-04 00:30 CET`: [`local_minutes`] in `tz`, the zone a write-up
+/// names `name`, with the zone's abbreviation: an abbreviation `name`
+/// (read as a fixed offset, which has none of its own) as written, else
+/// the zone's (or its offset, where it has none).
+pub fn zoned_minutes(ts: Timestamp, tz: &TimeZone, name: &str) -> String {
+    if is_abbreviation(name) {
+        return format!("{} {name}", local_minutes(ts, tz));
+    }
     let zoned = ts.to_zoned(tz.clone());
     format!("{} {}", local_minutes(ts, tz), zoned.strftime("%Z"))
 }
@@ -222,11 +227,11 @@ mod tests {
     fn times_show_with_their_zone() {
         let cph = TimeZone::get("Europe/Copenhagen").unwrap();
         assert_eq!(
-            zoned_minutes(instant("2019-12-03T23:30:00Z"), &cph),
+            zoned_minutes(instant("2019-12-03T23:30:00Z"), &cph, "Europe/Copenhagen"),
             "2019-12-04 00:30 CET"
         );
         assert_eq!(
-            zoned_minutes(instant("2019-07-03T22:30:00Z"), &cph),
+            zoned_minutes(instant("2019-07-03T22:30:00Z"), &cph, "Europe/Copenhagen"),
             "2019-07-04 00:30 CEST"
         );
     }

@@ -121,6 +121,11 @@ const AMBIGUOUS: &[(&str, &str)] = &[
     ("ECT", "Ecuador (America/Guayaquil) or Eastern Caribbean"),
 ];
 
+/// Whether `name` is a zone abbreviation, with one meaning or several.
+pub fn is_abbreviation(name: &str) -> bool {
+    ABBREVIATIONS.iter().any(|(a, _)| *a == name) || AMBIGUOUS.iter().any(|(a, _)| *a == name)
+}
+
 /// Reads a zone as a front matter `timezone:` or a time's suffix gives it:
 /// an IANA name, `UTC`, `Z`, an unambiguous abbreviation (a fixed offset)
 /// or an offset such as `+05:30`. The error is the message and a hint.

@@ -144,11 +144,9 @@ fn zone(word: &str) -> Option<String> {
     if w.is_empty() || w.chars().any(|c| c.is_ascii_digit()) && !w.starts_with(['+', '-']) {
         return None;
     }
-    let known = crate::datetime::parse_zone(w).is_ok()
-        || matches!(
-            w,
-            "IST" | "CST" | "BST" | "AST" | "ADT" | "GST" | "SST" | "ECT"
-        );
+    // An ambiguous abbreviation is still the document's zone: `check`
+    // then asks which one it means.
+    let known = crate::datetime::parse_zone(w).is_ok() || crate::datetime::is_abbreviation(w);
     (known
         && (w.chars().all(|c| c.is_ascii_uppercase())
             || w.contains('/')
