@@ -37,18 +37,10 @@ fn path_of(dest: &str) -> String {
 pub fn publish_path(content_path: &str, dest: &str) -> Option<(String, String)> {
     let folder: Vec<&str> = content_path.split('/').collect();
     let folder = &folder[..folder.len() - 1];
-    let path = path_of(dest);
-    let mut parts: Vec<String> = folder.iter().map(|s| s.to_string()).collect();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s.to_string()),
-        }
-    }
-    let source = parts.join("/");
+    // Read as links between write-ups are: relative, decoded, inside.
+    let without_query = dest.trim().split('?').next().unwrap_or("");
+    let source = super::resolve_content_link(content_path, without_query)?;
+    let parts: Vec<&str> = source.split('/').collect();
     let inside = parts.len() > folder.len() && parts[..folder.len()] == *folder;
     let publish = if inside {
         parts[folder.len()..].join("/")
