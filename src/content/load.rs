@@ -5,7 +5,7 @@
 use super::cache::ParseCache;
 use super::checks;
 use super::parse::{parse_text, Parsed};
-use super::sources::{find_files, read_text, source_hash};
+use super::sources::{find_sources, read_text, source_hash};
 use super::WriteUp;
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
@@ -28,7 +28,7 @@ pub struct Content {
     pub diagnostics: Vec<Diagnostic>,
     /// How many write-up files were found (valid or not).
     pub files: usize,
-    /// The source hash of every file found, in the order of `find_files`
+    /// The source hash of every file found, in the order of `find_sources`
     /// (see [`super::source_hashes`]); `None` when one could not be read.
     pub sources: Option<Vec<u64>>,
     /// How many files were taken from the parse cache.
@@ -78,7 +78,7 @@ pub fn load_cached(root: &Path, config: &Config, memo: &Memo) -> Content {
 }
 
 fn load_with(root: &Path, config: &Config, cache: Option<&ParseCache>) -> Content {
-    let Some((mut content, files)) = start(root) else {
+    let Some((mut content, files, others)) = start(root) else {
         return missing_content_dir();
     };
     let content_dir = root.join("content");
@@ -86,7 +86,7 @@ fn load_with(root: &Path, config: &Config, cache: Option<&ParseCache>) -> Conten
         .par_iter()
         .map(|path| parse_file(root, &content_dir, path, config, cache))
         .collect();
-    finish(&mut content, parsed, config, root);
+    finish(&mut content, parsed, others, config, root);
     content
 }
 
@@ -116,7 +116,7 @@ impl Loader {
     /// read again is looked up in `memo`, when there is one.
     pub fn load(&mut self, root: &Path, config: &Config, memo: Option<&Memo>) -> Content {
         let cache = memo.map(|m| ParseCache::new(m, config));
-        let Some((mut content, files)) = start(root) else {
+        let Some((mut content, files, others)) = start(root) else {
             self.files.clear();
             return missing_content_dir();
         };
@@ -155,7 +155,7 @@ impl Loader {
                 None => self.files[path].1.clone(),
             })
             .collect();
-        finish(&mut content, parsed, config, root);
+        finish(&mut content, parsed, others, config, root);
         content
     }
 }
@@ -169,8 +169,9 @@ fn missing_content_dir() -> Content {
     content
 }
 
-/// Reads `_about.md` and lists the write-up files; `None` without `content/`.
-fn start(root: &Path) -> Option<(Content, Vec<PathBuf>)> {
+/// Reads `_about.md`, lists the write-up files and hashes the others (see
+/// [`super::Found`]); `None` without `content/`.
+fn start(root: &Path) -> Option<(Content, Vec<PathBuf>, u64)> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         return None;
@@ -183,16 +184,22 @@ fn start(root: &Path) -> Option<(Content, Vec<PathBuf>)> {
             Err(d) => content.diagnostics.push(*d),
         }
     }
-    let files = find_files(&content_dir);
-    content.files = files.len();
-    Some((content, files))
+    let found = find_sources(&content_dir);
+    content.files = found.files.len();
+    Some((content, found.files, found.others))
 }
 
 /// The checks across files, then positions for every problem.
-fn finish(content: &mut Content, mut parsed: Vec<Parsed>, config: &Config, root: &Path) {
+fn finish(
+    content: &mut Content,
+    mut parsed: Vec<Parsed>,
+    others: u64,
+    config: &Config,
+    root: &Path,
+) {
     content.sources = parsed.iter().map(|p| p.source_hash).collect();
     if let Some(sources) = &mut content.sources {
-        sources.push(super::sources::other_files_hash(&root.join("content")));
+        sources.push(others);
     }
     content.from_cache = parsed.iter().filter(|p| p.from_cache).count();
     checks::check_site(&mut parsed, config, root);

@@ -17,7 +17,7 @@ pub use cache::cache_file;
 pub use checks::{overdue_warnings, resolve_content_link};
 pub use load::{load, load_cached, Content, Loader};
 pub use parse::{check_text, split_front_matter, FrontMatterSplit};
-pub use sources::{find_files, source_hashes, MAX_FILE_BYTES};
+pub use sources::{find_sources, source_hashes, Found, MAX_FILE_BYTES};
 
 use crate::markdown::Scan;
 use jiff::civil::Date;

@@ -11,25 +11,58 @@ use std::path::{Path, PathBuf};
 /// Largest write-up file read; a larger one is reported, not loaded.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// The write-up files under `content_dir`, sorted; names starting with `_`
-/// or `.` (files and folders) are skipped.
-pub fn find_files(content_dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(content_dir)
+/// What is under `content/`, found in one walk.
+pub struct Found {
+    /// The write-up files, sorted; names starting with `_` or `.` (files
+    /// and folders) are skipped.
+    pub files: Vec<PathBuf>,
+    /// A hash of the name, size and modification time of every file that
+    /// is not Markdown: the files write-ups refer to, which a build
+    /// publishes.
+    pub others: u64,
+}
+
+/// The write-up files and the other files under `content_dir`.
+pub fn find_sources(content_dir: &Path) -> Found {
+    use std::hash::{Hash, Hasher};
+    let mut others = std::collections::hash_map::DefaultHasher::new();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(content_dir)
         .follow_links(false)
+        .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !e
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
-        })
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
+        .filter(|e| !e.file_type().is_dir())
+    {
+        if entry.path().extension().is_some_and(|x| x == "md") {
+            let hidden = entry
+                .path()
+                .strip_prefix(content_dir)
+                .into_iter()
+                .flat_map(Path::components)
+                .any(|c| {
+                    c.as_os_str()
+                        .to_str()
+                        .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
+                });
+            if entry.file_type().is_file() && !hidden {
+                files.push(entry.into_path());
+            }
+            continue;
+        }
+        let meta = entry.path().symlink_metadata().ok();
+        (
+            entry.path(),
+            meta.as_ref().map(|m| m.len()),
+            meta.and_then(|m| m.modified().ok()),
+        )
+            .hash(&mut others);
+    }
     files.sort();
-    files
+    Found {
+        files,
+        others: others.finish(),
+    }
 }
 
 /// A write-up's name, which gives its default slug and date: the file name
@@ -128,11 +161,14 @@ pub(super) fn source_hash(file: &str, content_path: &str, text: &str) -> u64 {
 }
 
 /// The [`source_hash`] of every write-up file under `<root>/content`, in
-/// the order of [`find_files`], reading but not parsing them; `None` when
-/// a file cannot be read as a write-up (its load reports why).
+/// the order of [`find_sources`], reading but not parsing them, then the
+/// hash of the other files; `None` when a file cannot be read as a
+/// write-up (its load reports why).
 pub fn source_hashes(root: &Path) -> Option<Vec<u64>> {
     let content_dir = root.join("content");
-    let mut hashes: Vec<u64> = find_files(&content_dir)
+    let found = find_sources(&content_dir);
+    let mut hashes: Vec<u64> = found
+        .files
         .par_iter()
         .map(|path| {
             let file = display_path(root, path);
@@ -140,30 +176,6 @@ pub fn source_hashes(root: &Path) -> Option<Vec<u64>> {
             Some(source_hash(&file, &display_path(&content_dir, path), &text))
         })
         .collect::<Option<_>>()?;
-    hashes.push(other_files_hash(&content_dir));
+    hashes.push(found.others);
     Some(hashes)
-}
-
-/// A hash of the name, size and modification time of every file under
-/// `content_dir` that is not a write-up: the files write-ups refer to,
-/// which a build publishes.
-pub(super) fn other_files_hash(content_dir: &Path) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for entry in walkdir::WalkDir::new(content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir() && e.path().extension().is_none_or(|x| x != "md"))
-    {
-        let meta = entry.path().symlink_metadata().ok();
-        (
-            entry.path(),
-            meta.as_ref().map(|m| m.len()),
-            meta.and_then(|m| m.modified().ok()),
-        )
-            .hash(&mut h);
-    }
-    h.finish()
 }
