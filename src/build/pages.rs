@@ -471,6 +471,22 @@ pub(super) fn not_found(site: &Site) -> Result<usize, BuildError> {
     Ok(1)
 }
 
+/// File `a` of write-up `i`, copied beside its page.
+pub(super) fn writeup_file(
+    site: &Site,
+    root: &std::path::Path,
+    i: usize,
+    a: usize,
+) -> Result<usize, BuildError> {
+    let w = site.writeups[i];
+    let asset = &w.assets[a];
+    site.staging.copy_file(
+        &root.join("content").join(&asset.source),
+        &Urls::asset_path(&w.slug, &asset.publish),
+    )?;
+    Ok(1)
+}
+
 /// The theme's static files, the highlighting stylesheet, then the site's
 /// `static/` folder (which may override them).
 pub(super) fn assets(site: &Site, root: &std::path::Path) -> Result<usize, BuildError> {

@@ -186,7 +186,7 @@ pub(crate) fn plan(site: &Derived) -> Vec<Planned> {
         for (a, asset) in w.assets.iter().enumerate() {
             jobs.push(Planned {
                 job: Job::Asset(i, a),
-                key: format!("incidents/{}/{}", w.slug, asset.publish),
+                key: Urls::asset_path(&w.slug, &asset.publish),
                 hash: Inputs::new((&asset.source, asset.len, asset.modified)).done(),
             });
         }

@@ -66,35 +66,8 @@ fn render(site: &Site, root: &Path, job: Job) -> Result<usize, BuildError> {
         Job::ActionItems => insight_pages::action_item_pages(site, site.today),
         Job::Exports => insight_pages::export_files(site, site.today),
         Job::Assets => pages::assets(site, root),
-        Job::Asset(i, a) => {
-            let w = site.writeups[i];
-            let asset = &w.assets[a];
-            let from = root.join("content").join(&asset.source);
-            let bytes = read_no_follow(&from).map_err(|error| {
-                BuildError::Output(crate::output::OutputError::Io {
-                    path: from.clone(),
-                    error,
-                })
-            })?;
-            let to = format!("incidents/{}/{}", w.slug, asset.publish);
-            site.staging.write(&to, &bytes)?;
-            Ok(1)
-        }
+        Job::Asset(i, a) => pages::writeup_file(site, root, i, a),
     }
-}
-
-/// A file's bytes; a symbolic link put there since `check` is not followed.
-fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
-    }
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut options.open(path)?, &mut bytes)?;
-    Ok(bytes)
 }
 
 /// Renders the jobs in `jobs` whose `todo` is set, all of them in

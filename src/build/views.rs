@@ -39,6 +39,12 @@ impl Urls {
         format!("incidents/{slug}/")
     }
 
+    /// Where a file of write-up `slug` is published, below the site root
+    /// (`publish` is relative to its page's folder).
+    pub fn asset_path(slug: &str, publish: &str) -> String {
+        format!("{}{publish}", Urls::writeup_path(slug))
+    }
+
     /// A term's folder: `tags/dns/`; `key` is its taxonomy's key.
     pub fn term_path(key: &str, slug: &str) -> String {
         format!("{key}/{slug}/")

@@ -255,11 +255,29 @@ impl<'a> Staging<'a> {
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().to_string())
                 .collect();
-            let bytes = std::fs::read(entry.path()).map_err(io_error(entry.path()))?;
-            self.write(&relative.join("/"), &bytes)?;
+            self.copy_file(entry.path(), &relative.join("/"))?;
             copied += 1;
         }
         Ok(copied)
+    }
+
+    /// Copies the regular file `from` to `relative` in the output. A
+    /// symbolic link put in its place since it was checked is not
+    /// followed: the open fails.
+    pub fn copy_file(&self, from: &Path, relative: &str) -> Result<(), OutputError> {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        }
+        let mut bytes = Vec::new();
+        options
+            .open(from)
+            .and_then(|mut file| std::io::Read::read_to_end(&mut file, &mut bytes))
+            .map_err(io_error(from))?;
+        self.write(relative, &bytes)
     }
 
     /// Puts the new site in place of the old one. `inputs` fingerprints
