@@ -17,6 +17,7 @@ use crate::taxonomy::{Kind, Taxonomy};
 use crate::templates::Templates;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 /// A write-up's body and fields as HTML, and a hash of both.
@@ -263,37 +264,40 @@ fn bodies(
         .collect()
 }
 
+/// A hash of what `of` hashes of each term of each taxonomy (given the
+/// term and its taxonomy's list length), in order.
+fn per_term(
+    tax: &Taxonomies,
+    config: &Config,
+    of: impl Fn(&crate::taxonomy::Term, usize, &mut std::collections::hash_map::DefaultHasher),
+) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for t in &tax.0 {
+        let per_page = t.per_page(config);
+        t.terms.len().hash(&mut h);
+        for term in &t.terms {
+            of(term, per_page, &mut h);
+        }
+    }
+    h.finish()
+}
+
 /// Each taxonomy's terms by name, slug and number of list pages: what
 /// decides which files exist for it, and how entries name their terms.
 fn terms_shape(tax: &Taxonomies, config: &Config) -> u64 {
-    hash_of(
-        tax.0
-            .iter()
-            .map(|t| {
-                let per_page = t.per_page(config);
-                t.terms
-                    .iter()
-                    .map(|term| (&term.name, &term.slug, term.pages.len().div_ceil(per_page)))
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>(),
-    )
+    per_term(tax, config, |term, per_page, h| {
+        (&term.name, &term.slug, term.pages.len().div_ceil(per_page)).hash(h)
+    })
 }
 
 /// The write-ups on each of every term's list pages.
 fn term_members(tax: &Taxonomies, config: &Config) -> u64 {
-    hash_of(
-        tax.0
-            .iter()
-            .map(|t| {
-                let per_page = t.per_page(config);
-                t.terms
-                    .iter()
-                    .map(|term| term.pages.chunks(per_page).collect::<Vec<_>>())
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>(),
-    )
+    per_term(tax, config, |term, per_page, h| {
+        term.pages.len().div_ceil(per_page).hash(h);
+        for chunk in term.pages.chunks(per_page) {
+            chunk.hash(h);
+        }
+    })
 }
 
 /// What related write-ups are computed from, besides the taxonomies.
