@@ -466,3 +466,43 @@ fn a_zone_written_as_an_abbreviation_is_shown_as_written() {
         .next();
     assert_eq!(datetime.as_deref(), Some("2019-07-04T00:30:00+01:00"));
 }
+
+#[test]
+fn settings_and_extra_values_that_cannot_be_kept_are_errors() {
+    let (code, out) = check(&[
+        (
+            "blameless.yaml",
+            "title: T\nassets:\n  max_size_mb: 0\nticket_url:\n  JIRA: \"javascript:alert(1)\"\n  OPS: \"https://ops.example.com/browse/\"\n",
+        ),
+        ("content/a.md", &writeup("A", "", "Body.\n")),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(
+        lines,
+        [
+            "::error file=blameless.yaml,line=3,col=16::assets.max_size_mb: must be at least 1%0Ahint: the default is 20",
+            "::error file=blameless.yaml,line=5,col=9::ticket_url.JIRA: must be an http(s) URL, not \"javascript:alert(1)\"%0Ahint: for example https://tracker.example.com/browse/{ticket}",
+            "::error file=blameless.yaml,line=6,col=8::ticket_url.OPS: must contain the placeholder {ticket} (the ticket as written) or {id} (what follows its prefix)%0Ahint: for example https://tracker.example.com/browse/{ticket}",
+        ],
+        "{out}"
+    );
+    for (extra, want) in [
+        ("extra: [a, b]\n", "::error file=content/a.md,line=6,col=8::extra: expected a mapping of your own keys to values%0Ahint: for example `extra: {customer_ticket: CS-4411, region: eu-west-1}`"),
+        ("extra: {1: a}\n", "::error file=content/a.md,line=6,col=12::extra: the key 1 is not text%0Ahint: quote the key so that it is kept as written"),
+        ("extra: {a: {[1]: b}}\n", "::error file=content/a.md,line=6,col=8::extra: cannot be kept: key must be a string%0Ahint: keys inside `extra` must be text; quote them"),
+    ] {
+        let (code, out) = check(&[("content/a.md", &writeup("A", extra, "Body.\n"))]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains(want), "{want}\n{out}");
+    }
+    let (code, out) = check(&[
+        (
+            "content/2020-01-02-a/index.md",
+            &writeup("A", "", "![Page](index.html)\n"),
+        ),
+        ("content/2020-01-02-a/index.html", "x"),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("::error file=content/2020-01-02-a/index.md,line=7,col=1::image `index.html` would replace the write-up's own page%0Ahint: rename the file"), "{out}");
+}

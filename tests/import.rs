@@ -288,3 +288,21 @@ fn bad_documents_are_named_and_the_rest_imported() {
     );
     assert!(site.path().join("content/2020-03-03-good-one.md").is_file());
 }
+
+#[test]
+fn wrong_flags_and_paths_are_usage_errors() {
+    let site = empty_site();
+    for (args, want) in [
+        (vec!["content", "--status", "nope"], "error: --status: \"nope\" is not one of draft, review, published\n"),
+        (vec!["content", "--severity", "SEV9"], "error: --severity: \"SEV9\" is not one of SEV1, SEV2, SEV3, SEV4, SEV5\n"),
+        (
+            vec!["content", "--timezone", "Mars/Base"],
+            "error: --timezone: \"Mars/Base\" is not a known time zone; use an IANA name such as Europe/Copenhagen or America/New_York, UTC, or an offset such as +01:00\n",
+        ),
+        (vec!["nothing-here"], "error: nothing-here: no such file or folder\n"),
+    ] {
+        let run = import(&site, &args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with(want), "{args:?}: {}", run.stderr);
+    }
+}
