@@ -253,6 +253,7 @@ fn bad_documents_are_named_and_the_rest_imported() {
     site.write("in/latin1.md", b"# Caf\xe9\n");
     site.write("in/empty.md", b"  \n");
     site.write("in/fragment.html", b"just some text, no markup");
+    site.write("in/blank.html", b"<html><body><p> </p></body></html>");
     site.write("in/huge.md", &vec![b'a'; 8 * 1024 * 1024 + 1]);
     site.write("in/good.md", b"# Good one\n\nOn 3 March 2020 it broke.\n");
     let run = import(&site, &["in", "--severity", "SEV2", "--author", "sre"]);
@@ -266,6 +267,7 @@ fn bad_documents_are_named_and_the_rest_imported() {
         errors,
         [
             "error: in/binary.md: it is not a text file (it contains a NUL byte)",
+            "error: in/blank.html: its HTML has no text",
             "error: in/empty.md: it is empty",
             "error: in/fragment.html: it is not an HTML document (no html, body, heading or paragraph)",
             "error: in/huge.md: it is 8.0 MiB; a document may be at most 8 MiB",
@@ -276,13 +278,13 @@ fn bad_documents_are_named_and_the_rest_imported() {
     );
     assert!(
         run.stdout
-            .contains("imported 1 of 6 documents (0 already imported, 5 failed)"),
+            .contains("imported 1 of 7 documents (0 already imported, 6 failed)"),
         "{}",
         run.stdout
     );
     assert!(
         run.stderr
-            .contains("5 of 6 documents could not be imported"),
+            .contains("6 of 7 documents could not be imported"),
         "{}",
         run.stderr
     );
