@@ -38,6 +38,9 @@ pub struct Diagnostic {
     pub field: Option<String>,
     pub message: String,
     pub hint: Option<String>,
+    /// The `check` rule that found it (`blame-language`), for a problem a
+    /// site can turn off or a write-up allow.
+    pub rule: Option<&'static str>,
     /// The offending source line, for the human format.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -53,6 +56,7 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: None,
+            rule: None,
             source_line: None,
         }
     }
@@ -73,6 +77,11 @@ impl Diagnostic {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_rule(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
         self
     }
 
@@ -162,13 +171,15 @@ pub fn render_human(d: &Diagnostic, color: bool) -> String {
         Level::Error => p.red,
         Level::Warning => p.yellow,
     };
+    let rule = d.rule.map(|r| format!("[{r}]")).unwrap_or_default();
     let mut out = format!(
-        "{}{}:{} {}{}:{} {}{}{}\n",
+        "{}{}:{} {}{}{}:{} {}{}{}\n",
         p.bold,
         d.location(),
         p.reset,
         level_color,
         d.level.as_str(),
+        rule,
         p.reset,
         p.bold,
         d.message,
@@ -214,6 +225,9 @@ pub fn render_github(d: &Diagnostic) -> String {
     }
     if d.column > 0 {
         let _ = write!(props, ",col={}", d.column);
+    }
+    if let Some(rule) = d.rule {
+        let _ = write!(props, ",title={}", property(rule));
     }
     let mut message = d.message.clone();
     if let Some(hint) = &d.hint {
@@ -275,11 +289,27 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&render_json(&[sample()])).unwrap();
         let first = &json[0];
         for key in [
-            "file", "line", "column", "severity", "field", "message", "hint",
+            "file", "line", "column", "severity", "field", "message", "hint", "rule",
         ] {
             assert!(first.get(key).is_some(), "missing {key}");
         }
         assert_eq!(first["severity"], "error");
         assert_eq!(first["column"], 11);
+        assert_eq!(first["rule"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn a_rule_is_named_in_every_format() {
+        let d = Diagnostic::warning("content/a.md", "\"careless\" puts the cause in a person")
+            .at(2, 8)
+            .with_rule("blame-language");
+        assert!(render_human(&d, false)
+            .starts_with("content/a.md:2:8: warning[blame-language]: \"careless\""));
+        assert_eq!(
+            render_github(&d),
+            "::warning file=content/a.md,line=2,col=8,title=blame-language::\"careless\" puts the cause in a person\n"
+        );
+        let json: serde_json::Value = serde_json::from_str(&render_json(&[d])).unwrap();
+        assert_eq!(json[0]["rule"], "blame-language");
     }
 }

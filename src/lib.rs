@@ -1,7 +1,7 @@
 //! blameless: a static site generator for incident write-ups.
 //!
 //! Modules stand in layers, each using only those listed before it:
-//! `text`, `diagnostic`, `memo`, `tickets` -> `yaml` -> `config` -> `datetime` -> `highlight`
+//! `text`, `diagnostic`, `memo`, `tickets`, `phrases` -> `yaml` -> `config` -> `datetime` -> `highlight`
 //! -> `markdown` -> `content` -> `import`, `taxonomy` -> `insight`, `search` ->
 //! `templates`, `feeds` -> `output` -> `build` -> `project` (the driver
 //! commands share) -> `scaffold`, `serve` -> `cmd` (a file per CLI command).
@@ -20,6 +20,7 @@ pub mod insight;
 pub mod markdown;
 pub mod memo;
 pub mod output;
+pub mod phrases;
 pub mod project;
 pub mod scaffold;
 pub mod search;

@@ -62,6 +62,28 @@ build:
   drafts: false           # include status draft/review write-ups
   future: false           # include write-ups dated after today
 
+# How loud `check`'s rules about what a write-up says are: off | warning | error.
+# A write-up may allow one for itself with `lint_allow: [blame-language]`.
+lint:
+  blame-language: warning       # "human error", "careless", "should have known"...
+  vague-action-item: warning    # action items such as "be more careful", "try to"
+  action-item-incomplete: warning  # an open item without what the policy asks
+  missing-field: warning        # a field the policy asks of the severity
+  late-publication: warning     # a draft or review past the policy's days
+  # Your own phrases replace the built-in lists (README lists them):
+  # blame_words: [human error, operator error, careless, negligence]
+  # vague_words: [be more careful, try to, remember to, double-check]
+
+# What the write-ups of each severity must have once they leave draft, and
+# how soon after the incident is resolved they are to be published.
+# Uncomment to use.
+# policy:
+#   SEV1:
+#     require: [incident.detected, incident.resolved, timeline, impact, lessons, action_items]
+#     action_items_need: [due, ticket]   # of every open action item
+#     publish_within_days: 5
+#   SEV2: {require: [timeline, lessons, action_items], publish_within_days: 10}
+
 # Your own ways of sorting write-ups, beside tags, services, severity and
 # authors: each key is a front-matter key (teams: [payments]) with its own
 # pages, feeds, search facet and, if asked, stats. Uncomment to use.
@@ -153,7 +175,7 @@ The story, in order.
 
 ## Why it happened
 
-The conditions that made it possible, not who to blame.
+The conditions in the system that made it possible, and why what people did made sense at the time.
 "#,
         title = q(title),
         author = q(author),
@@ -273,5 +295,17 @@ mod tests {
             .collect();
         assert_eq!(keys, ["teams", "causes"]);
         assert_eq!(config.declared_taxonomies()[1].values.len(), 3);
+        // And so is its commented policy.
+        let policy: String = CONFIG_TEMPLATE
+            .lines()
+            .skip_while(|l| !l.starts_with("# policy:"))
+            .take_while(|l| !l.is_empty())
+            .map(|l| format!("{}\n", &l[2..]))
+            .collect();
+        let (config, warnings) = Config::parse("blameless.yaml", &policy).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.policy["SEV1"].require.len(), 6);
+        assert_eq!(config.policy["SEV1"].action_items_need, ["due", "ticket"]);
+        assert_eq!(config.policy["SEV2"].publish_within_days, Some(10));
     }
 }

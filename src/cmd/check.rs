@@ -39,6 +39,11 @@ pub fn check(
     };
     all.extend(content.diagnostics);
     all.extend(crate::content::overdue_warnings(&content.writeups, today));
+    all.extend(crate::content::late_warnings(
+        &content.writeups,
+        &project.config,
+        today,
+    ));
     let files = content.files;
     free_in_background(content.writeups);
     diagnostic::sort(&mut all);

@@ -2,9 +2,11 @@
 //! problem reported with its position, unknown keys with a did-you-mean.
 //! Taxonomies (`taxonomies:`) are read in `taxonomies.rs`.
 
+mod lint;
 mod read;
 mod taxonomies;
 
+pub use lint::{Lint, Rule, RuleLevel, SeverityPolicy, BLAME_WORDS, VAGUE_WORDS};
 pub use taxonomies::{TaxonomyDef, TermValue, BUILT_IN, FRONT_MATTER_KEYS};
 
 use crate::diagnostic::{Diagnostic, Level};
@@ -101,6 +103,10 @@ pub struct Config {
     /// The built-in taxonomies (tags, services, severity, authors), then
     /// the site's own, in the order they are declared.
     pub taxonomies: Vec<TaxonomyDef>,
+    /// How loud `check`'s rules are, and the phrases they look for.
+    pub lint: Lint,
+    /// What the write-ups of each severity must have, by severity name.
+    pub policy: std::collections::BTreeMap<String, SeverityPolicy>,
 }
 
 impl Default for Config {
@@ -155,6 +161,8 @@ impl Default for Config {
                 future: false,
             },
             taxonomies: taxonomies::built_in(),
+            lint: Lint::default(),
+            policy: Default::default(),
         }
     }
 }
@@ -178,6 +186,8 @@ const TOP_KEYS: &[&str] = &[
     "build",
     "home",
     "taxonomies",
+    "lint",
+    "policy",
 ];
 
 impl Config {

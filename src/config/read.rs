@@ -1,6 +1,7 @@
 //! Reading `blameless.yaml`'s parsed YAML into a [`Config`], key by key,
 //! with every problem at its field path.
 
+use super::lint;
 use super::taxonomies;
 use super::{
     normalize_base_url, Config, Link, Markdown, RawHtml, SeverityLevel, Sidebar, HIGHLIGHT_THEMES,
@@ -116,6 +117,8 @@ pub(super) fn read_config(r: &mut Reader, value: &Value) -> Config {
             "ticket_url" => c.ticket_url = read_ticket_url(r, value, &path),
             "markdown" => read_markdown(r, value, &path, &mut c.markdown),
             "taxonomies" => taxonomies::read(r, value, &path, &mut c.taxonomies),
+            "lint" => c.lint = lint::read_lint(r, value, &path),
+            "policy" => c.policy = lint::read_policy(r, value, &path),
             "search" => {
                 if let Some(m) = r.mapping(value, &path, &["enabled"]) {
                     if let Some(v) = m.get("enabled") {
@@ -148,6 +151,13 @@ pub(super) fn read_config(r: &mut Reader, value: &Value) -> Config {
             _ => {}
         }
     }
+    let severities = c.severity_names();
+    let declared: Vec<&str> = c
+        .declared_taxonomies()
+        .iter()
+        .map(|t| t.key.as_str())
+        .collect();
+    lint::check_policy(&mut r.problems, &c.policy, &severities, &declared);
     c
 }
 

@@ -68,6 +68,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "related",
     "timezone",
     "extra",
+    "lint_allow",
 ];
 
 /// Names a taxonomy key may not take: pages of the site (`/search/`), the

@@ -35,6 +35,8 @@ pub struct Fields {
     pub extra: Option<serde_json::Value>,
     /// The values of the site's own taxonomies, by key.
     pub terms: std::collections::BTreeMap<String, Vec<String>>,
+    /// The `check` rules this write-up allows (`lint_allow:`).
+    pub lint_allow: Vec<String>,
 }
 
 /// Keys people write for ones the format names otherwise.
@@ -223,6 +225,25 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
     }
     if let Some(v) = map.get("extra") {
         f.extra = read_extra(r, v, &p("extra"));
+    }
+    if let Some(v) = map.get("lint_allow") {
+        let rules = crate::config::Rule::names();
+        for (i, name) in r.text_list(v, &p("lint_allow")).into_iter().enumerate() {
+            if rules.contains(&name.as_str()) {
+                f.lint_allow.push(name);
+            } else {
+                let hint = match did_you_mean(&name, &rules) {
+                    Some(s) => format!("did you mean `{s}`? The rules: {}", rules.join(", ")),
+                    None => format!("the rules: {}", rules.join(", ")),
+                };
+                let at = p("lint_allow").index(i);
+                r.error(
+                    &at,
+                    format!("{at}: {name:?} is not a rule of `check`"),
+                    Some(hint),
+                );
+            }
+        }
     }
     f
 }

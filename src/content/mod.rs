@@ -6,6 +6,7 @@ mod assets;
 mod cache;
 mod checks;
 mod frontmatter;
+mod lint;
 mod load;
 mod parse;
 mod sources;
@@ -15,6 +16,7 @@ mod when;
 pub use assets::{publish_path, publish_url, root_url, Asset};
 pub use cache::cache_file;
 pub use checks::{overdue_warnings, resolve_content_link};
+pub use lint::late_warnings;
 pub use load::{load, load_cached, Content, Loader};
 pub use parse::{check_text, split_front_matter, FrontMatterSplit};
 pub use sources::{find_sources, source_hashes, Found, MAX_FILE_BYTES};
@@ -180,6 +182,9 @@ pub struct WriteUp {
     pub extra: Option<serde_json::Value>,
     /// The values of the site's own taxonomies, by key (those it names).
     pub terms: std::collections::BTreeMap<String, Vec<String>>,
+    /// The `check` rules it allows for itself (`lint_allow:`), by name.
+    #[serde(default)]
+    pub lint_allow: Vec<String>,
     pub scan: Scan,
     /// The files its body refers to, published beside its page. (Found on
     /// every load: files change without the write-up changing.)
@@ -209,6 +214,57 @@ impl WriteUp {
             .as_deref()
             .and_then(|name| crate::datetime::parse_zone(name).ok())
             .unwrap_or_else(|| site.clone())
+    }
+
+    /// Whether the front matter gives `field`, a dotted path such as
+    /// `incident.detected`, `lessons` (any of its lists), `extra.<key>`
+    /// or a site's own taxonomy. A list or a text must not be empty.
+    pub fn has(&self, field: &str) -> bool {
+        let i = &self.impact;
+        let l = &self.lessons;
+        let m = &self.incident;
+        match field {
+            "title" => !self.title.is_empty(),
+            "dek" => self.dek.is_some(),
+            "summary" => self.summary.is_some(),
+            "tags" => !self.tags.is_empty(),
+            "services" => !self.services.is_empty(),
+            "authors" => !self.authors.is_empty(),
+            "incident" => {
+                m.started.is_some()
+                    || m.detected.is_some()
+                    || m.mitigated.is_some()
+                    || m.resolved.is_some()
+            }
+            "incident.started" => m.started.is_some(),
+            "incident.detected" => m.detected.is_some(),
+            "incident.mitigated" => m.mitigated.is_some(),
+            "incident.resolved" => m.resolved.is_some(),
+            "impact" => ["summary", "users", "requests", "revenue", "data_loss"]
+                .iter()
+                .any(|k| self.has(&format!("impact.{k}"))),
+            "impact.summary" => i.summary.is_some(),
+            "impact.users" => i.users.is_some(),
+            "impact.requests" => i.requests.is_some(),
+            "impact.revenue" => i.revenue.is_some(),
+            "impact.data_loss" => i.data_loss.is_some(),
+            "timeline" => !self.timeline.is_empty(),
+            "lessons" => !(l.went_well.is_empty() && l.went_wrong.is_empty() && l.lucky.is_empty()),
+            "lessons.went_well" => !l.went_well.is_empty(),
+            "lessons.went_wrong" => !l.went_wrong.is_empty(),
+            "lessons.lucky" => !l.lucky.is_empty(),
+            "action_items" => !self.action_items.is_empty(),
+            "related" => !self.related.is_empty(),
+            "timezone" => self.timezone.is_some(),
+            other => match other.strip_prefix("extra.") {
+                Some(key) => self
+                    .extra
+                    .as_ref()
+                    .and_then(|e| e.get(key))
+                    .is_some_and(|v| !v.is_null() && v.as_str() != Some("")),
+                None => !self.names(other).is_empty(),
+            },
+        }
     }
 
     /// The explicit summary, else the body's first paragraph.

@@ -149,6 +149,9 @@ pub(super) fn parse_text(
         &writeup,
         &text[split.yaml.clone()],
     ));
+    parsed
+        .diagnostics
+        .extend(super::lint::lint(&writeup, split.yaml.clone(), config));
     parsed.writeup = Some(Arc::new(writeup));
     parsed.text = text;
     parsed.yaml = split.yaml;
@@ -258,6 +261,7 @@ fn build_writeup(
         timezone: f.timezone,
         extra: f.extra,
         terms: f.terms,
+        lint_allow: f.lint_allow,
         scan,
         assets: Vec::new(),
     }

@@ -61,23 +61,7 @@ pub(super) fn warnings(w: &WriteUp, yaml: &str) -> Vec<Diagnostic> {
         );
     }
     for section in &w.scan.sections {
-        let has = match section.key.as_str() {
-            "timeline" => !w.timeline.is_empty(),
-            "action_items" => !w.action_items.is_empty(),
-            "lessons" => {
-                let l = &w.lessons;
-                !(l.went_well.is_empty() && l.went_wrong.is_empty() && l.lucky.is_empty())
-            }
-            _ => {
-                let i = &w.impact;
-                i.summary.is_some()
-                    || i.users.is_some()
-                    || i.requests.is_some()
-                    || i.revenue.is_some()
-                    || i.data_loss.is_some()
-            }
-        };
-        if !has {
+        if !w.has(&section.key) {
             continue;
         }
         let (line, column) = w.body_position(section.offset);

@@ -11,11 +11,13 @@ use pulldown_cmark::{
 use std::collections::HashSet;
 
 mod inline;
+mod prose;
 mod raw_html;
 pub mod refs;
 mod scan;
 
 pub use inline::{inline, inline_markup, plain_html};
+pub use prose::prose_ranges;
 pub use scan::{scan, FileRef, Scan, SectionHeading, WriteUpLink};
 
 fn options() -> Options {

@@ -1,0 +1,347 @@
+//! `check`'s rules about what a write-up says and holds: blame-language,
+//! vague-action-item, and the policy by severity (missing-field,
+//! action-item-incomplete, late-publication), their levels, `lint_allow`,
+//! and the configuration's errors about them.
+
+mod common;
+use common::{writeup, Site};
+
+/// `check --format json` on `site`: each finding as
+/// "line:column rule field: message", and the exit code.
+fn findings(site: &Site, extra: &[&str]) -> (Vec<String>, i32) {
+    let mut args = vec!["check", "--format", "json", "--today", "2026-12-01"];
+    args.extend_from_slice(extra);
+    let run = site.run(&args);
+    let all: serde_json::Value = serde_json::from_str(&run.stdout).expect(&run.stderr);
+    let lines = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {} {} {}: {}",
+                d["line"],
+                d["column"],
+                d["severity"].as_str().unwrap(),
+                d["rule"].as_str().unwrap_or("-"),
+                d["field"].as_str().unwrap_or("-"),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (lines, run.code)
+}
+
+const BLAMING: &str = "---
+title: Database lost to human error
+dek: \"An operator was careless\"
+date: 2026-11-01
+severity: SEV2
+authors: [sre]
+tags: [blame]
+services: [careless-api]
+summary: >
+  Nobody is to
+  blame.
+impact:
+  summary: Lost writes through negligence
+  data_loss: '*Sloppy* backups'
+timeline:
+  - at: 2026-11-01 10:00
+    event: The operator ran `blame` on the
+      wrong host, out of sheer Human
+      Error
+  - at: 2026-11-01 12:00
+    event: Restored, see [runbook](human-error.html)
+lessons:
+  went_wrong: [\"Lack of attention\"]
+  lucky: [It was not his fault]
+action_items:
+  - task: Stop the fat-fingered restores
+    owner: sre
+---
+It was *his
+fault*, really. We should have known.
+
+```
+human error
+```
+
+Call it `operator error` or see <https://example.com/blame>.
+";
+
+#[test]
+fn blame_language_in_every_field_and_the_prose_of_the_body() {
+    let site = Site::with(&[("content/a.md", BLAMING)]);
+    let (lines, code) = findings(&site, &[]);
+    assert_eq!(code, 0);
+    let m = "puts the cause in a person, not in the system";
+    assert_eq!(
+        lines,
+        [
+            format!("2:25 warning blame-language title: title: \"human error\" {m}"),
+            format!("3:23 warning blame-language dek: dek: \"careless\" {m}"),
+            format!("11:3 warning blame-language summary: summary: \"blame\" {m}"),
+            format!("13:32 warning blame-language impact.summary: impact.summary: \"negligence\" {m}"),
+            format!("14:16 warning blame-language impact.data_loss: impact.data_loss: \"Sloppy\" {m}"),
+            format!("18:32 warning blame-language timeline[0].event: timeline[0].event: \"Human Error\" {m}"),
+            format!("23:17 warning blame-language lessons.went_wrong[0]: lessons.went_wrong[0]: \"Lack of attention\" {m}"),
+            format!("24:22 warning blame-language lessons.lucky[0]: lessons.lucky[0]: \"his fault\" {m}"),
+            format!("26:20 warning blame-language action_items[0].task: action_items[0].task: \"fat-fingered\" {m}"),
+            format!("29:9 warning blame-language -: \"his fault\" {m}"),
+            format!("30:20 warning blame-language -: \"should have known\" {m}"),
+        ]
+    );
+}
+
+#[test]
+fn every_format_names_the_rule_and_gives_the_hint() {
+    let site = Site::with(&[(
+        "content/a.md",
+        &writeup("A", "", "An operator was careless.\n"),
+    )]);
+    let run = site.run(&["check", "--color", "never"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stderr,
+        "content/a.md:7:17: warning[blame-language]: \"careless\" puts the cause in a person, not in the system\n \
+         7 | An operator was careless.\n   |                 ^\n  \
+         = hint: say what in the system made the mistake possible or let it through, e.g. \"the restore tool did not show which host it would overwrite\"\n\
+         check ok: 0 errors, 1 warning in 1 write-up\n"
+    );
+    let github = site.run(&["check", "--format", "github"]);
+    assert!(
+        github.stdout.starts_with(
+            "::warning file=content/a.md,line=7,col=17,title=blame-language::\"careless\" puts"
+        ),
+        "{}",
+        github.stdout
+    );
+    let strict = site.run(&["check", "--strict", "--format", "json"]);
+    assert_eq!(strict.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&strict.stdout).unwrap();
+    assert_eq!(json[0]["severity"], "error");
+    assert_eq!(json[0]["rule"], "blame-language");
+}
+
+#[test]
+fn vague_action_items_ask_people_to_do_better() {
+    let items = "action_items:
+  - task: Be more careful when restoring
+    owner: sre
+  - task: \"Remind on-call to double-check the host; don't forget\"
+    owner: sre
+  - task: Add calendar reminders and make the restore tool show the host
+    owner: sre
+  - task: Try not to `try to` restore twice
+    owner: sre
+";
+    let site = Site::with(&[("content/a.md", &writeup("A", items, "Body.\n"))]);
+    let (lines, _) = findings(&site, &[]);
+    let m = "asks people to do better; it changes nothing that would stop this happening again";
+    assert_eq!(
+        lines,
+        [
+            format!("7:11 warning vague-action-item action_items[0].task: action_items[0].task: \"Be more careful\" {m}"),
+            format!("9:12 warning vague-action-item action_items[1].task: action_items[1].task: \"Remind\" {m}"),
+            format!("9:30 warning vague-action-item action_items[1].task: action_items[1].task: \"double-check\" {m}"),
+            format!("9:53 warning vague-action-item action_items[1].task: action_items[1].task: \"don't forget\" {m}"),
+            format!("13:11 warning vague-action-item action_items[3].task: action_items[3].task: \"Try not to\" {m}"),
+        ]
+    );
+    let run = site.run(&["check", "--color", "never"]);
+    assert!(run.stderr.contains("= hint: name the change that makes the mistake hard to repeat: a check, an alert, a guard in a tool or a step in a process, e.g. \"the deploy script refuses a config with no replicas\"\n"), "{}", run.stderr);
+}
+
+#[test]
+fn levels_turn_rules_off_or_into_errors_and_a_write_up_may_allow_one() {
+    let body = "A careless restore.\n";
+    let items = "action_items:\n  - task: Be careful\n    owner: sre\n";
+    let site = Site::with(&[
+        (
+            "blameless.yaml",
+            "lint:\n  blame-language: error\n  vague-action-item: off\n",
+        ),
+        ("content/a.md", &writeup("A", items, body)),
+        (
+            "content/b.md",
+            &writeup("B", "lint_allow: [blame-language]\n", body),
+        ),
+    ]);
+    let (lines, code) = findings(&site, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        ["10:3 error blame-language -: \"careless\" puts the cause in a person, not in the system"]
+    );
+    // An error is an error for `build` too.
+    let build = site.run(&["build", "--color", "never"]);
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert!(
+        build.stderr.contains("error[blame-language]"),
+        "{}",
+        build.stderr
+    );
+}
+
+#[test]
+fn the_phrase_lists_are_the_sites_own() {
+    let site = Site::with(&[
+        (
+            "blameless.yaml",
+            "lint:\n  blame_words: [\"Schlamperei\", \"user error\"]\n  vague_words: [be mindful]\n",
+        ),
+        (
+            "content/a.md",
+            &writeup(
+                "A",
+                "action_items:\n  - task: Be mindful of careless restores\n    owner: sre\n",
+                "A careless USER\nERROR and some SCHLAMPEREI.\n",
+            ),
+        ),
+    ]);
+    let (lines, _) = findings(&site, &[]);
+    assert_eq!(
+        lines,
+        [
+            "7:11 warning vague-action-item action_items[0].task: action_items[0].task: \"Be mindful\" asks people to do better; it changes nothing that would stop this happening again",
+            "10:12 warning blame-language -: \"USER ERROR\" puts the cause in a person, not in the system",
+            "11:16 warning blame-language -: \"SCHLAMPEREI\" puts the cause in a person, not in the system",
+        ]
+    );
+}
+
+const POLICY: &str = "taxonomies:
+  - key: teams
+policy:
+  SEV1:
+    require: [incident.detected, incident.resolved, timeline, impact, lessons, action_items, teams, extra.comms]
+    action_items_need: [due, ticket]
+    publish_within_days: 5
+  SEV2: {require: [lessons], action_items_need: [priority], publish_within_days: 10}
+";
+
+fn sev1(status: &str, fields: &str) -> String {
+    format!(
+        "---\ntitle: A\ndate: 2026-11-02\nseverity: SEV1\nstatus: {status}\nauthors: [ana]\n{fields}---\nBody.\n"
+    )
+}
+
+#[test]
+fn the_policy_asks_each_severity_for_its_fields() {
+    let done = "incident:\n  started: 2026-11-01T10:00:00Z\n  resolved: 2026-11-01T12:00:00Z\n\
+                timeline:\n  - at: 2026-11-01T10:00:00Z\n    event: Deploy\n\
+                action_items:\n  - task: Guard the restore tool\n    owner: sre\n    ticket: OPS-1\n  \
+                - task: Alert on lag\n    owner: sre\n    status: done\n";
+    let site = Site::with(&[
+        ("blameless.yaml", POLICY),
+        ("content/a.md", &sev1("published", done)),
+        // A draft is still being written: only its lateness counts.
+        ("content/b.md", &sev1("draft", done)),
+        (
+            "content/c.md",
+            &writeup(
+                "C",
+                "action_items:\n  - task: Alert on lag\n    owner: sre\n",
+                "Body.\n",
+            ),
+        ),
+    ]);
+    let (lines, code) = findings(&site, &[]);
+    assert_eq!(code, 0);
+    let need = |f: &str| {
+        format!("4:11 warning missing-field {f}: a SEV1 write-up needs `{f}` (policy.SEV1.require in the configuration), and this one has none")
+    };
+    assert_eq!(
+        lines,
+        [
+            need("extra.comms"),
+            need("impact"),
+            need("incident.detected"),
+            need("lessons"),
+            need("teams"),
+            "14:5 warning action-item-incomplete action_items[0]: action_items[0]: an open action item of a SEV1 write-up needs `due` (policy.SEV1.action_items_need)".to_string(),
+            "5:9 warning late-publication status: still `draft` 30 days after the incident was resolved (2026-11-01); a SEV1 write-up is to be published within 5 days (policy.SEV1.publish_within_days)".to_string(),
+            "4:11 warning missing-field lessons: a SEV2 write-up needs `lessons` (policy.SEV2.require in the configuration), and this one has none".to_string(),
+            "7:5 warning action-item-incomplete action_items[0]: action_items[0]: an open action item of a SEV2 write-up needs `priority` (policy.SEV2.action_items_need)".to_string(),
+        ]
+    );
+    let run = site.run(&["check", "--color", "never", "--today", "2026-11-06"]);
+    assert!(run.stderr.contains("  = hint: add `detected:` under `incident:`, or keep `status: draft` until it has it\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("  = hint: add due: YYYY-MM-DD\n"),
+        "{}",
+        run.stderr
+    );
+    // Five days after is in time.
+    assert!(!run.stderr.contains("late-publication"), "{}", run.stderr);
+    let run = site.run(&["check", "--color", "never", "--today", "2026-11-07"]);
+    assert!(
+        run.stderr
+            .contains("warning[late-publication]: still `draft` 6 days"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("  = hint: finish the review and set `status: published`\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn without_a_policy_nothing_is_asked() {
+    let site = Site::with(&[(
+        "content/a.md",
+        &sev1(
+            "review",
+            "action_items:\n  - task: Alert on lag\n    owner: sre\n",
+        ),
+    )]);
+    let (lines, code) = findings(&site, &[]);
+    assert_eq!((lines, code), (Vec::<String>::new(), 0));
+}
+
+#[test]
+fn configuration_errors_of_lint_and_policy() {
+    let site = Site::with(&[
+        (
+            "blameless.yaml",
+            "lint:\n  blame_language: error\n  vague-action-item: loud\n  blame_words: [\"  \"]\n\
+             policy:\n  SEV9: {publish_within_days: 0}\n  SEV1:\n    require: [lesson, extra.]\n    action_items_need: [owner]\n",
+        ),
+        ("content/a.md", &writeup("A", "lint_allow: [blame-langauge]\n", "Body.\n")),
+    ]);
+    let run = site.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    let all: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let lines: Vec<String> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {} | {}",
+                d["line"],
+                d["column"],
+                d["message"].as_str().unwrap(),
+                d["hint"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "2:3 unknown key `blame_language` in `lint` | did you mean `blame-language`?",
+            "3:22 lint.vague-action-item: \"loud\" is not a level | use off, warning or error",
+            "4:17 lint.blame_words[0]: must not be empty | ",
+            "6:3 policy: `SEV9` is not a configured severity | did you mean `SEV1`? The severities: SEV1, SEV2, SEV3, SEV4, SEV5",
+            "6:31 policy.SEV9.publish_within_days: must be at least 1 | ",
+            "8:15 policy.SEV1.require: \"lesson\" is not a front-matter field a write-up can be asked for | did you mean `lessons`?",
+            "8:23 policy.SEV1.require: \"extra.\" is not a front-matter field a write-up can be asked for | name a front-matter field such as timeline, lessons, incident.detected or extra.<key>",
+            "9:25 policy.SEV1.action_items_need: \"owner\" is not a field of an action item that can be asked for | use due, ticket, priority",
+            "6:14 lint_allow[0]: \"blame-langauge\" is not a rule of `check` | did you mean `blame-language`? The rules: blame-language, vague-action-item, action-item-incomplete, missing-field, late-publication",
+        ]
+    );
+}
