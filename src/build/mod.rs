@@ -8,6 +8,7 @@
 
 mod derive;
 mod fields;
+mod glance;
 mod insight_pages;
 mod pages;
 mod plan;

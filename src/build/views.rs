@@ -322,6 +322,9 @@ pub struct PageView<'a> {
     pub time_to_resolve: Option<String>,
     pub impact: ImpactView,
     pub timeline: Vec<TimelineRow>,
+    /// The timeline drawn (a `<figure>` with an inline SVG), with two
+    /// entries or more.
+    pub glance: Option<String>,
     pub lessons: LessonsView,
     pub action_items: Vec<ActionView>,
     pub related: Vec<RelatedView>,
@@ -468,13 +471,15 @@ pub(crate) fn page_view<'a>(
             ticket_url: crate::insight::export::ticket_url(a, config),
         })
         .collect();
+    let timezone = w
+        .timezone
+        .clone()
+        .unwrap_or_else(|| config.timezone.clone());
     PageView {
         entry,
         body_html,
-        timezone: w
-            .timezone
-            .clone()
-            .unwrap_or_else(|| config.timezone.clone()),
+        glance: super::glance::glance(w, tz, &timezone),
+        timezone,
         extra: match &w.extra {
             Some(extra) => Cow::Borrowed(extra),
             None => Cow::Owned(serde_json::Value::Object(Default::default())),

@@ -74,7 +74,7 @@ let failed = 0;
 const fail = (what) => { failed++; console.log(`FAIL ${what}`); };
 
 for (const [name, pagePath] of pages) {
-  for (const [width, scheme] of [[375, "light"], [1280, "light"], [1280, "dark"]]) {
+  for (const [width, scheme] of [[375, "light"], [375, "dark"], [1280, "light"], [1280, "dark"]]) {
     const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
     const page = await context.newPage();
     const problems = [];

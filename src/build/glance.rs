@@ -1,0 +1,412 @@
+//! The incident at a glance: a write-up's timeline drawn as an inline SVG
+//! at build time, above the timeline's table. Time runs down an axis from
+//! the first moment to the last; each entry is a marker shaped and coloured
+//! by its type, with its time as a label in the left column; bars beside
+//! the axis span the time to detect, mitigate and resolve; a long quiet
+//! stretch is shortened and drawn as a broken axis.
+//!
+//! Labels never overlap: each is at least a line below the one before,
+//! pushed down (or pulled up) from its marker and joined to it by a leader
+//! that crosses no other. The drawing is no wider than a phone's column,
+//! so its text is never scaled below its size. Colours come from the
+//! theme's classes (light, dark and print); text is `currentColor`. The
+//! SVG has a title and a description, and the table stays the data.
+
+use crate::content::WriteUp;
+use crate::datetime::{self, human_duration};
+use crate::text::escape_html;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use std::fmt::Write as _;
+
+const WIDTH: f64 = 320.0;
+/// The right edge of the time labels.
+const LABEL_X: f64 = 118.0;
+const AXIS_X: f64 = 150.0;
+/// The first of the three bars (detect, mitigate, resolve).
+const BAR_X: f64 = 166.0;
+const BAR_STEP: f64 = 15.0;
+const BAR_WIDTH: f64 = 10.0;
+/// Where the length of a shortened stretch is written.
+const NOTE_X: f64 = 216.0;
+const TOP: f64 = 30.0;
+const BOTTOM: f64 = 16.0;
+/// The least distance between two labels' centres.
+const LINE: f64 = 16.0;
+/// The height a shortened quiet stretch is drawn with.
+const BREAK: f64 = 30.0;
+
+/// A marker's outline, centred on (0, 0), by entry type.
+fn shape(kind: &str) -> &'static str {
+    match kind {
+        "trigger" => "M0-7L6.5 5H-6.5Z",
+        "detection" => "M0-7L7 0 0 7-7 0Z",
+        "escalation" => "M-5.5-5.5h11v11h-11Z",
+        "action" => "M-6 0a6 6 0 1 0 12 0a6 6 0 1 0-12 0Z",
+        "mitigation" => "M0 7L6.5-5H-6.5Z",
+        "resolution" => "M-7-3.5h14v7h-14Z",
+        _ => "M-3.5 0a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0Z",
+    }
+}
+
+/// Where times fall on the axis: linear, but for up to `MAX_QUIET` long
+/// quiet stretches, each drawn `BREAK` high. A stretch between two moments
+/// is quiet when it is at least an hour, four times the median stretch,
+/// and more than 40 % of the time not yet shortened.
+struct Scale {
+    start: i64,
+    /// The quiet stretches, as (from, to) in seconds, in order.
+    quiet: Vec<(i64, i64)>,
+    /// Pixels per second outside the quiet stretches.
+    rate: f64,
+}
+
+const MAX_QUIET: usize = 3;
+
+impl Scale {
+    fn new(times: &[i64], height: f64) -> Scale {
+        let start = times[0];
+        let end = *times.last().unwrap_or(&start);
+        let mut quiet: Vec<(i64, i64)> = Vec::new();
+        let mut left = end - start;
+        let mut gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+        gaps.sort_unstable();
+        let typical = gaps
+            .get(gaps.len().saturating_sub(1) / 2)
+            .copied()
+            .unwrap_or(0);
+        while quiet.len() < MAX_QUIET {
+            let longest = times
+                .windows(2)
+                .map(|w| (w[0], w[1]))
+                .filter(|gap| !quiet.contains(gap))
+                .max_by_key(|(a, b)| b - a)
+                .filter(|(a, b)| {
+                    let gap = b - a;
+                    gap >= 3600 && gap * 10 > left * 4 && gap >= typical * 4
+                });
+            let Some((a, b)) = longest else { break };
+            quiet.push((a, b));
+            left -= b - a;
+        }
+        quiet.sort_unstable();
+        let rate = (height - BREAK * quiet.len() as f64) / left.max(60) as f64;
+        Scale { start, quiet, rate }
+    }
+
+    fn y(&self, t: i64) -> f64 {
+        let mut y = TOP;
+        let mut from = self.start;
+        for &(a, b) in &self.quiet {
+            if t <= a {
+                break;
+            }
+            y += (a - from) as f64 * self.rate;
+            if t < b {
+                return y + BREAK / 2.0;
+            }
+            y += BREAK;
+            from = b;
+        }
+        y + (t - from) as f64 * self.rate
+    }
+}
+
+/// Label centres for markers at `marks` (sorted): each stack of labels
+/// that would overlap is centred on its markers, a line apart, none above
+/// `TOP`; stacks that then meet are merged and centred again.
+fn place_labels(marks: &[f64]) -> Vec<f64> {
+    // (first mark, how many, top label)
+    let mut stacks: Vec<(usize, usize, f64)> = Vec::new();
+    for (i, &mark) in marks.iter().enumerate() {
+        stacks.push((i, 1, mark.max(TOP)));
+        while stacks.len() > 1 {
+            let (first, n, top) = stacks[stacks.len() - 2];
+            let (_, m, next_top) = stacks[stacks.len() - 1];
+            if top + n as f64 * LINE <= next_top {
+                break;
+            }
+            stacks.pop();
+            let count = n + m;
+            let mean = marks[first..first + count].iter().sum::<f64>() / count as f64;
+            let top = (mean - (count - 1) as f64 * LINE / 2.0).max(TOP);
+            *stacks.last_mut().expect("two stacks") = (first, count, top);
+        }
+    }
+    stacks
+        .into_iter()
+        .flat_map(|(_, n, top)| (0..n).map(move |k| top + k as f64 * LINE))
+        .collect()
+}
+
+/// The picture of `w`'s timeline, shown in `tz` (named `zone`), as a
+/// `<figure>` with its legend; `None` with fewer than two entries.
+pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
+    if w.timeline.len() < 2 {
+        return None;
+    }
+    let mut entries: Vec<&crate::content::TimelineEntry> = w.timeline.iter().collect();
+    entries.sort_by_key(|e| e.at);
+    let m = &w.incident;
+    let moments = [m.started, m.detected, m.mitigated, m.resolved];
+    let mut times: Vec<i64> = entries
+        .iter()
+        .map(|e| e.at.as_second())
+        .chain(moments.iter().flatten().map(|t| t.as_second()))
+        .collect();
+    times.sort_unstable();
+    times.dedup();
+    let height = (entries.len() as f64 * 22.0).clamp(140.0, 420.0);
+    let scale = Scale::new(&times, height);
+    let marks: Vec<f64> = entries.iter().map(|e| scale.y(e.at.as_second())).collect();
+    let labels = place_labels(&marks);
+    let bottom = scale
+        .y(*times.last()?)
+        .max(labels.last().copied().unwrap_or(TOP) + 4.0);
+    let total_height = (bottom + BOTTOM).ceil();
+
+    let span = times.last()? - times[0];
+    let seconds = span < 600 && entries.iter().any(|e| e.at.as_second() % 60 != 0);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"glance-svg\" viewBox=\"0 0 {WIDTH} {total_height}\" width=\"{WIDTH}\" height=\"{total_height}\" role=\"img\" aria-labelledby=\"glance-title glance-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <title id=\"glance-title\">The timeline at a glance</title><desc id=\"glance-desc\">{}</desc>",
+        escape_html(&description(w, &entries, tz, zone, &scale.quiet))
+    );
+    // The axis, broken where a quiet stretch is shortened.
+    let (first, last) = (scale.y(times[0]), scale.y(*times.last()?));
+    let mut axis = format!("M{AXIS_X} {first:.1}");
+    let mut notes = String::new();
+    for &(a, b) in &scale.quiet {
+        let (upper, lower) = (scale.y(a) + 6.0, scale.y(b) - 6.0);
+        let middle = (upper + lower) / 2.0;
+        let _ = write!(
+            axis,
+            "V{upper:.1}M{AXIS_X} {lower:.1}M{x} {:.1}l12-4M{x} {:.1}l12-4",
+            upper + 4.0,
+            lower + 2.0,
+            x = AXIS_X - 6.0
+        );
+        let _ = write!(
+            notes,
+            "<text class=\"g-quiet\" x=\"{NOTE_X}\" y=\"{:.1}\" font-size=\"11\">{}</text>\
+             <text class=\"g-quiet\" x=\"{NOTE_X}\" y=\"{:.1}\" font-size=\"11\">quiet</text>",
+            middle - 1.0,
+            escape_html(&human_duration(b - a)),
+            middle + 11.0
+        );
+    }
+    // The path goes on from the last break (or the top) to the end.
+    let _ = write!(
+        svg,
+        "<path class=\"g-axis\" d=\"{axis}M{AXIS_X} {:.1}V{last:.1}\"/>{notes}",
+        scale.quiet.last().map_or(first, |&(_, b)| scale.y(b) - 6.0)
+    );
+    // The bars, each from the start to its moment.
+    if let Some(started) = m.started {
+        for (i, (letter, end)) in [("D", m.detected), ("M", m.mitigated), ("R", m.resolved)]
+            .into_iter()
+            .enumerate()
+        {
+            let Some(end) = end.filter(|e| *e >= started) else {
+                continue;
+            };
+            let x = BAR_X + BAR_STEP * i as f64;
+            let (y0, y1) = (scale.y(started.as_second()), scale.y(end.as_second()));
+            let _ = write!(
+                svg,
+                "<rect class=\"g-bar g-bar-{i}\" x=\"{x}\" y=\"{y0:.1}\" width=\"{BAR_WIDTH}\" height=\"{:.1}\"/>\
+                 <text class=\"g-letter\" x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{letter}</text>",
+                (y1 - y0).max(1.5),
+                x + BAR_WIDTH / 2.0,
+                y0 - 5.0
+            );
+        }
+    }
+    // Leaders, markers and labels.
+    let mut day = None;
+    for (i, e) in entries.iter().enumerate() {
+        let (mark, label) = (marks[i], labels[i]);
+        if (label - mark).abs() > 0.5 {
+            let _ = write!(
+                svg,
+                "<path class=\"g-leader\" d=\"M{} {label:.1}L{} {mark:.1}\"/>",
+                LABEL_X + 4.0,
+                AXIS_X - 9.0
+            );
+        }
+        let kind = if crate::content::ENTRY_TYPES.contains(&e.kind.as_str()) {
+            e.kind.as_str()
+        } else {
+            "note"
+        };
+        let approx = if e.approx { " g-approx" } else { "" };
+        let _ = write!(
+            svg,
+            "<path class=\"g-mark g-{kind}{approx}\" transform=\"translate({AXIS_X} {mark:.1})\" d=\"{}\"/>",
+            shape(kind)
+        );
+        let local = e.at.to_zoned(tz.clone());
+        let this_day = local.date();
+        let mut text = if day != Some(this_day) {
+            format!("{} {} ", this_day.strftime("%b"), this_day.day())
+        } else {
+            String::new()
+        };
+        day = Some(this_day);
+        if e.approx {
+            text.insert_str(0, "≈ ");
+        }
+        let _ = write!(
+            text,
+            "{}",
+            local.strftime(if seconds { "%H:%M:%S" } else { "%H:%M" })
+        );
+        let _ = write!(
+            svg,
+            "<text class=\"g-label\" x=\"{LABEL_X}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+            label + 4.0,
+            escape_html(&text)
+        );
+    }
+    svg.push_str("</svg>");
+    Some(format!(
+        "<figure class=\"glance\" id=\"glance\">{svg}<figcaption class=\"glance-legend\">{}</figcaption></figure>",
+        legend(w, &entries)
+    ))
+}
+
+/// The legend: the types drawn, what the bars are, and what `≈` means.
+fn legend(w: &WriteUp, entries: &[&crate::content::TimelineEntry]) -> String {
+    let mut out = String::from("<ul>");
+    for kind in crate::content::ENTRY_TYPES {
+        if entries.iter().any(|e| e.kind == *kind)
+            || (*kind == "note"
+                && entries
+                    .iter()
+                    .any(|e| !crate::content::ENTRY_TYPES.contains(&e.kind.as_str())))
+        {
+            let _ = write!(
+                out,
+                "<li><svg class=\"glance-key\" viewBox=\"-8 -8 16 16\" width=\"14\" height=\"14\" aria-hidden=\"true\"><path class=\"g-mark g-{kind}\" d=\"{}\"/></svg>{kind}</li>",
+                shape(kind)
+            );
+        }
+    }
+    if w.incident.started.is_some() {
+        for (i, (letter, name, seconds)) in [
+            ("D", "time to detect", w.time_to_detect()),
+            ("M", "time to mitigate", w.time_to_mitigate()),
+            ("R", "time to resolve", w.time_to_resolve()),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(s) = seconds.filter(|s| *s >= 0) {
+                let _ = write!(
+                    out,
+                    "<li><svg class=\"glance-key\" viewBox=\"0 0 16 16\" width=\"14\" height=\"14\" aria-hidden=\"true\"><rect class=\"g-bar g-bar-{i}\" x=\"3\" y=\"0\" width=\"10\" height=\"16\"/></svg>{letter}: {name}, {}</li>",
+                    escape_html(&human_duration(s))
+                );
+            }
+        }
+    }
+    if entries.iter().any(|e| e.approx) {
+        out.push_str("<li>≈ approximate (drawn hollow)</li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// What the picture shows, for screen readers.
+fn description(
+    w: &WriteUp,
+    entries: &[&crate::content::TimelineEntry],
+    tz: &TimeZone,
+    zone: &str,
+    quiet: &[(i64, i64)],
+) -> String {
+    let first = entries[0].at;
+    let last = entries[entries.len() - 1].at;
+    let at = |t: Timestamp| datetime::local_minutes(t, tz);
+    let mut out = format!(
+        "{} entries from {} to {} ({}), times in {zone}",
+        entries.len(),
+        at(first),
+        at(last),
+        human_duration(last.as_second() - first.as_second())
+    );
+    let mut counts: Vec<String> = Vec::new();
+    for kind in crate::content::ENTRY_TYPES {
+        let n = entries.iter().filter(|e| e.kind == *kind).count();
+        if n > 0 {
+            counts.push(format!("{n} {kind}{}", if n > 1 { "s" } else { "" }));
+        }
+    }
+    let _ = write!(out, ": {}.", counts.join(", "));
+    let approx = entries.iter().filter(|e| e.approx).count();
+    if approx > 0 {
+        let _ = write!(out, " {approx} given as approximate.");
+    }
+    let spans: Vec<String> = [
+        ("detect", w.time_to_detect()),
+        ("mitigate", w.time_to_mitigate()),
+        ("resolve", w.time_to_resolve()),
+    ]
+    .into_iter()
+    .filter_map(|(name, s)| {
+        Some(format!(
+            "to {name} {}",
+            human_duration(s.filter(|s| *s >= 0)?)
+        ))
+    })
+    .collect();
+    if !spans.is_empty() {
+        let _ = write!(out, " Time {}.", spans.join(", "));
+    }
+    if !quiet.is_empty() {
+        let lengths: Vec<String> = quiet.iter().map(|(a, b)| human_duration(b - a)).collect();
+        let _ = write!(out, " Drawn shortened: {} quiet.", lengths.join(" and "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_keep_a_line_apart_and_stay_near_their_markers() {
+        let marks = [40.0, 41.0, 42.0, 43.0, 200.0];
+        let labels = place_labels(&marks);
+        for pair in labels.windows(2) {
+            assert!(pair[1] - pair[0] >= LINE - 1e-9, "{labels:?}");
+        }
+        assert!(labels[0] >= TOP);
+        assert_eq!(labels[4], 200.0);
+        // The cluster's labels are spread around it, not all below.
+        assert!(labels[0] < 40.0 && labels[3] > 43.0, "{labels:?}");
+    }
+
+    #[test]
+    fn a_long_quiet_stretch_is_shortened() {
+        // Three hours of entries, two quiet days, then one more.
+        let times = [0, 3600, 3 * 3600, 3 * 3600 + 2 * 86400];
+        let s = Scale::new(&times, 300.0);
+        assert_eq!(s.quiet, [(3 * 3600, 3 * 3600 + 2 * 86400)]);
+        let gap = s.y(times[3]) - s.y(times[2]);
+        assert!((gap - BREAK).abs() < 1e-9, "{gap}");
+        assert!((s.y(times[3]) - (TOP + 300.0)).abs() < 1e-9);
+        // Evenly spread entries are drawn to scale.
+        let even = Scale::new(&[0, 600, 1200, 1800], 300.0);
+        assert_eq!(even.quiet, []);
+        assert!((even.y(600) - (TOP + 100.0)).abs() < 1e-9);
+        // Two quiet stretches, one after the other, are both shortened.
+        let times = [0, 3600, 3 * 3600, 2 * 86400, 3 * 86400];
+        let s = Scale::new(&times, 300.0);
+        assert_eq!(s.quiet, [(3 * 3600, 2 * 86400), (2 * 86400, 3 * 86400)]);
+        assert!((s.y(3 * 86400) - (TOP + 300.0)).abs() < 1e-9);
+        assert!((s.y(3 * 3600) - (TOP + 300.0 - 2.0 * BREAK)).abs() < 1e-9);
+    }
+}
