@@ -36,6 +36,10 @@ const LINE: f64 = 16.0;
 /// The height a shortened quiet stretch is drawn with.
 const BREAK: f64 = 30.0;
 
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// A marker's outline, centred on (0, 0), by entry type.
 fn shape(kind: &str) -> &'static str {
     match kind {
@@ -250,7 +254,11 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
         let local = e.at.to_zoned(tz.clone());
         let this_day = local.date();
         let mut text = if day != Some(this_day) {
-            format!("{} {} ", this_day.strftime("%b"), this_day.day())
+            format!(
+                "{} {} ",
+                MONTHS[this_day.month() as usize - 1],
+                this_day.day()
+            )
         } else {
             String::new()
         };
@@ -258,16 +266,15 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
         if e.approx {
             text.insert_str(0, "≈ ");
         }
-        let _ = write!(
-            text,
-            "{}",
-            local.strftime(if seconds { "%H:%M:%S" } else { "%H:%M" })
-        );
+        let _ = write!(text, "{:02}:{:02}", local.hour(), local.minute());
+        if seconds {
+            let _ = write!(text, ":{:02}", local.second());
+        }
         let _ = write!(
             svg,
             "<text class=\"g-label\" x=\"{LABEL_X}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
             label + 4.0,
-            escape_html(&text)
+            text
         );
     }
     svg.push_str("</svg>");
