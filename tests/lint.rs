@@ -345,3 +345,31 @@ fn configuration_errors_of_lint_and_policy() {
         ]
     );
 }
+
+#[test]
+fn past_200_findings_a_file_says_how_many_more_there_are() {
+    let mut timeline = String::from("timeline:\n");
+    for i in 0..400 {
+        timeline.push_str(&format!(
+            "  - at: 2020-01-02T00:{:02}:{:02}Z\n    event: \"Step {i}, human error\"\n",
+            i / 60,
+            i % 60
+        ));
+    }
+    let site = Site::with(&[("content/a.md", &writeup("A", &timeline, "Body.\n"))]);
+    let run = site.run(&["check", "--format", "json"]);
+    let all: serde_json::Value = serde_json::from_str(&run.stdout).expect(&run.stderr);
+    let all = all.as_array().unwrap();
+    let rules = all.iter().filter(|d| d["rule"] == "blame-language").count();
+    assert_eq!(rules, 200);
+    let last = &all[0];
+    assert_eq!(last["line"], 0);
+    assert_eq!(
+        last["message"],
+        "200 more findings of `check`'s rules in this file are not shown"
+    );
+    assert_eq!(
+        last["hint"],
+        "fix the ones above and run `blameless check` again"
+    );
+}

@@ -11,7 +11,8 @@ use super::{Status, WriteUp};
 use crate::config::{Config, Rule, RuleLevel};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::phrases::{Found, Phrases};
-use crate::yaml::FieldPath;
+use crate::yaml::{FieldPath, MAX_LOCATED_PROBLEMS};
+use std::cell::Cell;
 use std::ops::Range;
 
 const BLAME_HINT: &str = "say what in the system made the mistake possible or let it through, e.g. \"the restore tool did not show which host it would overwrite\"";
@@ -33,7 +34,7 @@ fn level(w: &WriteUp, config: &Config, rule: Rule) -> Option<Level> {
 pub(super) fn lint(w: &WriteUp, yaml: Range<usize>, config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let lint = &config.lint;
-    let front = Front { w, yaml };
+    let front = Front::new(w, yaml);
     if let Some(level) = level(w, config, Rule::BlameLanguage) {
         if lint.blame.may_occur(&w.text) {
             blame(&front, &lint.blame, level, &mut out);
@@ -67,6 +68,16 @@ pub(super) fn lint(w: &WriteUp, yaml: Range<usize>, config: &Config) -> Vec<Diag
             policy_findings(&front, config, policy, &mut out);
         }
     }
+    let unshown = front.unshown.get();
+    if unshown > 0 {
+        out.push(
+            Diagnostic::warning(
+                &w.file,
+                format!("{unshown} more findings of `check`'s rules in this file are not shown"),
+            )
+            .with_hint("fix the ones above and run `blameless check` again"),
+        );
+    }
     out
 }
 
@@ -74,9 +85,33 @@ pub(super) fn lint(w: &WriteUp, yaml: Range<usize>, config: &Config) -> Vec<Diag
 struct Front<'a> {
     w: &'a WriteUp,
     yaml: Range<usize>,
+    /// Findings placed so far, and those found past the most a file shows
+    /// (placing one reads the front matter again: a bound keeps a file of
+    /// thousands linear).
+    placed: Cell<usize>,
+    unshown: Cell<usize>,
 }
 
-impl Front<'_> {
+impl<'a> Front<'a> {
+    fn new(w: &'a WriteUp, yaml: Range<usize>) -> Self {
+        Front {
+            w,
+            yaml,
+            placed: Cell::new(0),
+            unshown: Cell::new(0),
+        }
+    }
+
+    /// Whether `n` more findings are to be placed; if not, they are counted.
+    fn place(&self, n: usize) -> bool {
+        if self.placed.get() >= MAX_LOCATED_PROBLEMS {
+            self.unshown.set(self.unshown.get() + n);
+            return false;
+        }
+        self.placed.set(self.placed.get() + n);
+        true
+    }
+
     fn finding(
         &self,
         level: Level,
@@ -125,14 +160,20 @@ impl Front<'_> {
         phrases: &Phrases,
     ) -> Vec<(Found, (usize, usize))> {
         let found = in_prose(value, phrases);
-        if found.is_empty() {
+        if found.is_empty() || !self.place(found.len()) {
             return Vec::new();
         }
         // The value's words are in its source in the same order, whether
         // it is plain, quoted or folded: the k-th time a phrase is found
         // from the value's start is the k-th time it is in the value.
         let start = self.value_offset(path);
-        let source = &self.w.text[start..self.yaml.end];
+        // Its source is not much longer than the value (quotes, escapes, the
+        // indentation of folded lines); a bound keeps many findings linear.
+        let mut end = (start + 4 * value.len() + 256).min(self.yaml.end);
+        while !self.w.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let source = &self.w.text[start..end];
         let in_source = phrases.find(source);
         let mut out = Vec::new();
         for (n, f) in found.iter().enumerate() {
@@ -224,6 +265,9 @@ fn blame(front: &Front, phrases: &Phrases, level: Level, out: &mut Vec<Diagnosti
     let body = w.body();
     for range in crate::markdown::prose_ranges(body) {
         for found in phrases.find(&body[range.clone()]) {
+            if !front.place(1) {
+                continue;
+            }
             let offset = range.start + found.start;
             let phrase = &body[offset..range.start + found.end];
             out.push(front.finding(
@@ -279,7 +323,7 @@ fn policy_findings(
                 _ => item.priority.is_none(),
             })
             .collect();
-        if missing.is_empty() {
+        if missing.is_empty() || !front.place(1) {
             continue;
         }
         let path = FieldPath::root().key("action_items").index(i);
@@ -343,10 +387,7 @@ pub fn late_warnings(
         let Ok(split) = super::split_front_matter(&w.text) else {
             continue;
         };
-        let front = Front {
-            w,
-            yaml: split.yaml,
-        };
+        let front = Front::new(w, split.yaml);
         let at = front.position(front.value_offset(&FieldPath::root().key("status")));
         let severity = &w.severity;
         out.push(
