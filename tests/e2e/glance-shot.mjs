@@ -20,7 +20,7 @@ const browser = await chromium.launch({
 });
 let failed = 0;
 for (const p of paths) {
-  for (const [width, scheme, media] of [[375, "light", "screen"], [1280, "light", "screen"], [1280, "dark", "screen"], [1280, "light", "print"]]) {
+  for (const [width, scheme, media] of [[375, "light", "screen"], [375, "dark", "screen"], [1280, "light", "screen"], [1280, "dark", "screen"], [1280, "light", "print"]]) {
     const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
     await page.emulateMedia({ media, colorScheme: scheme });
     await page.goto(server.origin + p);
