@@ -227,6 +227,14 @@ pub fn percent_encode(s: &str) -> String {
 
 /// A path as shown in messages: relative to the site root when inside it,
 /// with `/` separators.
+/// The 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
 pub fn display_path(root: &std::path::Path, path: &std::path::Path) -> String {
     let shown = path.strip_prefix(root).unwrap_or(path);
     let shown = shown.strip_prefix(".").unwrap_or(shown);

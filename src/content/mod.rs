@@ -240,9 +240,13 @@ impl WriteUp {
             "incident.detected" => m.detected.is_some(),
             "incident.mitigated" => m.mitigated.is_some(),
             "incident.resolved" => m.resolved.is_some(),
-            "impact" => ["summary", "users", "requests", "revenue", "data_loss"]
-                .iter()
-                .any(|k| self.has(&format!("impact.{k}"))),
+            "impact" => {
+                i.summary.is_some()
+                    || i.users.is_some()
+                    || i.requests.is_some()
+                    || i.revenue.is_some()
+                    || i.data_loss.is_some()
+            }
             "impact.summary" => i.summary.is_some(),
             "impact.users" => i.users.is_some(),
             "impact.requests" => i.requests.is_some(),
@@ -304,9 +308,7 @@ impl WriteUp {
 
     /// 1-based line and column in the file of a byte offset in the body.
     pub fn body_position(&self, offset: usize) -> (usize, usize) {
-        let before = &self.body()[..offset.min(self.body().len())];
-        let line = self.body_line + before.matches('\n').count();
-        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        (line, column)
+        let (line, column) = crate::text::line_column(self.body(), offset);
+        (self.body_line + line - 1, column)
     }
 }
