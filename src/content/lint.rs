@@ -129,10 +129,7 @@ impl<'a> Front<'a> {
 
     /// The line and column in the file of a byte offset in it.
     fn position(&self, offset: usize) -> (usize, usize) {
-        let before = &self.w.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        (line, column)
+        crate::text::line_column(&self.w.text, offset)
     }
 
     /// The byte offset in the file where the value at `path` starts.
@@ -197,11 +194,17 @@ fn in_prose(value: &str, phrases: &Phrases) -> Vec<Found> {
     if !value.contains(['`', '<', '[', '*', '_', '\\', '&', '~']) {
         return phrases.find(value);
     }
-    crate::markdown::prose_ranges(value)
+    in_markdown(value, phrases)
+}
+
+/// The phrases in the prose of Markdown `text` (a body, or a field with
+/// markup), with offsets in `text`.
+fn in_markdown(text: &str, phrases: &Phrases) -> Vec<Found> {
+    crate::markdown::prose_ranges(text)
         .into_iter()
         .flat_map(|r| {
             phrases
-                .find(&value[r.clone()])
+                .find(&text[r.clone()])
                 .into_iter()
                 .map(move |f| Found {
                     start: r.start + f.start,
@@ -263,21 +266,18 @@ fn blame(front: &Front, phrases: &Phrases, level: Level, out: &mut Vec<Diagnosti
         }
     }
     let body = w.body();
-    for range in crate::markdown::prose_ranges(body) {
-        for found in phrases.find(&body[range.clone()]) {
-            if !front.place(1) {
-                continue;
-            }
-            let offset = range.start + found.start;
-            let phrase = &body[offset..range.start + found.end];
-            out.push(front.finding(
-                level,
-                Rule::BlameLanguage,
-                w.body_position(offset),
-                message(&phrase.split_whitespace().collect::<Vec<_>>().join(" ")),
-                BLAME_HINT.into(),
-            ));
+    for found in in_markdown(body, phrases) {
+        if !front.place(1) {
+            continue;
         }
+        let phrase = &body[found.start..found.end];
+        out.push(front.finding(
+            level,
+            Rule::BlameLanguage,
+            w.body_position(found.start),
+            message(&phrase.split_whitespace().collect::<Vec<_>>().join(" ")),
+            BLAME_HINT.into(),
+        ));
     }
 }
 
