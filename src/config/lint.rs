@@ -188,32 +188,26 @@ pub const REQUIRABLE: &[&str] = &[
 /// What `action_items_need` can name.
 pub const ITEM_FIELDS: &[&str] = &["due", "ticket", "priority"];
 
-const LINT_KEYS: &[&str] = &[
-    "blame-language",
-    "vague-action-item",
-    "action-item-incomplete",
-    "missing-field",
-    "late-publication",
-    "blame_words",
-    "vague_words",
-];
-
 pub(super) fn read_lint(r: &mut Reader, value: &Value, path: &FieldPath) -> Lint {
     let mut lint = Lint::default();
-    let Some(map) = r.mapping(value, path, LINT_KEYS) else {
+    let mut keys = Rule::names();
+    keys.extend(["blame_words", "vague_words"]);
+    let Some(map) = r.mapping(value, path, &keys) else {
         return lint;
     };
     for (key, value) in map {
         let Some(key) = key.as_str() else { continue };
         let at = path.key(key);
         if let Some(rule) = Rule::from_name(key) {
-            let levels = ["off", "warning", "error"];
             if let Some(text) = r.text(value, &at) {
-                match levels.iter().position(|l| *l == text) {
-                    Some(i) => {
-                        lint.levels[rule as usize] =
-                            [RuleLevel::Off, RuleLevel::Warning, RuleLevel::Error][i]
-                    }
+                let level = match text.as_str() {
+                    "off" => Some(RuleLevel::Off),
+                    "warning" => Some(RuleLevel::Warning),
+                    "error" => Some(RuleLevel::Error),
+                    _ => None,
+                };
+                match level {
+                    Some(level) => lint.levels[rule as usize] = level,
                     None => r.error(
                         &at,
                         format!("{at}: {text:?} is not a level"),
@@ -234,7 +228,7 @@ pub(super) fn read_lint(r: &mut Reader, value: &Value, path: &FieldPath) -> Lint
             r.error(
                 &at,
                 format!("{at}: every entry must have a word"),
-                Some("remove the empty entries".into()),
+                Some("remove the entries with no letter or digit".into()),
             );
         }
         let phrases = Arc::new(Phrases::new(&words));
@@ -310,12 +304,11 @@ pub(super) fn read_policy(
 /// The problems of `policy:` that need the rest of the configuration: a
 /// key that is not a severity, a `require` entry that is not a field.
 pub(super) fn check_policy(
-    problems: &mut Vec<Problem>,
+    r: &mut Reader,
     policy: &BTreeMap<String, SeverityPolicy>,
     severities: &[&str],
     taxonomies: &[&str],
 ) {
-    let mut r = Reader::default();
     let root = FieldPath::root().key("policy");
     for (severity, p) in policy {
         let at = root.key(severity);
@@ -354,5 +347,4 @@ pub(super) fn check_policy(
             }
         }
     }
-    problems.append(&mut r.problems);
 }

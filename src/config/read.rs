@@ -157,7 +157,7 @@ pub(super) fn read_config(r: &mut Reader, value: &Value) -> Config {
         .iter()
         .map(|t| t.key.as_str())
         .collect();
-    lint::check_policy(&mut r.problems, &c.policy, &severities, &declared);
+    lint::check_policy(r, &c.policy, &severities, &declared);
     c
 }
 
