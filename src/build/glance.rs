@@ -149,8 +149,8 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
     if w.timeline.len() < 2 {
         return None;
     }
-    let mut entries: Vec<&crate::content::TimelineEntry> = w.timeline.iter().collect();
-    entries.sort_by_key(|e| e.at);
+    // Validation keeps entries in time order and their types known.
+    let entries: Vec<&crate::content::TimelineEntry> = w.timeline.iter().collect();
     let m = &w.incident;
     let moments = [m.started, m.detected, m.mitigated, m.resolved];
     let mut times: Vec<i64> = entries
@@ -240,11 +240,7 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
                 AXIS_X - 9.0
             );
         }
-        let kind = if crate::content::ENTRY_TYPES.contains(&e.kind.as_str()) {
-            e.kind.as_str()
-        } else {
-            "note"
-        };
+        let kind = e.kind.as_str();
         let approx = if e.approx { " g-approx" } else { "" };
         let _ = write!(
             svg,
@@ -288,12 +284,7 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
 fn legend(w: &WriteUp, entries: &[&crate::content::TimelineEntry]) -> String {
     let mut out = String::from("<ul>");
     for kind in crate::content::ENTRY_TYPES {
-        if entries.iter().any(|e| e.kind == *kind)
-            || (*kind == "note"
-                && entries
-                    .iter()
-                    .any(|e| !crate::content::ENTRY_TYPES.contains(&e.kind.as_str())))
-        {
+        if entries.iter().any(|e| e.kind == *kind) {
             let _ = write!(
                 out,
                 "<li><svg class=\"glance-key\" viewBox=\"-8 -8 16 16\" width=\"14\" height=\"14\" aria-hidden=\"true\"><path class=\"g-mark g-{kind}\" d=\"{}\"/></svg>{kind}</li>",
