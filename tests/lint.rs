@@ -308,7 +308,7 @@ fn configuration_errors_of_lint_and_policy() {
     let site = Site::with(&[
         (
             "blameless.yaml",
-            "lint:\n  blame_language: error\n  vague-action-item: loud\n  blame_words: [\"  \"]\n\
+            "lint:\n  blame_language: error\n  vague-action-item: loud\n  blame_words: [\"  \", \"!!!\"]\n\
              policy:\n  SEV9: {publish_within_days: 0}\n  SEV1:\n    require: [lesson, extra.]\n    action_items_need: [owner]\n",
         ),
         ("content/a.md", &writeup("A", "lint_allow: [blame-langauge]\n", "Body.\n")),
@@ -335,6 +335,7 @@ fn configuration_errors_of_lint_and_policy() {
         [
             "2:3 unknown key `blame_language` in `lint` | did you mean `blame-language`?",
             "3:22 lint.vague-action-item: \"loud\" is not a level | use off, warning or error",
+            "4:16 lint.blame_words: every entry must have a word | remove the entries with no letter or digit",
             "4:17 lint.blame_words[0]: must not be empty | ",
             "6:3 policy: `SEV9` is not a configured severity | did you mean `SEV1`? The severities: SEV1, SEV2, SEV3, SEV4, SEV5",
             "6:31 policy.SEV9.publish_within_days: must be at least 1 | ",
@@ -371,5 +372,25 @@ fn past_200_findings_a_file_says_how_many_more_there_are() {
     assert_eq!(
         last["hint"],
         "fix the ones above and run `blameless check` again"
+    );
+}
+
+#[test]
+fn a_policy_is_a_mapping_of_severities() {
+    let site = Site::with(&[("blameless.yaml", "policy: [SEV1]\n")]);
+    let run = site.run(&["check", "--color", "never"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with(
+            "blameless.yaml:1:9: error: policy: expected a mapping of severities to what their write-ups need, found a list\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("  = hint: for example policy: {SEV1: {require: [timeline, lessons]}}\n"),
+        "{}",
+        run.stderr
     );
 }
