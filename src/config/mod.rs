@@ -276,7 +276,10 @@ impl Config {
                 )
                 .at(err.line, err.column)
                 .with_source(text)
-                .with_hint("check the indentation and quoting around this line")])
+                .with_hint(
+                    err.hint
+                        .unwrap_or("check the indentation and quoting around this line"),
+                )])
             }
         };
         let mut reader = Reader::default();

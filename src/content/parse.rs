@@ -107,7 +107,9 @@ pub(super) fn parse_text(
         Ok(v) => v,
         Err(e) => {
             let line = if e.line > 0 { e.line + 1 } else { 1 };
-            let hint = if e.message.contains(" as u128") || e.message.contains(" as i128") {
+            let hint = if let Some(hint) = e.hint {
+                hint
+            } else if e.message.contains(" as u128") || e.message.contains(" as i128") {
                 "this number is too large: whole numbers must be below 2^64; quote the value to keep it as text"
             } else if e.message.contains("limit exceeded") {
                 "the front matter repeats or nests too deeply (YAML aliases or nesting); write the values out plainly"

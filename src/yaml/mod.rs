@@ -2,28 +2,23 @@
 //! document that records every problem instead of stopping at the first, and
 //! locating a field path (`timeline[3].at`) back in the source text.
 //!
-//! serde_yaml keeps no positions in its `Value`, but it does attach the
-//! position of the node being visited to any error a visitor raises. So to
-//! find where `timeline[3].at` is, [`locate`] re-reads the text with a seed
-//! that walks down that path and fails on arrival; the failure carries the
-//! exact line and column. This costs a parse per reported problem, which is
-//! nothing next to a human reading the problem, and nothing at all for a
-//! clean file.
+//! serde_yaml keeps no positions in its `Value`; `positions.rs` reads the
+//! text once more with `saphyr-parser`, which does, when a problem is to be
+//! placed, and before parsing bounds what a hostile text could cost.
 
 use crate::diagnostic::{Diagnostic, Level};
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_yaml::Value;
 use std::fmt;
 
 /// One step of a field path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// A field path such as `timeline[3].at`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct FieldPath(pub Vec<Seg>);
 
 impl FieldPath {
@@ -46,14 +41,6 @@ impl FieldPath {
         segs.extend_from_slice(&self.0);
         segs.push(last);
         FieldPath(segs)
-    }
-
-    fn parent(&self) -> Option<FieldPath> {
-        if self.0.is_empty() {
-            None
-        } else {
-            Some(FieldPath(self.0[..self.0.len() - 1].to_vec()))
-        }
     }
 }
 
@@ -87,11 +74,17 @@ pub struct SyntaxError {
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// How to fix it, when the error knows better than a generic hint.
+    pub hint: Option<&'static str>,
 }
 
-/// Parses one YAML document. serde_yaml guards against alias bombs
-/// (repetition limit) and deep nesting (recursion limit) itself.
+/// Parses one YAML document. A text that could cost more than its size
+/// (deep nesting, aliases of large values) is read for that first
+/// ([`positions::prescan`]); serde_yaml's own limits are the second guard.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
+    if positions::needs_prescan(text) {
+        positions::prescan(text)?;
+    }
     serde_yaml::from_str::<Value>(text).map_err(|err| {
         let (mut line, mut column) = err
             .location()
@@ -114,6 +107,7 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
             message: strip_positions(&message),
             line,
             column,
+            hint: None,
         }
     })
 }
@@ -161,193 +155,10 @@ fn strip_positions(message: &str) -> String {
 
 /// Where `path` is in `text`: the 1-based (line, column) of its value, or of
 /// its key when `on_key`. Falls back to the nearest enclosing field that
-/// exists, and to the document start.
+/// exists, and to the document start. To place several, read the text once
+/// with [`Positions::of`].
 pub fn locate(text: &str, path: &FieldPath, on_key: bool) -> (usize, usize) {
-    let mut path = path.clone();
-    let mut on_key = on_key;
-    loop {
-        if let Some(position) = locate_exact(text, &path.0, on_key) {
-            return position;
-        }
-        match path.parent() {
-            Some(parent) => {
-                path = parent;
-                on_key = false;
-            }
-            None => return (1, 1),
-        }
-    }
-}
-
-const FOUND: &str = "blameless: located";
-
-fn locate_exact(text: &str, path: &[Seg], on_key: bool) -> Option<(usize, usize)> {
-    if path.is_empty() {
-        return None;
-    }
-    let deserializer = serde_yaml::Deserializer::from_str(text);
-    match (Seek { path, on_key }).deserialize(deserializer) {
-        Err(err) if err.to_string().contains(FOUND) => {
-            err.location().map(|l| (l.line(), l.column()))
-        }
-        _ => None,
-    }
-}
-
-struct Seek<'p> {
-    path: &'p [Seg],
-    on_key: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for Seek<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-macro_rules! seek_scalar {
-    ($($name:ident: $ty:ty),*) => {$(
-        fn $name<E: de::Error>(self, _: $ty) -> Result<(), E> { self.arrive() }
-    )*};
-}
-
-impl Seek<'_> {
-    fn arrive<E: de::Error>(&self) -> Result<(), E> {
-        if self.path.is_empty() {
-            Err(E::custom(FOUND))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl<'de> Visitor<'de> for Seek<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    seek_scalar!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64,
-                 visit_i128: i128, visit_u128: u128, visit_str: &str);
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.arrive()
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.arrive()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let Some((first, rest)) = self.path.split_first() else {
-            return Err(de::Error::custom(FOUND));
-        };
-        let Seg::Index(wanted) = first else {
-            return Ok(());
-        };
-        let mut index = 0;
-        loop {
-            let more = if index == *wanted {
-                seq.next_element_seed(Seek {
-                    path: rest,
-                    on_key: self.on_key,
-                })?
-            } else {
-                seq.next_element::<IgnoredAny>()?.map(|_| ())
-            };
-            if more.is_none() {
-                return Ok(());
-            }
-            index += 1;
-        }
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Some((first, rest)) = self.path.split_first() else {
-            return Err(de::Error::custom(FOUND));
-        };
-        let Seg::Key(wanted) = first else {
-            return Ok(());
-        };
-        let fail_on_key = rest.is_empty() && self.on_key;
-        while let Some(matched) = map.next_key_seed(KeyProbe {
-            wanted,
-            fail_on_key,
-        })? {
-            if matched {
-                map.next_value_seed(Seek {
-                    path: rest,
-                    on_key: self.on_key,
-                })?;
-                return Ok(());
-            }
-            map.next_value::<IgnoredAny>()?;
-        }
-        Ok(())
-    }
-}
-
-/// Reads a mapping key and says whether it is the wanted one (or fails,
-/// to report the key's own position).
-struct KeyProbe<'w> {
-    wanted: &'w str,
-    fail_on_key: bool,
-}
-
-impl KeyProbe<'_> {
-    fn check<E: de::Error>(&self, key: &str) -> Result<bool, E> {
-        if key == self.wanted {
-            if self.fail_on_key {
-                return Err(E::custom(FOUND));
-            }
-            return Ok(true);
-        }
-        Ok(false)
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for KeyProbe<'_> {
-    type Value = bool;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeyProbe<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping key")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-        self.check(v)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-        self.check(&v.to_string())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
-        self.check(&v.to_string())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
-        self.check(&v.to_string())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<bool, E> {
-        self.check(&v.to_string())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-        self.check("null")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(false)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(false)
-    }
+    Positions::of(text).locate(path, on_key)
 }
 
 /// How many problems of one file get a position; past that, they are
@@ -364,11 +175,12 @@ pub fn locate_problems(
     problems: Vec<Problem>,
 ) -> Vec<Diagnostic> {
     let total = problems.len();
+    let positions = Positions::of(yaml);
     let mut out: Vec<Diagnostic> = problems
         .into_iter()
         .take(MAX_LOCATED_PROBLEMS)
         .map(|p| {
-            let (line, column) = locate(yaml, &p.path, p.on_key);
+            let (line, column) = positions.locate(&p.path, p.on_key);
             let mut d = Diagnostic::new(p.level, file, p.message)
                 .at(line + line_offset, column)
                 .with_source(file_text);
@@ -410,9 +222,11 @@ pub fn describe(value: &Value) -> String {
 }
 
 mod comments;
+mod positions;
 mod reader;
 
 pub use comments::{cuts as comment_cuts, Cut};
+pub use positions::{Positions, MAX_ALIAS_EXPANSION, MAX_DEPTH};
 pub use reader::Reader;
 
 #[cfg(test)]
