@@ -10,6 +10,7 @@
 pub mod build;
 pub mod cmd;
 pub mod config;
+pub mod confine;
 pub mod content;
 pub mod datetime;
 pub mod diagnostic;

@@ -242,8 +242,9 @@ fn bodies(
             let page = Urls::writeup_path(&w.slug);
             let resolve = |dest: &str| match place(dest) {
                 Some(Place::Beside) => {
-                    let (_, publish) = publish_path(&w.content_path, dest)?;
-                    Some(urls.link(&format!("{page}{}", publish_url(&publish, dest))))
+                    let (source, _) = publish_path(&w.content_path, dest).ok()?;
+                    let asset = w.assets.iter().find(|a| a.source == source)?;
+                    Some(urls.link(&format!("{page}{}", publish_url(&asset.publish, dest))))
                 }
                 Some(Place::Root) => Some(urls.link(root_url(dest))),
                 None => {

@@ -480,10 +480,20 @@ pub(super) fn writeup_file(
 ) -> Result<usize, BuildError> {
     let w = site.writeups[i];
     let asset = &w.assets[a];
-    site.staging.copy_file(
-        &root.join("content").join(&asset.source),
-        &Urls::asset_path(&w.slug, &asset.publish),
-    )?;
+    let content = root.join("content");
+    let to = Urls::asset_path(&w.slug, &asset.publish);
+    if asset.sanitize {
+        let svg = crate::confine::read(&content, &asset.source)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| crate::content::sanitize_svg(&bytes))
+            .map_err(|why| crate::output::OutputError::Io {
+                path: content.join(&asset.source),
+                error: std::io::Error::other(why),
+            })?;
+        site.staging.write(&to, &svg)?;
+    } else {
+        site.staging.copy_file(&content, &asset.source, &to)?;
+    }
     Ok(1)
 }
 

@@ -63,6 +63,20 @@ pub enum RawHtml {
     Deny,
 }
 
+/// What becomes of a file beside a write-up that a browser would run as a
+/// page at the site's address (HTML, SVG, XML): `assets.active`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActiveAssets {
+    /// A `check` error (the default).
+    Refuse,
+    /// Published so that nothing in it can run: SVG sanitised, the others
+    /// as text files (`.txt` added to the name).
+    Inert,
+    /// Published as it is.
+    Allow,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Markdown {
     pub raw_html: RawHtml,
@@ -96,6 +110,8 @@ pub struct Config {
     pub ticket_url: Option<crate::tickets::Templates>,
     /// Largest file a write-up may refer to (`assets.max_size_mb`).
     pub max_asset_bytes: u64,
+    /// Files beside write-ups that a browser would run (`assets.active`).
+    pub active_assets: ActiveAssets,
     pub markdown: Markdown,
     pub search_enabled: bool,
     pub home_full_posts: bool,
@@ -148,6 +164,7 @@ impl Default for Config {
             },
             ticket_url: None,
             max_asset_bytes: 20 * 1024 * 1024,
+            active_assets: ActiveAssets::Refuse,
             markdown: Markdown {
                 raw_html: RawHtml::Sanitize,
                 highlight_theme: "InspiredGitHub".into(),

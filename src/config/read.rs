@@ -4,8 +4,8 @@
 use super::lint;
 use super::taxonomies;
 use super::{
-    normalize_base_url, Config, Link, Markdown, RawHtml, SeverityLevel, Sidebar, HIGHLIGHT_THEMES,
-    TOP_KEYS,
+    normalize_base_url, ActiveAssets, Config, Link, Markdown, RawHtml, SeverityLevel, Sidebar,
+    HIGHLIGHT_THEMES, TOP_KEYS,
 };
 use crate::yaml::{FieldPath, Reader};
 use jiff::tz::TimeZone;
@@ -85,7 +85,21 @@ pub(super) fn read_config(r: &mut Reader, value: &Value) -> Config {
                 }
             }
             "assets" => {
-                if let Some(m) = r.mapping(value, &path, &["max_size_mb"]) {
+                if let Some(m) = r.mapping(value, &path, &["max_size_mb", "active"]) {
+                    if let Some(v) = m.get("active") {
+                        let at = path.key("active");
+                        match r.text(v, &at).as_deref() {
+                            Some("refuse") => c.active_assets = ActiveAssets::Refuse,
+                            Some("inert") => c.active_assets = ActiveAssets::Inert,
+                            Some("allow") => c.active_assets = ActiveAssets::Allow,
+                            Some(other) => r.error(
+                                &at,
+                                format!("assets.active: {other:?} is not one of refuse, inert, allow"),
+                                Some("refuse (the default) makes HTML, SVG and XML files beside a write-up an error; inert publishes them so that nothing in them runs".into()),
+                            ),
+                            None => {}
+                        }
+                    }
                     if let Some(v) = m.get("max_size_mb") {
                         let at = path.key("max_size_mb");
                         match r.whole_number(v, &at) {

@@ -7,6 +7,8 @@
 //! on every load, after the parse cache.
 
 use super::WriteUp;
+use crate::config::{ActiveAssets, Config};
+use crate::confine::Refusal;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::refs::{place, Place};
 use crate::markdown::FileRef;
@@ -22,6 +24,43 @@ pub struct Asset {
     /// Its size and modification time, which say whether it changed.
     pub len: u64,
     pub modified: Option<std::time::SystemTime>,
+    /// Published sanitised ([`sanitize_svg`]) rather than as it is.
+    pub sanitize: bool,
+}
+
+/// A kind of file a browser runs as a document of its own, at the address
+/// it is served from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Active {
+    Svg,
+    /// HTML, XHTML, XML and their relatives.
+    Markup,
+}
+
+/// Whether a browser would run the file `name` as a page (by its
+/// extension, as static hosts choose its type).
+pub fn active_kind(name: &str) -> Option<Active> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "svg" => Some(Active::Svg),
+        "html" | "htm" | "xhtml" | "xht" | "shtml" | "shtm" | "mht" | "mhtml" | "xml" | "xsl"
+        | "xslt" | "svgz" | "hta" => Some(Active::Markup),
+        _ => None,
+    }
+}
+
+/// An SVG image with nothing in it that could run or reach out: no
+/// script, event handler, foreign object or external reference (Cloudflare's
+/// `svg-hush`). Why not, for a file that is not well-formed SVG.
+pub fn sanitize_svg(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(bytes.len());
+    svg_hush::Filter::new()
+        .filter(bytes, &mut out)
+        .map_err(|e| match e {
+            svg_hush::FError::Reader(e) => format!("it is not well-formed XML: {e}"),
+            other => format!("it cannot be read as SVG: {other}"),
+        })?;
+    Ok(out)
 }
 
 /// The address without its query and fragment, percent-decoded.
@@ -32,23 +71,20 @@ fn path_of(dest: &str) -> String {
 
 /// For a write-up at `content_path` (inside `content/`) that refers to
 /// `dest` beside it: the file relative to `content/`, and where it is
-/// published relative to the page's folder. `None` when the path leaves
-/// `content/`.
-pub fn publish_path(content_path: &str, dest: &str) -> Option<(String, String)> {
-    let folder: Vec<&str> = content_path.split('/').collect();
-    let folder = &folder[..folder.len() - 1];
-    // Read as links between write-ups are: relative, decoded, inside.
-    let without_query = dest.trim().split('?').next().unwrap_or("");
-    let source = super::resolve_content_link(content_path, without_query)?;
-    let parts: Vec<&str> = source.split('/').collect();
-    let inside = parts.len() > folder.len() && parts[..folder.len()] == *folder;
-    let publish = if inside {
-        parts[folder.len()..].join("/")
-    } else {
+/// published relative to the page's folder. Refused when the path leaves
+/// `content/` or cannot name a file.
+pub fn publish_path(content_path: &str, dest: &str) -> Result<(String, String), Refusal> {
+    let folder = content_path
+        .rsplit_once('/')
+        .map_or("", |(folder, _)| folder);
+    let source = crate::confine::join(folder, dest)?;
+    let publish = match source.strip_prefix(folder) {
+        Some(rest) if folder.is_empty() => rest.to_string(),
+        Some(rest) if rest.starts_with('/') => rest[1..].to_string(),
         // From elsewhere in `content/`: kept apart from the write-up's own.
-        format!("_/{source}")
+        _ => format!("_/{source}"),
     };
-    Some((source, publish))
+    Ok((source, publish))
 }
 
 /// The URL path (below the page's folder) of a published file, each
@@ -76,7 +112,7 @@ pub fn root_url(dest: &str) -> &str {
 pub(super) fn resolve(
     w: &WriteUp,
     root: &Path,
-    max_bytes: u64,
+    config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Asset> {
     let content_dir = root.join("content");
@@ -97,12 +133,22 @@ pub(super) fn resolve(
                 }
             }
             Some(Place::Beside) => {
-                let Some((source, publish)) = publish_path(&w.content_path, &r.dest) else {
-                    diagnostics.push(problem(
-                        format!("{what} `{}` is outside content/", r.dest),
-                        "keep the files a write-up refers to under content/, beside it".into(),
-                    ));
-                    continue;
+                let (source, publish) = match publish_path(&w.content_path, &r.dest) {
+                    Ok(paths) => paths,
+                    Err(Refusal::BadName(why)) => {
+                        diagnostics.push(problem(
+                            format!("{what} `{}` cannot name a file: {why}", r.dest),
+                            "rename the file and the link".into(),
+                        ));
+                        continue;
+                    }
+                    Err(_) => {
+                        diagnostics.push(problem(
+                            format!("{what} `{}` is outside content/", r.dest),
+                            "keep the files a write-up refers to under content/, beside it".into(),
+                        ));
+                        continue;
+                    }
                 };
                 if publish == "index.html" {
                     diagnostics.push(problem(
@@ -111,15 +157,23 @@ pub(super) fn resolve(
                     ));
                     continue;
                 }
-                match check_file(&content_dir, &source, max_bytes) {
-                    Ok((len, modified)) => {
-                        if !assets.iter().any(|a| a.source == source) {
-                            assets.push(Asset {
-                                source,
-                                publish,
-                                len,
-                                modified,
-                            });
+                let checked = check_file(&content_dir, &source, config.max_asset_bytes).and_then(
+                    |(len, modified)| {
+                        let (publish, sanitize) =
+                            treatment(&content_dir, &source, publish, config)?;
+                        Ok(Asset {
+                            source,
+                            publish,
+                            len,
+                            modified,
+                            sanitize,
+                        })
+                    },
+                );
+                match checked {
+                    Ok(asset) => {
+                        if !assets.iter().any(|a| a.source == asset.source) {
+                            assets.push(asset);
                         }
                     }
                     Err((message, hint)) => {
@@ -131,6 +185,41 @@ pub(super) fn resolve(
         }
     }
     assets
+}
+
+/// Where a file is published, and whether it is sanitised, by what
+/// `assets.active` says of a file a browser would run; or why it cannot be
+/// published.
+fn treatment(
+    content_dir: &Path,
+    source: &str,
+    publish: String,
+    config: &Config,
+) -> Result<(String, bool), (String, String)> {
+    let Some(kind) = active_kind(source) else {
+        return Ok((publish, false));
+    };
+    match (config.active_assets, kind) {
+        (ActiveAssets::Allow, _) => Ok((publish, false)),
+        (ActiveAssets::Refuse, _) => Err((
+            format!(
+                "is a file a browser would run as a page of the site (content/{source}); its scripts would run at the site's address"
+            ),
+            "set `assets.active: inert` in blameless.yaml to publish it so that nothing in it runs (SVG sanitised, HTML and XML as text), or convert it to PDF or PNG".into(),
+        )),
+        (ActiveAssets::Inert, Active::Markup) => Ok((format!("{publish}.txt"), false)),
+        (ActiveAssets::Inert, Active::Svg) => {
+            let bytes = crate::confine::read(content_dir, source)
+                .map_err(|e| (format!("cannot be read: content/{source}: {e}"), "check the file".to_string()))?;
+            sanitize_svg(&bytes).map_err(|why| {
+                (
+                    format!("cannot be made safe to publish (content/{source}): {why}"),
+                    "export the picture again as SVG, or as PNG".into(),
+                )
+            })?;
+            Ok((publish, true))
+        }
+    }
 }
 
 /// An image from the site root must be in `static/` (links may name pages
@@ -145,8 +234,11 @@ fn check_root_image(
     }
     let path = path_of(&r.dest);
     let relative = path.trim_start_matches('/');
-    let file = root.join("static").join(relative);
-    if file.is_file() {
+    let in_static = crate::confine::join("", relative);
+    if in_static
+        .as_ref()
+        .is_ok_and(|rel| crate::confine::inspect(&root.join("static"), rel).is_ok())
+    {
         return None;
     }
     Some(problem(
@@ -167,14 +259,32 @@ fn check_file(
     source: &str,
     max_bytes: u64,
 ) -> Result<(u64, Option<std::time::SystemTime>), (String, String)> {
-    let path = content_dir.join(source);
     let shown = format!("content/{source}");
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let (len, modified) = match crate::confine::inspect(content_dir, source) {
+        Ok(found) => found,
+        Err(Refusal::Missing(_)) => {
             return Err((
                 format!("names no file: there is no {shown}"),
-                missing_hint(&path),
+                missing_hint(&content_dir.join(source)),
+            ))
+        }
+        Err(Refusal::Link(at)) => {
+            let what = if at == source { "is" } else { "goes through" };
+            return Err((
+                format!("{what} a symbolic link (content/{at}); links are not followed"),
+                "copy the file there instead of linking to it".into(),
+            ));
+        }
+        Err(Refusal::NotFile("a folder")) => {
+            return Err((
+                format!("is a folder ({shown}), not a file"),
+                "link to a file in it".into(),
+            ))
+        }
+        Err(Refusal::NotFile(kind)) => {
+            return Err((
+                format!("is {kind} ({shown}), not a regular file"),
+                "only regular files are published; copy the data into a file".into(),
             ))
         }
         Err(e) => {
@@ -184,29 +294,17 @@ fn check_file(
             ))
         }
     };
-    if meta.file_type().is_symlink() {
-        return Err((
-            format!("is a symbolic link ({shown}); links are not followed"),
-            "copy the file there instead of linking to it".into(),
-        ));
-    }
-    if meta.is_dir() {
-        return Err((
-            format!("is a folder ({shown}), not a file"),
-            "link to a file in it".into(),
-        ));
-    }
-    if meta.len() > max_bytes {
+    if len > max_bytes {
         return Err((
             format!(
                 "is {:.1} MiB ({shown}); a file a write-up refers to may be at most {} MiB",
-                meta.len() as f64 / 1048576.0,
+                len as f64 / 1048576.0,
                 max_bytes / 1048576
             ),
             "make it smaller, link to where it is kept, or raise `assets.max_size_mb` in blameless.yaml".into(),
         ));
     }
-    Ok((meta.len(), meta.modified().ok()))
+    Ok((len, modified))
 }
 
 /// A did-you-mean among the files in the folder a missing file was looked
@@ -243,7 +341,7 @@ mod tests {
 
     #[test]
     fn files_publish_beside_the_page() {
-        let p = |c: &str, d: &str| publish_path(c, d);
+        let p = |c: &str, d: &str| publish_path(c, d).ok();
         assert_eq!(
             p("2019-12-04-node/index.md", "lag.png"),
             Some(("2019-12-04-node/lag.png".into(), "lag.png".into()))

@@ -13,23 +13,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Resolves a link written in `from` (a path inside `content/`) to the
-/// content path it names, e.g. `2018/a.md` + `../2017/b.md#x` -> `2017/b.md`.
+/// content path it names, e.g. `2018/a.md` + `../2017/b.md#x` -> `2017/b.md`;
+/// `None` when it leaves `content/` or cannot name a file.
 pub fn resolve_content_link(from: &str, dest: &str) -> Option<String> {
-    let target = dest.split('#').next()?;
-    // `%20` and friends, as editors write spaces in link paths.
-    let target = crate::text::percent_decode(target).unwrap_or_else(|| target.to_string());
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for segment in target.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    let folder = from.rsplit_once('/').map_or("", |(folder, _)| folder);
+    crate::confine::join(folder, dest).ok()
 }
 
 pub(super) fn check_site(parsed: &mut [Parsed], config: &Config, root: &std::path::Path) {
@@ -54,7 +42,7 @@ fn find_assets(parsed: &mut [Parsed], config: &Config, root: &std::path::Path) {
         if w.scan.files.is_empty() && w.assets.is_empty() {
             return;
         }
-        let assets = super::assets::resolve(w, root, config.max_asset_bytes, &mut p.diagnostics);
+        let assets = super::assets::resolve(w, root, config, &mut p.diagnostics);
         if assets != w.assets {
             Arc::make_mut(w).assets = assets;
         }

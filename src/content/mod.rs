@@ -13,7 +13,7 @@ mod sources;
 mod warnings;
 mod when;
 
-pub use assets::{publish_path, publish_url, root_url, Asset};
+pub use assets::{active_kind, publish_path, publish_url, root_url, sanitize_svg, Active, Asset};
 pub use cache::cache_file;
 pub use checks::{overdue_warnings, resolve_content_link};
 pub use lint::late_warnings;

@@ -251,32 +251,28 @@ impl<'a> Staging<'a> {
                 continue;
             }
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let relative: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().to_string())
-                .collect();
-            self.copy_file(entry.path(), &relative.join("/"))?;
+            let Some(relative) = relative.to_str() else {
+                return Err(OutputError::Io {
+                    path: entry.path().to_path_buf(),
+                    error: std::io::Error::other("the name is not UTF-8 text; rename the file"),
+                });
+            };
+            let relative = relative.replace(std::path::MAIN_SEPARATOR, "/");
+            self.copy_file(dir, &relative, &relative)?;
             copied += 1;
         }
         Ok(copied)
     }
 
-    /// Copies the regular file `from` to `relative` in the output. A
-    /// symbolic link put in its place since it was checked is not
-    /// followed: the open fails.
-    pub fn copy_file(&self, from: &Path, relative: &str) -> Result<(), OutputError> {
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
-        }
-        let mut bytes = Vec::new();
-        options
-            .open(from)
-            .and_then(|mut file| std::io::Read::read_to_end(&mut file, &mut bytes))
-            .map_err(io_error(from))?;
+    /// Copies the regular file `rel` below `root` to `relative` in the
+    /// output. The file is opened as [`crate::confine::open`] does: a
+    /// symbolic link anywhere on its path, put there since it was checked,
+    /// is not followed, and a FIFO or device is refused without blocking.
+    pub fn copy_file(&self, root: &Path, rel: &str, relative: &str) -> Result<(), OutputError> {
+        let bytes = crate::confine::read(root, rel).map_err(|refusal| OutputError::Io {
+            path: root.join(rel),
+            error: std::io::Error::other(refusal.to_string()),
+        })?;
         self.write(relative, &bytes)
     }
 
