@@ -160,7 +160,7 @@ enum Command {
     },
     /// Build the site, serve it locally and rebuild on every change, reloading open browsers
     #[command(
-        after_help = "Listens on 127.0.0.1 (this machine only) unless --bind says otherwise. The site is built into a private temporary folder; public/ is not touched unless --output is given.\n\nExamples:\n  blameless serve\n  blameless serve --port 8080 --drafts --open"
+        after_help = "Listens on 127.0.0.1 (this machine only) unless --bind says otherwise, and answers only requests for localhost or an IP address (or a name given with --allowed-host): a page of another site cannot read the preview through a DNS name of its own. The site is built into a private temporary folder; public/ is not touched unless --output is given.\n\nExamples:\n  blameless serve\n  blameless serve --port 8080 --drafts --open\n  blameless serve --bind 0.0.0.0 --allowed-host preview.internal"
     )]
     Serve {
         /// Port to listen on (the next free one is used if it is taken; 0 picks any)
@@ -181,6 +181,9 @@ enum Command {
         /// Write the site to this folder instead of a private temporary one
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Also answer requests for this host name (repeat for more); localhost and IP addresses always are
+        #[arg(long = "allowed-host", value_name = "NAME")]
+        allowed_host: Vec<String>,
     },
     /// Bring existing postmortems (Markdown, or HTML exports) in as write-ups
     #[command(
@@ -297,7 +300,17 @@ fn main() {
             drafts,
             future,
             output,
-        } => cmd::serve(&global, bind, port, open, drafts, future, output),
+            allowed_host,
+        } => cmd::serve(
+            &global,
+            bind,
+            port,
+            open,
+            drafts,
+            future,
+            output,
+            allowed_host,
+        ),
         Command::Import {
             paths,
             into,

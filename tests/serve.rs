@@ -56,13 +56,18 @@ struct Reply {
 }
 
 fn request(addr: &str, method: &str, path: &str) -> Reply {
+    request_for(addr, addr, method, path)
+}
+
+/// A request sent to `addr` with `host` in its `Host` header.
+fn request_for(addr: &str, host: &str, method: &str, path: &str) -> Reply {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -425,7 +430,7 @@ fn open_stream(addr: &str) -> (TcpStream, u16) {
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "GET /__blameless/events HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /__blameless/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
     )
     .unwrap();
     stream
@@ -574,4 +579,35 @@ fn a_changed_file_beside_a_write_up_is_republished_and_its_page_reloaded() {
             .unwrap(),
         "00:30:02 node/w-9 cordoned\n"
     );
+}
+
+#[test]
+fn only_requests_for_local_names_and_allowed_hosts_are_answered() {
+    let site = Site::fixture("site");
+    let server = serve(&site, &["--drafts", "--allowed-host", "preview.internal"]);
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    for host in [
+        server.addr.clone(),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("preview.internal:{port}"),
+    ] {
+        let reply = request_for(&server.addr, &host, "GET", "/");
+        assert_eq!(reply.status, 200, "{host}: {}", reply.body);
+    }
+    // What a page of another site sends once its name points here (DNS
+    // rebinding): refused, for pages and for the live-reload stream.
+    for path in ["/", "/__blameless/events"] {
+        let reply = request_for(&server.addr, &format!("rebind.example:{port}"), "GET", path);
+        assert_eq!(reply.status, 403);
+        assert!(
+            reply.headers.contains("content-type: text/plain"),
+            "{}",
+            reply.headers
+        );
+        assert_eq!(
+            reply.body,
+            format!("blameless serve answers to localhost and IP addresses, not to the host name \"rebind.example:{port}\".\nA page of another site can reach a preview through a name like this one (DNS rebinding), so it is refused.\nIf you meant to use this name, start the preview with --allowed-host rebind.example\n")
+        );
+    }
 }

@@ -14,6 +14,7 @@ pub fn serve(
     drafts: bool,
     future: bool,
     output: Option<PathBuf>,
+    allowed_hosts: Vec<String>,
 ) -> Result<(), Error> {
     crate::serve::run(crate::serve::Options {
         root: global.root.clone(),
@@ -24,6 +25,7 @@ pub fn serve(
         future,
         output,
         open,
+        allowed_hosts,
         quiet: global.quiet,
         verbose: global.verbose,
     })

@@ -86,49 +86,48 @@ pub fn content_type(path: &Path) -> &'static str {
 /// What a request path names inside the site folder.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Target {
-    File(PathBuf),
+    /// A file, relative to the site folder.
+    File(String),
     /// A folder asked for without its trailing slash.
     Redirect(String),
     NotFound,
 }
 
-/// Resolves a URL path under `root` (canonical), refusing anything that
-/// would leave it: `..` (also encoded), backslashes, NUL, symlinks out.
+/// Resolves a URL path under `root` as [`crate::confine`] resolves every
+/// path a document names, and refuses `..` (also encoded), hidden names,
+/// backslashes and NUL outright: nothing outside the site, no link
+/// followed.
 pub fn resolve(root: &Path, url_path: &str) -> Target {
     let Some(decoded) = crate::text::percent_decode(url_path) else {
         return Target::NotFound;
     };
-    let mut path = root.to_path_buf();
-    for segment in decoded.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => return Target::NotFound,
-            s if s.contains(['\\', '\0']) || s.starts_with('.') => return Target::NotFound,
-            s => path.push(s),
-        }
+    if decoded
+        .split('/')
+        .any(|s| s == ".." || (s.starts_with('.') && s != "."))
+    {
+        return Target::NotFound;
     }
-    let Ok(real) = path.canonicalize() else {
+    let Ok(rel) = crate::confine::join("", url_path.trim_start_matches('/')) else {
         return Target::NotFound;
     };
-    if !real.starts_with(root) {
-        return Target::NotFound;
-    }
-    if real.is_dir() {
-        if !decoded.ends_with('/') {
-            // One leading slash: `//x/` would name another host.
-            return Target::Redirect(format!("/{}/", url_path.trim_start_matches(['/', '\\'])));
+    let file = |rel: String| match crate::confine::inspect(root, &rel) {
+        Ok(_) => Target::File(rel),
+        Err(_) => Target::NotFound,
+    };
+    match crate::confine::inspect(root, &rel) {
+        Ok(_) if !rel.is_empty() => Target::File(rel),
+        Err(crate::confine::Refusal::NotFile("a folder")) | Ok(_) => {
+            if !decoded.ends_with('/') && !rel.is_empty() {
+                // One leading slash: `//x/` would name another host.
+                return Target::Redirect(format!("/{}/", url_path.trim_start_matches(['/', '\\'])));
+            }
+            file(if rel.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{rel}/index.html")
+            })
         }
-        let index = real.join("index.html");
-        return if index.is_file() {
-            Target::File(index)
-        } else {
-            Target::NotFound
-        };
-    }
-    if real.is_file() {
-        Target::File(real)
-    } else {
-        Target::NotFound
+        Err(_) => Target::NotFound,
     }
 }
 
@@ -152,24 +151,47 @@ fn response(status: StatusCode, kind: &'static str, bytes: impl Into<Bytes>) -> 
     response
 }
 
-fn file_response(path: &Path, status: StatusCode) -> Response<Body> {
-    let Ok(mut bytes) = std::fs::read(path) else {
+fn file_response(root: &Path, rel: &str, status: StatusCode) -> Response<Body> {
+    let Ok(mut bytes) = crate::confine::read(root, rel) else {
         return response(
             StatusCode::NOT_FOUND,
             "text/plain; charset=utf-8",
             "not found",
         );
     };
-    let kind = content_type(path);
+    let kind = content_type(Path::new(rel));
     if kind.starts_with("text/html") {
         bytes = with_live_reload(bytes);
     }
     response(status, kind, bytes)
 }
 
+/// Whether a request's `Host` names this preview: `localhost` (and names
+/// under it), an IP address, or a name given with `--allowed-host`. Any
+/// other name reached this machine through someone's DNS, which is how a
+/// page on another site would read the preview (DNS rebinding). A request
+/// with no `Host` is not a browser's.
+pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    let name = match host.strip_prefix('[') {
+        // `[::1]:1111`
+        Some(v6) => v6.split_once(']').map_or("", |(address, _)| address),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok()
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(&name))
+}
+
 /// What the server shares between connections.
 struct Shared {
     root: PathBuf,
+    /// Host names allowed besides `localhost` and addresses.
+    hosts: Vec<String>,
     hub: Arc<Hub>,
     streams: Arc<Semaphore>,
 }
@@ -184,6 +206,21 @@ fn handle(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
         r.headers_mut()
             .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
+    }
+    let host = request
+        .headers()
+        .get(hyper::header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+    if !host_allowed(host, &shared.hosts) {
+        let name = host.unwrap_or_default();
+        return response(
+            StatusCode::FORBIDDEN,
+            "text/plain; charset=utf-8",
+            format!(
+                "blameless serve answers to localhost and IP addresses, not to the host name {name:?}.\nA page of another site can reach a preview through a name like this one (DNS rebinding), so it is refused.\nIf you meant to use this name, start the preview with --allowed-host {}\n",
+                name.rsplit_once(':').map_or(name, |(n, _)| n)
+            ),
+        );
     }
     let path = request.uri().path();
     if path == EVENTS_PATH {
@@ -204,7 +241,7 @@ fn handle(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
         return r;
     }
     match resolve(&shared.root, path) {
-        Target::File(file) => file_response(&file, StatusCode::OK),
+        Target::File(file) => file_response(&shared.root, &file, StatusCode::OK),
         Target::Redirect(location) => {
             let query = request
                 .uri()
@@ -223,9 +260,8 @@ fn handle(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
             r
         }
         Target::NotFound => {
-            let page = shared.root.join("404.html");
-            if page.is_file() {
-                file_response(&page, StatusCode::NOT_FOUND)
+            if crate::confine::inspect(&shared.root, "404.html").is_ok() {
+                file_response(&shared.root, "404.html", StatusCode::NOT_FOUND)
             } else {
                 response(
                     StatusCode::NOT_FOUND,
@@ -260,8 +296,9 @@ fn raise_open_file_limit() -> usize {
     }
 }
 
-/// Serves `root` (a canonical path) on `listener` until the process ends.
-pub fn run(listener: std::net::TcpListener, root: PathBuf, hub: Arc<Hub>) {
+/// Serves `root` (a canonical path) on `listener` until the process ends,
+/// to requests for `localhost`, an IP address or one of `hosts`.
+pub fn run(listener: std::net::TcpListener, root: PathBuf, hosts: Vec<String>, hub: Arc<Hub>) {
     // Room for the site's files, the watcher and the build.
     let files = raise_open_file_limit();
     let connections = files
@@ -283,6 +320,7 @@ pub fn run(listener: std::net::TcpListener, root: PathBuf, hub: Arc<Hub>) {
     };
     let shared = Arc::new(Shared {
         root,
+        hosts,
         hub,
         streams: Arc::new(Semaphore::new(MAX_STREAMS)),
     });
@@ -344,11 +382,11 @@ mod tests {
         std::fs::write(root.join("style.css"), "x").unwrap();
         assert_eq!(
             resolve(&root, "/style.css"),
-            Target::File(root.join("style.css"))
+            Target::File("style.css".into())
         );
         assert_eq!(
             resolve(&root, "/tags/"),
-            Target::File(root.join("tags/index.html"))
+            Target::File("tags/index.html".into())
         );
         assert_eq!(resolve(&root, "/tags"), Target::Redirect("/tags/".into()));
         assert_eq!(resolve(&root, "//tags"), Target::Redirect("/tags/".into()));
@@ -372,6 +410,35 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("blameless-http-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn only_local_names_addresses_and_allowed_hosts_are_answered() {
+        let allowed = vec!["preview.internal".to_string()];
+        for host in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.",
+            "app.localhost:1111",
+            "127.0.0.1:1111",
+            "192.168.1.20:8080",
+            "[::1]:1111",
+            "preview.internal:1111",
+            "Preview.Internal",
+        ] {
+            assert!(host_allowed(Some(host), &allowed), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "",
+            "[::1",
+        ] {
+            assert!(!host_allowed(Some(host), &allowed), "{host}");
+        }
+        assert!(host_allowed(None, &[]));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct Options {
     /// Where the site is written; `None`: a private temporary folder.
     pub output: Option<PathBuf>,
     pub open: bool,
+    /// Host names answered besides `localhost` and IP addresses.
+    pub allowed_hosts: Vec<String>,
     pub quiet: bool,
     /// Print how long each stage of each rebuild took.
     pub verbose: bool,
@@ -331,7 +333,8 @@ pub fn run(mut opts: Options) -> Result<(), Error> {
     };
     {
         let hub = std::sync::Arc::clone(&hub);
-        std::thread::spawn(move || http::run(server, root, hub));
+        let hosts = opts.allowed_hosts.clone();
+        std::thread::spawn(move || http::run(server, root, hosts, hub));
     }
 
     let (tx, rx) = mpsc::channel();
