@@ -20,7 +20,7 @@ pub struct ImportArgs {
 /// with the line it came from.
 pub fn report(imported: &[Imported], dry_run: bool) -> String {
     let mut out = String::new();
-    let (mut written, mut already, mut failed) = (0, 0, 0);
+    let (mut written, mut already, mut skipped, mut failed) = (0, 0, 0, 0);
     for doc in imported {
         match &doc.outcome {
             Outcome::Written {
@@ -28,6 +28,7 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                 guesses,
                 missing,
                 links_kept,
+                files_not_copied,
                 files,
                 kept_in_body,
             } => {
@@ -61,6 +62,9 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                 for f in files {
                     out.push_str(&format!("  file copied: {f}\n"));
                 }
+                for f in files_not_copied {
+                    out.push_str(&format!("  file not copied, link kept as written: {f}\n"));
+                }
                 if *kept_in_body {
                     out.push_str("  the sections read into fields also stay in the body: not all of their words fit the fields\n");
                 }
@@ -72,6 +76,10 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                     doc.source
                 ));
             }
+            Outcome::Skipped { reason } => {
+                skipped += 1;
+                out.push_str(&format!("{}: {reason}\n", doc.source));
+            }
             Outcome::Failed { message } => {
                 failed += 1;
                 out.push_str(&format!("error: {}: {message}\n", doc.source));
@@ -79,9 +87,17 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
         }
     }
     out.push_str(&format!(
-        "{} {written} of {} documents ({already} already imported, {failed} failed){}\n",
+        "{} {written} of {} documents ({already} already imported, {failed} failed){}{}\n",
         if dry_run { "would import" } else { "imported" },
-        imported.len(),
+        imported.len() - skipped,
+        if skipped > 0 {
+            format!(
+                ", {} skipped",
+                crate::text::plural(skipped, "path", "paths")
+            )
+        } else {
+            String::new()
+        },
         if dry_run {
             "; --dry-run: nothing was written"
         } else {

@@ -10,6 +10,7 @@
 mod actions;
 mod document;
 mod draft;
+mod files;
 mod head;
 mod lessons;
 mod timeline;

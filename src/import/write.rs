@@ -5,6 +5,7 @@
 
 use super::document::Document;
 use super::draft::{front_matter, Draft};
+use super::files::{self, Found, Source, Written};
 use super::{actions, head, lessons, timeline, words};
 use crate::config::Config;
 use crate::markdown::refs::{place, Place};
@@ -34,6 +35,8 @@ pub enum Outcome {
         guesses: Vec<super::draft::Guess>,
         missing: Vec<String>,
         links_kept: Vec<String>,
+        /// Links to files that did not come along, each with why.
+        files_not_copied: Vec<String>,
         files: Vec<String>,
         /// Sections left in the body because not all of their words went
         /// into fields.
@@ -41,6 +44,10 @@ pub enum Outcome {
     },
     AlreadyImported {
         file: String,
+    },
+    /// A path under a folder given that is not read, with why.
+    Skipped {
+        reason: String,
     },
     Failed {
         message: String,
@@ -54,48 +61,10 @@ pub struct Imported {
     pub outcome: Outcome,
 }
 
-const MAX_BYTES: u64 = 8 * 1024 * 1024;
-
-fn is_document(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        matches!(
-            e.to_ascii_lowercase().as_str(),
-            "md" | "markdown" | "html" | "htm"
-        )
-    })
-}
-
-/// The documents under the paths given, in order.
-fn documents(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
-                .follow_links(false)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file() && is_document(e.path()))
-                .map(|e| e.into_path())
-                .collect();
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(path.clone());
-        }
-    }
-    out
-}
-
 /// A document's text as Markdown, or why it cannot be imported.
-fn read(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
-    if meta.len() > MAX_BYTES {
-        return Err(format!(
-            "it is {:.1} MiB; a document may be at most 8 MiB",
-            meta.len() as f64 / 1048576.0
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+fn read(source: &Source) -> Result<String, String> {
+    let bytes = files::read_document(source)?;
+    let path = Path::new(&source.rel);
     if bytes.contains(&0) {
         return Err("it is not a text file (it contains a NUL byte)".into());
     }
@@ -263,15 +232,16 @@ fn structural(text: &str) -> BTreeSet<String> {
 
 /// One document read and recognized, before it is written.
 struct Prepared {
-    source: PathBuf,
+    source: Source,
     text: String,
     draft: Draft,
     start: usize,
     stem: String,
 }
 
-fn prepare(path: &Path, opts: &Options, config: &Config) -> Result<Prepared, String> {
-    let text = read(path)?;
+fn prepare(source: &Source, opts: &Options, config: &Config) -> Result<Prepared, String> {
+    let text = read(source)?;
+    let path = source.path();
     let name = path.to_string_lossy().replace('\\', "/");
     let (mut d, start) = recognize(&text, &name, opts, config);
     if d.title.is_none() {
@@ -319,7 +289,7 @@ fn prepare(path: &Path, opts: &Options, config: &Config) -> Result<Prepared, Str
         None => slug,
     };
     Ok(Prepared {
-        source: path.to_path_buf(),
+        source: source.clone(),
         text,
         draft: d,
         start,
@@ -330,15 +300,20 @@ fn prepare(path: &Path, opts: &Options, config: &Config) -> Result<Prepared, Str
 /// Imports the documents `opts` names into `opts.into`.
 pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
     use rayon::prelude::*;
-    let paths = documents(&opts.paths);
-    let prepared: Vec<Result<Prepared, String>> =
-        paths.par_iter().map(|p| prepare(p, opts, config)).collect();
+    let found = files::documents(&opts.paths);
+    let prepared: Vec<Option<Result<Prepared, String>>> = found
+        .par_iter()
+        .map(|f| match f {
+            Found::Document(source) => Some(prepare(source, opts, config)),
+            Found::Skipped { .. } => None,
+        })
+        .collect();
     // Every imported document's new name, by its canonical path.
     let mut stems: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut taken_stems = BTreeSet::new();
     let mut names: Vec<Option<String>> = Vec::new();
     for p in &prepared {
-        let Ok(p) = p else {
+        let Some(Ok(p)) = p else {
             names.push(None);
             continue;
         };
@@ -348,7 +323,7 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
             stem = format!("{}-{n}", p.stem);
             n += 1;
         }
-        if let Ok(canonical) = p.source.canonicalize() {
+        if let Ok(canonical) = p.source.path().canonicalize() {
             stems.insert(canonical, stem.clone());
         }
         names.push(Some(stem));
@@ -356,15 +331,25 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
     prepared
         .into_iter()
         .zip(names)
-        .zip(&paths)
-        .map(|((p, stem), path)| {
-            let source = path.display().to_string();
-            let outcome = match (p, stem) {
-                (Ok(p), Some(stem)) => write_one(p, &stem, &stems, opts, config),
-                (Err(message), _) => Outcome::Failed { message },
-                (Ok(_), None) => Outcome::Failed {
-                    message: "not named".into(),
-                },
+        .zip(found)
+        .map(|((p, stem), found)| {
+            let (source, outcome) = match (found, p, stem) {
+                (Found::Skipped { path, reason }, _, _) => {
+                    (path.display().to_string(), Outcome::Skipped { reason })
+                }
+                (Found::Document(s), Some(Ok(p)), Some(stem)) => (
+                    s.path().display().to_string(),
+                    write_one(p, &stem, &stems, opts, config),
+                ),
+                (Found::Document(s), Some(Err(message)), _) => {
+                    (s.path().display().to_string(), Outcome::Failed { message })
+                }
+                (Found::Document(s), _, _) => (
+                    s.path().display().to_string(),
+                    Outcome::Failed {
+                        message: "not named".into(),
+                    },
+                ),
             };
             Imported { source, outcome }
         })
@@ -379,21 +364,29 @@ fn split_dest(dest: &str) -> (&str, &str) {
     }
 }
 
+/// What [`links`] found in a body.
+struct Links {
+    /// The body with links to imported documents rewritten.
+    body: String,
+    /// The files to copy beside the write-up.
+    files: Vec<files::Attachment>,
+    /// Links to documents not imported, kept as written.
+    kept: Vec<String>,
+    /// Links to files that do not come along, with why.
+    not_copied: Vec<String>,
+}
+
 /// Links to other imported documents become links to their write-ups (and
-/// `related`); local files come along. Returns the body, the files to copy
-/// (from, to below the write-up's folder) and the links kept as written.
-fn links(
-    body: &str,
-    source: &Path,
-    stems: &BTreeMap<PathBuf, String>,
-    d: &mut Draft,
-) -> (String, Vec<(PathBuf, String)>, Vec<String>) {
-    let dir = source.parent().unwrap_or(Path::new("."));
-    let mut body = body.to_string();
-    let mut files = Vec::new();
-    let mut kept = Vec::new();
+/// `related`); local files in the document's folder come along.
+fn links(body: &str, source: &Source, stems: &BTreeMap<PathBuf, String>, d: &mut Draft) -> Links {
+    let mut out = Links {
+        body: body.to_string(),
+        files: Vec::new(),
+        kept: Vec::new(),
+        not_copied: Vec::new(),
+    };
     let mut dests: Vec<String> = Vec::new();
-    for (event, _) in pulldown_cmark::Parser::new(&body).into_offset_iter() {
+    for (event, _) in pulldown_cmark::Parser::new(body).into_offset_iter() {
         if let pulldown_cmark::Event::Start(
             pulldown_cmark::Tag::Link { dest_url, .. }
             | pulldown_cmark::Tag::Image { dest_url, .. },
@@ -405,40 +398,39 @@ fn links(
         }
     }
     for dest in dests {
-        let (path, suffix) = split_dest(&dest);
-        let decoded = crate::text::percent_decode(path).unwrap_or_else(|| path.to_string());
-        let is_md = crate::markdown::is_writeup_link(&dest);
-        if !is_md && place(&dest) != Some(Place::Beside) {
-            continue;
-        }
-        let target = dir.join(&decoded);
-        let new = if is_md {
-            match target.canonicalize().ok().and_then(|c| stems.get(&c)) {
+        let (_, suffix) = split_dest(&dest);
+        if crate::markdown::is_writeup_link(&dest) {
+            let target = crate::confine::join(source.folder(), &dest)
+                .ok()
+                .and_then(|rel| source.root.join(rel).canonicalize().ok());
+            match target.as_ref().and_then(|c| stems.get(c)) {
                 Some(stem) => {
                     if !d.related.contains(stem) {
                         d.related.push(stem.clone());
                     }
                     // Written beside this one (the `../` is added for a folder).
-                    Some(format!("{stem}.md{suffix}"))
+                    let new = format!("{stem}.md{suffix}");
+                    out.body = out
+                        .body
+                        .replace(&format!("]({dest})"), &format!("]({new})"));
+                    out.body = out
+                        .body
+                        .replace(&format!("]: {dest}"), &format!("]: {new}"));
                 }
-                None => {
-                    kept.push(dest.clone());
-                    None
-                }
+                None => out.kept.push(dest.clone()),
             }
-        } else if target.is_file() && !decoded.starts_with("../") {
-            files.push((target, decoded.clone()));
-            None
-        } else {
-            kept.push(dest.clone());
-            None
-        };
-        if let Some(new) = new {
-            body = body.replace(&format!("]({dest})"), &format!("]({new})"));
-            body = body.replace(&format!("]: {dest}"), &format!("]: {new}"));
+        } else if place(&dest) == Some(Place::Beside) {
+            match files::attachment(source, &dest) {
+                Ok(file) => {
+                    if !out.files.iter().any(|f| f.to == file.to) {
+                        out.files.push(file);
+                    }
+                }
+                Err(why) => out.not_copied.push(format!("{dest}: {why}")),
+            }
         }
     }
-    (body, files, kept)
+    out
 }
 
 fn write_one(
@@ -456,9 +448,8 @@ fn write_one(
         ..
     } = p;
     let severities = config.severity_names();
-    let mut body_text = body(&text, start, &draft);
-    let (linked, files, links_kept) = links(&body_text, &source, stems, &mut draft);
-    body_text = linked;
+    let found = links(&body(&text, start, &draft), &source, stems, &mut draft);
+    let mut body_text = found.body;
     let mut kept_in_body = false;
     let mut matter = front_matter(&draft, &severities);
     // Nothing lost: every word of the source is in a field or the body;
@@ -482,11 +473,10 @@ fn write_one(
                     .any(|s| s.level == 1 && s.heading.as_ref() == Some(r))
             })
             .collect();
-        let (linked, _, _) = links(&body(&text, start, &draft), &source, stems, &mut draft);
-        body_text = linked;
+        body_text = links(&body(&text, start, &draft), &source, stems, &mut draft).body;
         matter = front_matter(&draft, &severities);
     }
-    let folder = !files.is_empty();
+    let folder = !found.files.is_empty();
     let rel = if folder {
         format!("{stem}/index.md")
     } else {
@@ -502,47 +492,67 @@ fn write_one(
         }
     }
     let out = format!("---\n{matter}---\n\n{body_text}");
-    let target = opts.into.join(&rel);
-    let shown = crate::text::display_path(&opts.shown_root, &target);
-    if let Ok(existing) = std::fs::read_to_string(&target) {
-        return if existing == out {
-            Outcome::AlreadyImported { file: shown }
-        } else {
-            Outcome::Failed {
-                message: format!("{shown} already exists and differs; it was not overwritten (move it away to import again)"),
-            }
-        };
+    let shown_of = |rel: &str| crate::text::display_path(&opts.shown_root, &opts.into.join(rel));
+    let shown = shown_of(&rel);
+    let differs = |shown: &str| {
+        Outcome::Failed {
+        message: format!(
+            "{shown} already exists and differs; it was not overwritten (move it away to import again)"
+        ),
     }
-    let copied: Vec<String> = files
-        .iter()
-        .map(|(_, to)| crate::text::display_path(&opts.shown_root, &opts.into.join(stem).join(to)))
-        .collect();
-    if !opts.dry_run {
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(target.parent().unwrap_or(&opts.into))?;
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&target)?;
-            std::io::Write::write_all(&mut f, out.as_bytes())?;
-            for (from, to) in &files {
-                let to = opts.into.join(stem).join(to);
-                std::fs::create_dir_all(to.parent().unwrap_or(&opts.into))?;
-                std::fs::copy(from, to)?;
-            }
-            Ok(())
-        };
-        if let Err(e) = write() {
+    };
+    let existing = match crate::confine::read(&opts.into, &rel) {
+        Ok(bytes) if bytes == out.as_bytes() => Some(Written::Same),
+        Ok(_) => return differs(&shown),
+        Err(crate::confine::Refusal::Missing(_)) => None,
+        Err(e) => {
             return Outcome::Failed {
                 message: format!("cannot write {shown}: {e}"),
-            };
+            }
         }
+    };
+    let copied: Vec<String> = found
+        .files
+        .iter()
+        .map(|f| shown_of(&format!("{stem}/{}", f.to)))
+        .collect();
+    if !opts.dry_run {
+        // The files first, the write-up last: a write-up is never there
+        // without its files.
+        for file in &found.files {
+            let to = format!("{stem}/{}", file.to);
+            let written = crate::confine::read(&source.root, &file.from)
+                .map_err(|e| format!("cannot read {}: {e}", file.from))
+                .and_then(|bytes| files::write_new(&opts.into, &to, &bytes));
+            match written {
+                Ok(Written::Created | Written::Same) => {}
+                Ok(Written::Differs) => return differs(&shown_of(&to)),
+                Err(e) => {
+                    return Outcome::Failed {
+                        message: format!("cannot write {}: {e}", shown_of(&to)),
+                    }
+                }
+            }
+        }
+        match files::write_new(&opts.into, &rel, out.as_bytes()) {
+            Ok(Written::Created) => {}
+            Ok(Written::Same) => return Outcome::AlreadyImported { file: shown },
+            Ok(Written::Differs) => return differs(&shown),
+            Err(e) => {
+                return Outcome::Failed {
+                    message: format!("cannot write {shown}: {e}"),
+                }
+            }
+        }
+    } else if existing.is_some() {
+        return Outcome::AlreadyImported { file: shown };
     }
     Outcome::Written {
         file: shown,
         guesses: draft.guesses,
         missing: draft.missing,
-        links_kept,
+        links_kept: found.kept,
+        files_not_copied: found.not_copied,
         files: copied,
         kept_in_body,
     }
