@@ -41,7 +41,18 @@ pub struct TaxonomyDef {
     pub paginate: Option<usize>,
     /// The values allowed, when the vocabulary is closed.
     pub values: Vec<TermValue>,
+    /// The index in `values` of the first value of each folded name
+    /// ([`crate::text::fold_name`]), for [`TaxonomyDef::allowed`].
+    #[serde(skip)]
+    pub folded: std::collections::HashMap<String, usize>,
 }
+
+/// Taxonomies a site may declare besides the built-in four: each is a link
+/// in every page's navigation.
+pub const MAX_OWN: usize = 32;
+
+/// Values of a closed vocabulary named in a hint, at most.
+const MAX_LISTED: usize = 30;
 
 /// Keys of the built-in taxonomies, in their order (first in
 /// `Config::taxonomies`).
@@ -112,6 +123,7 @@ pub fn built_in() -> Vec<TaxonomyDef> {
             sidebar,
             paginate: None,
             values: Vec::new(),
+            folded: Default::default(),
         };
     vec![
         def("tags", "Tags", "Tag", "tag", true, true, true),
@@ -169,6 +181,23 @@ pub(super) fn read(r: &mut Reader, value: &Value, path: &FieldPath, all: &mut Ve
     let Some(items) = r.list(value, path) else {
         return;
     };
+    let own = items
+        .iter()
+        .filter(|item| {
+            item.get("key")
+                .and_then(Value::as_str)
+                .is_none_or(|key| !BUILT_IN.contains(&key))
+        })
+        .count();
+    if own > MAX_OWN {
+        // Every page links to each one from its navigation.
+        r.error(
+            &path.index(MAX_OWN),
+            format!("taxonomies: a site may declare at most {MAX_OWN} of its own; this one declares {own}"),
+            Some("group values under fewer keys (a `teams` taxonomy rather than a key per team)".into()),
+        );
+        return;
+    }
     let mut declared_at: Vec<(String, FieldPath)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let item_path = path.index(i);
@@ -249,6 +278,7 @@ pub(super) fn read(r: &mut Reader, value: &Value, path: &FieldPath, all: &mut Ve
                     sidebar: false,
                     paginate: None,
                     values: Vec::new(),
+                    folded: Default::default(),
                 }
             }
         };
@@ -304,6 +334,12 @@ fn read_settings(
     }
     if let Some(v) = map.get("values") {
         def.values = read_values(r, v, &path.key("values"));
+        def.folded = std::collections::HashMap::with_capacity(def.values.len());
+        for (i, value) in def.values.iter().enumerate() {
+            def.folded
+                .entry(crate::text::fold_name(&value.name))
+                .or_insert(i);
+        }
     }
 }
 
@@ -313,6 +349,7 @@ fn read_values(r: &mut Reader, value: &Value, path: &FieldPath) -> Vec<TermValue
         return Vec::new();
     };
     let mut values: Vec<TermValue> = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for (i, item) in items.iter().enumerate() {
         let item_path = path.index(i);
         let value = match item {
@@ -347,7 +384,7 @@ fn read_values(r: &mut Reader, value: &Value, path: &FieldPath) -> Vec<TermValue
                 None => continue,
             },
         };
-        if values.iter().any(|v| v.name == value.name) {
+        if !names.insert(value.name.clone()) {
             r.error(
                 &item_path,
                 format!("{item_path}: `{}` is listed twice", value.name),
@@ -364,21 +401,21 @@ impl TaxonomyDef {
     /// The value `name` stands for in a closed vocabulary: itself, or the
     /// one it spells in another case or spacing.
     pub fn allowed(&self, name: &str) -> Option<&TermValue> {
-        let fold = crate::text::fold_name(name);
-        self.values
-            .iter()
-            .find(|v| v.name == name || crate::text::fold_name(&v.name) == fold)
+        let i = *self.folded.get(&crate::text::fold_name(name))?;
+        self.values.get(i)
     }
 
     /// The hint for a value outside the vocabulary.
     pub fn vocabulary_hint(&self, name: &str) -> String {
         let names: Vec<&str> = self.values.iter().map(|v| v.name.as_str()).collect();
+        // A long vocabulary is named in part: the hint is read, not searched.
+        let mut listed = names[..names.len().min(MAX_LISTED)].join(", ");
+        if names.len() > MAX_LISTED {
+            listed.push_str(&format!(" and {} more", names.len() - MAX_LISTED));
+        }
         match did_you_mean(name, &names) {
-            Some(s) => format!("did you mean `{s}`? Allowed: {}", names.join(", ")),
-            None => format!(
-                "use one of {}, or add it to `values` in the configuration",
-                names.join(", ")
-            ),
+            Some(s) => format!("did you mean `{s}`? Allowed: {listed}"),
+            None => format!("use one of {listed}, or add it to `values` in the configuration"),
         }
     }
 }
