@@ -37,27 +37,24 @@ pub fn fold_name(name: &str) -> String {
         .to_lowercase()
 }
 
-/// Levenshtein distance, used for did-you-mean hints on unknown keys.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
+/// Longest word a did-you-mean is looked for: a longer one is no typo of a
+/// name, and comparing it with every candidate would cost its length each.
+const MAX_SUGGESTED_CHARS: usize = 256;
 
-/// The candidate closest to `word`, if it is close enough to be a likely typo.
+/// The candidate closest to `word`, if it is close enough to be a likely
+/// typo (Levenshtein distance, from `strsim`, at most a third of the
+/// candidate's length, and at least 2 allowed).
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let length = word.chars().count();
+    if length > MAX_SUGGESTED_CHARS {
+        return None;
+    }
     let word = word.to_lowercase();
     candidates
         .iter()
-        .map(|c| (edit_distance(&word, &c.to_lowercase()), *c))
+        // The distance is at least the difference in length.
+        .filter(|c| length.abs_diff(c.chars().count()) <= 2.max(c.len() / 3))
+        .map(|c| (strsim::levenshtein(&word, &c.to_lowercase()), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -265,6 +262,17 @@ mod tests {
             Some("severity")
         );
         assert_eq!(did_you_mean("zzzzzz", &["severity", "services"]), None);
+        // Candidates of another length are passed over, not lost.
+        assert_eq!(
+            did_you_mean(
+                "Europe/Copenhagn",
+                &["UTC", "Europe/Copenhagen", "Asia/Tokyo"]
+            ),
+            Some("Europe/Copenhagen")
+        );
+        // A word longer than any name is no typo of one.
+        let long = format!("Europe/{}", "x".repeat(4 * 1024 * 1024));
+        assert_eq!(did_you_mean(&long, &["Europe/Copenhagen"]), None);
     }
 
     #[test]

@@ -212,7 +212,7 @@ impl WriteUp {
     pub fn tz(&self, site: &jiff::tz::TimeZone) -> jiff::tz::TimeZone {
         self.timezone
             .as_deref()
-            .and_then(|name| crate::datetime::parse_zone(name).ok())
+            .and_then(crate::datetime::known_zone)
             .unwrap_or_else(|| site.clone())
     }
 

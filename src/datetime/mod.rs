@@ -5,7 +5,7 @@
 
 mod parse;
 
-pub use parse::{is_abbreviation, parse_date, parse_stamp, parse_zone, Reading, Stamp};
+pub use parse::{is_abbreviation, known_zone, parse_date, parse_stamp, parse_zone, Reading, Stamp};
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;

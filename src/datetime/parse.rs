@@ -131,9 +131,8 @@ pub fn is_abbreviation(name: &str) -> bool {
 /// or an offset such as `+05:30`. The error is the message and a hint.
 pub fn parse_zone(name: &str) -> Result<TimeZone, (String, String)> {
     let name = name.trim();
-    if let Some(&(_, minutes)) = ABBREVIATIONS.iter().find(|(a, _)| *a == name) {
-        return fixed(minutes)
-            .ok_or_else(|| (format!("{name:?} is not a time zone"), String::new()));
+    if let Some(tz) = known_zone(name) {
+        return Ok(tz);
     }
     if let Some((_, meanings)) = AMBIGUOUS.iter().find(|(a, _)| *a == name) {
         return Err((
@@ -142,15 +141,8 @@ pub fn parse_zone(name: &str) -> Result<TimeZone, (String, String)> {
                 .into(),
         ));
     }
-    if let Some(minutes) = offset_minutes(name) {
-        if let Some(tz) = fixed(minutes) {
-            return Ok(tz);
-        }
-    }
-    if name.contains('/') || name.chars().any(|c| c.is_ascii_lowercase()) {
-        if let Ok(tz) = TimeZone::get(name) {
-            return Ok(tz);
-        }
+    if ABBREVIATIONS.iter().any(|(a, _)| *a == name) {
+        return Err((format!("{name:?} is not a time zone"), String::new()));
     }
     let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -159,6 +151,24 @@ pub fn parse_zone(name: &str) -> Result<TimeZone, (String, String)> {
         None => "use an IANA name such as Europe/Copenhagen or America/New_York, UTC, or an offset such as +01:00".into(),
     };
     Err((format!("{name:?} is not a known time zone"), hint))
+}
+
+/// The zone `name` names, as [`parse_zone`] reads it, without the work of
+/// saying why not: for words that may or may not be zones.
+pub fn known_zone(name: &str) -> Option<TimeZone> {
+    let name = name.trim();
+    if let Some(&(_, minutes)) = ABBREVIATIONS.iter().find(|(a, _)| *a == name) {
+        return fixed(minutes);
+    }
+    if let Some(minutes) = offset_minutes(name) {
+        if let Some(tz) = fixed(minutes) {
+            return Some(tz);
+        }
+    }
+    if name.contains('/') || name.chars().any(|c| c.is_ascii_lowercase()) {
+        return TimeZone::get(name).ok();
+    }
+    None
 }
 
 fn fixed(minutes: i32) -> Option<TimeZone> {

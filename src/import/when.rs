@@ -146,7 +146,7 @@ fn zone(word: &str) -> Option<String> {
     }
     // An ambiguous abbreviation is still the document's zone: `check`
     // then asks which one it means.
-    let known = crate::datetime::parse_zone(w).is_ok() || crate::datetime::is_abbreviation(w);
+    let known = crate::datetime::known_zone(w).is_some() || crate::datetime::is_abbreviation(w);
     (known
         && (w.chars().all(|c| c.is_ascii_uppercase())
             || w.contains('/')
