@@ -46,6 +46,26 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
 }
 
+/// Longest message or hint kept whole; a longer one (a hostile value
+/// quoted in it) keeps its start and end.
+const MAX_TEXT_CHARS: usize = 1000;
+
+/// Longest source line shown whole; of a longer one, the part around the
+/// column.
+const MAX_SOURCE_CHARS: usize = 160;
+
+/// `text` with the middle of what is over `max` characters left out.
+fn shorten(text: String, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text;
+    }
+    let tail = max / 4;
+    let head: String = text.chars().take(max - tail).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!("{head}…[{} characters left out]…{end}", count - max)
+}
+
 impl Diagnostic {
     pub fn new(level: Level, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
@@ -54,7 +74,7 @@ impl Diagnostic {
             column: 0,
             level,
             field: None,
-            message: message.into(),
+            message: shorten(message.into(), MAX_TEXT_CHARS),
             hint: None,
             rule: None,
             source_line: None,
@@ -76,7 +96,7 @@ impl Diagnostic {
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(shorten(hint.into(), MAX_TEXT_CHARS));
         self
     }
 
@@ -188,11 +208,13 @@ pub fn render_human(d: &Diagnostic, color: bool) -> String {
     if let Some(source) = &d.source_line {
         let number = d.line.to_string();
         let pad = " ".repeat(number.len());
+        // A long line is shown around the column, with `…` where it is cut.
+        let (source, column) = window(source, d.column);
         let _ = writeln!(out, " {}{} |{} {}", p.blue, number, p.reset, source);
-        if d.column > 0 {
+        if column > 0 {
             let marker_pad: String = source
                 .chars()
-                .take(d.column - 1)
+                .take(column - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(
@@ -206,6 +228,33 @@ pub fn render_human(d: &Diagnostic, color: bool) -> String {
         let _ = writeln!(out, "  {}= hint:{} {}", p.blue, p.reset, hint);
     }
     out
+}
+
+/// At most [`MAX_SOURCE_CHARS`] of `line` around `column`, and the column
+/// in what is shown.
+fn window(line: &str, column: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let count = line.chars().count();
+    if count <= MAX_SOURCE_CHARS {
+        return (line.into(), column);
+    }
+    let at = column.saturating_sub(1).min(count);
+    let start = at.saturating_sub(MAX_SOURCE_CHARS / 2);
+    let end = (start + MAX_SOURCE_CHARS).min(count);
+    let mut shown: String = if start > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    shown.extend(line.chars().skip(start).take(end - start));
+    if end < count {
+        shown.push('…');
+    }
+    let column = if column == 0 {
+        0
+    } else {
+        at - start + 1 + usize::from(start > 0)
+    };
+    (shown.into(), column)
 }
 
 /// GitHub Actions workflow command; message text is escaped as the runner
@@ -255,6 +304,49 @@ pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hostile_value_cannot_make_a_message_or_its_line_long() {
+        let value = "x".repeat(1_000_000);
+        let line = format!("timezone: \"{value}\"");
+        let d = Diagnostic::error(
+            "a.md",
+            format!("timezone: {value:?} is not a known time zone"),
+        )
+        .at(1, 11)
+        .with_source(&line)
+        .with_hint(value.clone());
+        assert!(d.message.starts_with("timezone: \"xxx"), "{}", d.message);
+        assert!(
+            d.message.ends_with("xxx\" is not a known time zone"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains("…[999037 characters left out]…"),
+            "{}",
+            d.message
+        );
+        assert_eq!(
+            d.message.chars().count(),
+            1000 + "…[999037 characters left out]…".chars().count()
+        );
+        let shown = render_human(&d, false);
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines[1],
+            format!(" 1 | timezone: \"{}…", "x".repeat(160 - 11))
+        );
+        assert_eq!(lines[2], format!("   | {}^", " ".repeat(10)));
+        // Far into a long line: the part around the column, marked.
+        let far = Diagnostic::error("a.md", "m")
+            .at(1, 500_000)
+            .with_source(&line);
+        let shown = render_human(&far, false);
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[1], format!(" 1 | …{}…", "x".repeat(160)));
+        assert_eq!(lines[2], format!("   | {}^", " ".repeat(81)));
+    }
 
     fn sample() -> Diagnostic {
         Diagnostic::error(
