@@ -1,7 +1,7 @@
 //! blameless: a static site generator for incident write-ups.
 //!
 //! Modules stand in layers, each using only those listed before it:
-//! `text`, `diagnostic`, `memo`, `tickets`, `phrases` -> `yaml` -> `config` -> `datetime` -> `highlight`
+//! `text`, `diagnostic`, `memo`, `tickets`, `phrases`, `confine`, `html_nesting` -> `yaml` -> `config` -> `datetime` -> `highlight`
 //! -> `markdown` -> `content` -> `import`, `taxonomy` -> `insight`, `search` ->
 //! `templates`, `feeds` -> `output` -> `build` -> `project` (the driver
 //! commands share) -> `scaffold`, `serve` -> `cmd` (a file per CLI command).
@@ -16,6 +16,7 @@ pub mod datetime;
 pub mod diagnostic;
 pub mod feeds;
 pub mod highlight;
+pub mod html_nesting;
 pub mod import;
 pub mod insight;
 pub mod markdown;

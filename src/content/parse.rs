@@ -147,6 +147,21 @@ pub(super) fn parse_text(
         scan,
     );
     writeup.source_hash = hash;
+    if let Some(offset) = writeup.scan.html_too_deep {
+        let (line, column) = writeup.body_position(offset);
+        parsed.diagnostics.push(
+            Diagnostic::error(
+                &file,
+                format!(
+                    "raw HTML nests elements more than {} deep here",
+                    crate::html_nesting::MAX_DEPTH
+                ),
+            )
+            .at(line, column)
+            .with_source(&text)
+            .with_hint("close the elements you open, or write it in Markdown"),
+        );
+    }
     parsed.diagnostics.extend(super::warnings::warnings(
         &writeup,
         &text[split.yaml.clone()],

@@ -88,6 +88,13 @@ fn read(source: &Source) -> Result<String, String> {
     {
         return Err("it is not an HTML document (no html, body, heading or paragraph)".into());
     }
+    if let Some(at) = crate::html_nesting::too_deep(&text) {
+        let (line, _) = crate::text::line_column(&text, at);
+        return Err(format!(
+            "its HTML nests elements more than {} deep (line {line}); no document needs that many levels",
+            crate::html_nesting::MAX_DEPTH
+        ));
+    }
     let converter = htmd::HtmlToMarkdown::builder()
         .skip_tags(vec!["script", "style", "head", "nav", "footer"])
         .build();
@@ -123,7 +130,7 @@ fn recognize(text: &str, name: &str, opts: &Options, config: &Config) -> (Draft,
         }
     }
     // The page then shows the times as the document wrote them.
-    d.timezone = zone.filter(|z| crate::datetime::parse_zone(z).is_ok());
+    d.timezone = zone.filter(|z| crate::datetime::known_zone(z).is_some());
     (d, start)
 }
 

@@ -72,6 +72,9 @@ pub struct Scan {
     pub html_alt: String,
     /// Byte offsets of raw HTML.
     pub raw_html: Vec<usize>,
+    /// Where raw HTML nests elements past [`crate::html_nesting::MAX_DEPTH`].
+    #[serde(default)]
+    pub html_too_deep: Option<usize>,
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
     pub words: usize,
@@ -103,6 +106,7 @@ pub fn scan(body: &str) -> Scan {
     // The image or heading being read: where it starts, its text so far.
     let mut image: Option<(usize, String)> = None;
     let mut heading: Option<(usize, String)> = None;
+    let mut nesting = crate::html_nesting::Nesting::default();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(tag) => {
@@ -177,6 +181,15 @@ pub fn scan(body: &str) -> Scan {
             Event::Html(html) | Event::InlineHtml(html) => {
                 scan.raw_html.push(range.start);
                 scan_html(&mut scan, &html, range.start);
+                if scan.html_too_deep.is_none() {
+                    // The offset inside the fragment holds when it is the
+                    // text as written (not inside a quote or list).
+                    let exact = body.get(range.clone()) == Some(&html[..]);
+                    scan.html_too_deep =
+                        nesting
+                            .feed(&html, range.start)
+                            .map(|at| if exact { at } else { range.start });
+                }
             }
             _ => {}
         }
