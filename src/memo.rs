@@ -133,29 +133,27 @@ impl Memo {
                 return Ok(());
             }
         }
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let temp = file.with_extension(format!("tmp-{}", std::process::id()));
+        let dir = file.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        // A name of its own: two processes (or two tests in one) may save
+        // beside each other. Removed if it is not renamed.
+        let mut temp = tempfile::Builder::new().prefix(".memo-").tempfile_in(dir)?;
         let written = self
-            .write_used(&temp)
-            .and_then(|n| std::fs::rename(&temp, file).map(|()| n));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
+            .write_used(temp.as_file_mut())
+            .and_then(|n| temp.persist(file).map(|_| n).map_err(|e| e.error));
         let mut inner = self.lock();
         inner.in_file = written.as_ref().is_ok_and(|&n| n == inner.entries.len());
         written.map(|_| ())
     }
 
-    /// Streams the used entries to `path` (a large site's cache is hundreds
+    /// Streams the used entries to `file` (a large site's cache is hundreds
     /// of megabytes: not copied into one buffer first); how many.
-    fn write_used(&self, path: &Path) -> std::io::Result<usize> {
+    fn write_used(&self, file: &mut std::fs::File) -> std::io::Result<usize> {
         let mut inner = self.lock();
         let used = std::mem::take(&mut inner.used);
         let mut keys: Vec<&Key> = used.iter().collect();
         keys.sort();
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        let mut out = std::io::BufWriter::new(file);
         out.write_all(MAGIC)?;
         out.write_all(program_stamp().as_bytes())?;
         out.write_all(b"\n")?;

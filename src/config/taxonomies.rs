@@ -44,7 +44,7 @@ pub struct TaxonomyDef {
     /// The index in `values` of the first value of each folded name
     /// ([`crate::text::fold_name`]), for [`TaxonomyDef::allowed`].
     #[serde(skip)]
-    pub folded: std::collections::HashMap<String, usize>,
+    pub folded: std::collections::BTreeMap<String, usize>,
 }
 
 /// Taxonomies a site may declare besides the built-in four: each is a link
@@ -334,7 +334,7 @@ fn read_settings(
     }
     if let Some(v) = map.get("values") {
         def.values = read_values(r, v, &path.key("values"));
-        def.folded = std::collections::HashMap::with_capacity(def.values.len());
+        def.folded = std::collections::BTreeMap::new();
         for (i, value) in def.values.iter().enumerate() {
             def.folded
                 .entry(crate::text::fold_name(&value.name))
@@ -359,7 +359,7 @@ fn read_values(r: &mut Reader, value: &Value, path: &FieldPath) -> Vec<TermValue
                 };
                 let Some(name) = map
                     .get("name")
-                    .and_then(|v| r.text(v, &item_path.key("name")))
+                    .and_then(|v| r.page_name(v, &item_path.key("name")))
                 else {
                     if map.get("name").is_none() {
                         r.error(
@@ -376,7 +376,7 @@ fn read_values(r: &mut Reader, value: &Value, path: &FieldPath) -> Vec<TermValue
                     .filter(|d| !d.trim().is_empty());
                 TermValue { name, description }
             }
-            other => match r.text(other, &item_path) {
+            other => match r.page_name(other, &item_path) {
                 Some(name) => TermValue {
                     name,
                     description: None,

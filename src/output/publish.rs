@@ -185,13 +185,30 @@ fn make_folder(dest: &Path) -> Result<(), OutputError> {
     std::fs::create_dir(dest).map_err(io_error(dest))
 }
 
-/// A hidden name beside `path` for a file of this process being written.
-fn part_name(path: &Path) -> PathBuf {
+/// The prefix of the hidden name a file gets beside `path` while it is
+/// written; `tempfile` adds a random part, so two writers never share one.
+fn part_prefix(path: &Path) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.blameless-part-{}", std::process::id()))
+    format!(".{name}.{PART}")
+}
+
+/// What names a file being written ([`part_prefix`]).
+const PART: &str = "blameless-part-";
+
+/// Whether `name` is a file being written, by this build or a killed one.
+pub(super) fn is_part(name: &str) -> bool {
+    name.starts_with('.') && name.contains(PART)
+}
+
+/// A new part file beside `path`.
+fn part_file(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    tempfile::Builder::new()
+        .prefix(&part_prefix(path))
+        .tempfile_in(dir)
 }
 
 /// Puts the file `from` at `dest` in one rename, or, across file systems,
@@ -205,9 +222,11 @@ fn move_file(from: &Path, dest: &Path) -> Result<(), OutputError> {
     match std::fs::rename(from, dest) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
-            let part = part_name(dest);
-            std::fs::copy(from, &part).map_err(io_error(&part))?;
-            std::fs::rename(&part, dest).map_err(io_error(dest))
+            let part = part_file(dest).map_err(io_error(dest))?;
+            std::fs::copy(from, part.path()).map_err(io_error(part.path()))?;
+            part.persist(dest)
+                .map(|_| ())
+                .map_err(|e| io_error(dest)(e.error))
         }
         Err(error) => Err(OutputError::Io {
             path: dest.to_path_buf(),
@@ -219,14 +238,19 @@ fn move_file(from: &Path, dest: &Path) -> Result<(), OutputError> {
 /// Writes `bytes` to `path` through a part file renamed over it, so that a
 /// reader never sees half of it.
 pub(super) fn replace_file(path: &Path, parts: &[&[u8]]) -> Result<(), OutputError> {
-    let part = part_name(path);
-    write_file(&part, parts).map_err(io_error(&part))?;
-    std::fs::rename(&part, path).map_err(io_error(path))
+    let mut part = part_file(path).map_err(io_error(path))?;
+    write_parts(part.as_file_mut(), parts).map_err(io_error(part.path()))?;
+    part.persist(path)
+        .map(|_| ())
+        .map_err(|e| io_error(path)(e.error))
 }
 
 /// Creates `path` with `parts` one after the other.
 pub(super) fn write_file(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
-    let mut file = std::fs::File::create(path)?;
+    write_parts(&mut std::fs::File::create(path)?, parts)
+}
+
+fn write_parts(file: &mut std::fs::File, parts: &[&[u8]]) -> std::io::Result<()> {
     if let [bytes] = parts {
         return file.write_all(bytes);
     }

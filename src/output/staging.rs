@@ -167,8 +167,17 @@ impl<'a> Staging<'a> {
                 .strip_prefix(&self.folder)
                 .unwrap_or(entry.path());
             let relative = relative.to_string_lossy().replace('\\', "/");
+            // Another job of this update may be writing beside it.
+            if publish::is_part(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
             if !keep.contains(relative.as_str()) {
-                std::fs::remove_file(entry.path()).map_err(io_error(entry.path()))?;
+                match std::fs::remove_file(entry.path()) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(io_error(entry.path())(e))
+                    }
+                    _ => {}
+                }
             }
         }
         Ok(())

@@ -375,8 +375,8 @@ mod tests {
 
     #[test]
     fn paths_cannot_leave_the_site() {
-        let dir = tempfile_dir();
-        let root = dir.canonicalize().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
         std::fs::create_dir_all(root.join("tags")).unwrap();
         std::fs::write(root.join("tags/index.html"), "x").unwrap();
         std::fs::write(root.join("style.css"), "x").unwrap();
@@ -403,13 +403,9 @@ mod tests {
         }
         std::os::unix::fs::symlink("/etc", root.join("etc")).unwrap();
         assert_eq!(resolve(&root, "/etc/passwd"), Target::NotFound);
-        std::fs::remove_dir_all(&root).unwrap();
-    }
-
-    fn tempfile_dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("blameless-http-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+        // A link that stays inside is not followed either.
+        std::os::unix::fs::symlink(root.join("tags"), root.join("inside")).unwrap();
+        assert_eq!(resolve(&root, "/inside/index.html"), Target::NotFound);
     }
 
     #[test]
