@@ -244,8 +244,11 @@ fn read_severities(r: &mut Reader, value: &Value, path: &FieldPath) -> Option<Ve
         };
         let Some(name) = m
             .get("name")
-            .and_then(|v| r.text(v, &item_path.key("name")))
+            .and_then(|v| r.page_name(v, &item_path.key("name")))
         else {
+            if m.get("name").is_some() {
+                continue;
+            }
             r.error(
                 &item_path,
                 format!("{item_path}: a severity needs a `name`"),

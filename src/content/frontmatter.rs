@@ -132,7 +132,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
         f.severity = one_of(r, v, &p("severity"), &severities, "a configured severity");
     }
     if let Some(v) = required(r, map, "authors", "authors: [your-name]") {
-        f.authors = r.text_list(v, &p("authors"));
+        f.authors = r.page_names(v, &p("authors"));
         if f.authors.is_empty() && matches!(v, Value::Sequence(_)) {
             r.error(
                 &p("authors"),
@@ -147,7 +147,17 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
     if let Some(v) = map.get("slug") {
         if let Some(slug) = r.text(v, &p("slug")) {
             let clean = crate::text::slugify(&slug);
-            if clean == slug {
+            if slug.len() > crate::confine::MAX_NAME_BYTES {
+                r.error(
+                    &p("slug"),
+                    format!(
+                        "slug: it is {} bytes long; the folder it names may be at most {}",
+                        slug.len(),
+                        crate::confine::MAX_NAME_BYTES
+                    ),
+                    Some("shorten it".into()),
+                );
+            } else if clean == slug {
                 f.slug = Some(slug);
             } else {
                 r.error(
@@ -168,21 +178,20 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
                 _ => Status::Published,
             });
     }
-    for (key, slot) in [
-        ("tags", &mut f.tags),
-        ("services", &mut f.services),
-        ("related", &mut f.related),
-    ] {
+    for (key, slot) in [("tags", &mut f.tags), ("services", &mut f.services)] {
         if let Some(v) = map.get(key) {
-            *slot = r.text_list(v, &p(key));
+            *slot = r.page_names(v, &p(key));
         }
+    }
+    if let Some(v) = map.get("related") {
+        f.related = r.text_list(v, &p("related"));
     }
     for taxonomy in declared {
         let Some(v) = map.get(taxonomy.key.as_str()) else {
             continue;
         };
         let path = p(&taxonomy.key);
-        let names = r.text_list(v, &path);
+        let names = r.page_names(v, &path);
         if !taxonomy.values.is_empty() {
             for (i, name) in names.iter().enumerate() {
                 if taxonomy.allowed(name).is_none() {

@@ -100,9 +100,23 @@ impl Reader {
     }
 
     /// Text; numbers and booleans are taken as written (`title: 1984`).
+    /// A control character (from an escape such as `"\0"`) is an error:
+    /// a page, a feed or a CSV file cannot carry it.
     pub fn string(&mut self, value: &Value, path: &FieldPath) -> Option<String> {
         match value {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => {
+                if let Some(c) = s
+                    .chars()
+                    .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                {
+                    self.error(
+                        path,
+                        format!("{path}: contains the control character U+{:04X}", c as u32),
+                        Some("remove it; pages, feeds and exports cannot carry it (an escape such as \"\\0\" or \"\\x07\" in quotes writes one)".into()),
+                    );
+                }
+                Some(s.clone())
+            }
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             other => {
@@ -163,6 +177,38 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// Text that names a page (`/tags/<slug>/`): not empty, and its slug
+    /// no longer than a file name may be.
+    pub fn page_name(&mut self, value: &Value, path: &FieldPath) -> Option<String> {
+        let name = self.text(value, path)?;
+        let slug = crate::text::slugify(&name);
+        if slug.len() > crate::confine::MAX_NAME_BYTES {
+            self.error(
+                path,
+                format!(
+                    "{path}: its page would be named with {} bytes; a file name may be at most {}",
+                    slug.len(),
+                    crate::confine::MAX_NAME_BYTES
+                ),
+                Some("shorten it; a longer text belongs in the summary or the body".into()),
+            );
+            return None;
+        }
+        Some(name)
+    }
+
+    /// A list of [`Reader::page_name`]s.
+    pub fn page_names(&mut self, value: &Value, path: &FieldPath) -> Vec<String> {
+        let Some(items) = self.list(value, path) else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.page_name(item, &path.index(i)))
+            .collect()
     }
 
     /// A list of non-empty texts.
