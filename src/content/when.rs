@@ -31,12 +31,26 @@ pub(super) fn read_zone(
 fn read_stamp(r: &mut Reader, value: &Value, path: &FieldPath, tz: &TimeZone) -> Option<Reading> {
     let text = r.text(value, path)?;
     match datetime::parse_stamp(&text, tz) {
-        Ok(reading) => Some(reading),
+        Ok(reading) => {
+            if let Some(note) = &reading.fold {
+                warn_fold(r, path, note);
+            }
+            Some(reading)
+        }
         Err((message, hint)) => {
             r.error(path, format!("{path}: {message}"), hint);
             None
         }
     }
+}
+
+/// The warning for a local time the clocks showed twice.
+fn warn_fold(r: &mut Reader, path: &FieldPath, note: &str) {
+    r.warning(
+        path,
+        format!("{path}: {note}"),
+        Some("write its offset to say which, for example 2021-10-31T02:30:00+01:00".into()),
+    );
 }
 
 pub(super) fn read_moments(
@@ -58,6 +72,7 @@ pub(super) fn read_moments(
             Some(Reading {
                 stamp: Stamp::Full(ts),
                 approx,
+                ..
             }) => {
                 read.push((key, ts));
                 if approx {
@@ -145,7 +160,12 @@ pub(super) fn read_timeline(
                         let zone = zone.as_ref().unwrap_or(tz);
                         let day = previous.map(|p| datetime::day_of(p, zone)).or(first_day)?;
                         match datetime::local_to_timestamp(day.to_datetime(time), zone) {
-                            Ok(ts) => Some(ts),
+                            Ok((ts, fold)) => {
+                                if let Some(note) = fold {
+                                    warn_fold(r, &at_path, &note);
+                                }
+                                Some(ts)
+                            }
                             Err(e) => {
                                 r.error(&at_path, format!("{at_path}: {e}"), None);
                                 None

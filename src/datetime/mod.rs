@@ -11,12 +11,33 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-/// A local date and time in `tz` as a moment (ambiguous times resolve to
-/// the earlier one, as most people mean around a DST change).
-pub fn local_to_timestamp(dt: DateTime, tz: &TimeZone) -> Result<Timestamp, String> {
-    dt.to_zoned(tz.clone())
-        .map(|z| z.timestamp())
-        .map_err(|e| format!("{dt} does not exist in the time zone: {e}"))
+/// A local date and time in `tz` as a moment. A time the clocks skipped
+/// (a gap, when they move forward) is an error; one they showed twice (a
+/// fold, when they move back) is read as the first, as most people mean,
+/// with a note saying so.
+pub fn local_to_timestamp(
+    dt: DateTime,
+    tz: &TimeZone,
+) -> Result<(Timestamp, Option<String>), String> {
+    use jiff::tz::AmbiguousOffset;
+    let shown = dt.strftime("%Y-%m-%d %H:%M");
+    let zone = tz.iana_name().unwrap_or("the time zone");
+    let ambiguous = tz.to_ambiguous_timestamp(dt);
+    match ambiguous.offset() {
+        AmbiguousOffset::Unambiguous { .. } => ambiguous.compatible().map(|ts| (ts, None)),
+        AmbiguousOffset::Gap { before, after } => {
+            return Err(format!(
+                "{shown} did not happen in {zone}: the clocks went from {before} to {after} and skipped it"
+            ))
+        }
+        AmbiguousOffset::Fold { before, after } => ambiguous.earlier().map(|ts| {
+            let note = format!(
+                "{shown} happened twice in {zone} (at {before}, then at {after} when the clocks went back); it is read as the first"
+            );
+            (ts, Some(note))
+        }),
+    }
+    .map_err(|e| format!("{shown} does not exist in {zone}: {e}"))
 }
 
 /// The calendar day of a moment in `tz`.
@@ -159,12 +180,14 @@ pub fn offset_label(seconds: i64) -> String {
 
 /// Midnight at the start of `date` in `tz`, as a moment.
 pub fn start_of_day(date: Date, tz: &TimeZone) -> Timestamp {
-    local_to_timestamp(date.to_datetime(Time::midnight()), tz).unwrap_or_else(|_| {
-        date.to_datetime(Time::midnight())
-            .to_zoned(TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .unwrap_or(Timestamp::UNIX_EPOCH)
-    })
+    local_to_timestamp(date.to_datetime(Time::midnight()), tz)
+        .map(|(ts, _)| ts)
+        .unwrap_or_else(|_| {
+            date.to_datetime(Time::midnight())
+                .to_zoned(TimeZone::UTC)
+                .map(|z| z.timestamp())
+                .unwrap_or(Timestamp::UNIX_EPOCH)
+        })
 }
 
 /// Today's date in `tz` (only for leaving out future write-ups).

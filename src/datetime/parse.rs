@@ -25,6 +25,9 @@ pub enum Stamp {
 pub struct Reading {
     pub stamp: Stamp,
     pub approx: bool,
+    /// A local time the clocks showed twice, read as the first: what to
+    /// warn of.
+    pub fold: Option<String>,
 }
 
 const TIMESTAMP_FORMS: &str = "RFC 3339 such as 2018-09-20T17:40:00-04:00, \"2018-09-20 17:40\", \"17:40\", each optionally with a zone (\"17:40 UTC\", \"2018-09-20 17:40 Europe/Copenhagen\") and a leading ~ when approximate";
@@ -240,6 +243,7 @@ pub fn parse_stamp(text: &str, tz: &TimeZone) -> Result<Reading, (String, Option
         return Ok(Reading {
             stamp: Stamp::Full(ts),
             approx,
+            fold: None,
         });
     }
     // A zone is the last word, unless that word is the time itself.
@@ -259,9 +263,10 @@ pub fn parse_stamp(text: &str, tz: &TimeZone) -> Result<Reading, (String, Option
     if local.len() >= 16 {
         if let Ok(dt) = local.parse::<DateTime>() {
             return local_to_timestamp(dt, in_zone)
-                .map(|ts| Reading {
+                .map(|(ts, fold)| Reading {
                     stamp: Stamp::Full(ts),
                     approx,
+                    fold,
                 })
                 .map_err(|e| (e, None));
         }
@@ -271,6 +276,7 @@ pub fn parse_stamp(text: &str, tz: &TimeZone) -> Result<Reading, (String, Option
             return Ok(Reading {
                 stamp: Stamp::TimeOnly(time, zone),
                 approx,
+                fold: None,
             });
         }
     }
@@ -301,6 +307,7 @@ mod tests {
             Reading {
                 stamp: Stamp::Full(ts),
                 approx,
+                ..
             } => (ts, approx),
             other => panic!("{text}: {other:?}"),
         }
@@ -320,7 +327,8 @@ mod tests {
             parse_stamp("17:40", &tz).unwrap(),
             Reading {
                 stamp: Stamp::TimeOnly(Time::new(17, 40, 0, 0).unwrap(), None),
-                approx: false
+                approx: false,
+                fold: None,
             }
         );
         assert!(parse_stamp("yesterday", &tz).is_err());
@@ -348,12 +356,30 @@ mod tests {
         let Reading {
             stamp: Stamp::TimeOnly(time, Some(zone)),
             approx: false,
+            ..
         } = parse_stamp("17:02 UTC", &tz).unwrap()
         else {
             panic!()
         };
         assert_eq!((time.hour(), time.minute()), (17, 2));
         assert_eq!(zone.to_offset(instant("2020-01-01T00:00:00Z")).seconds(), 0);
+    }
+
+    #[test]
+    fn times_the_clocks_skipped_are_errors_and_times_they_showed_twice_are_noted() {
+        let berlin = TimeZone::get("Europe/Berlin").unwrap();
+        let (message, _) = parse_stamp("2021-03-28 02:30", &berlin).unwrap_err();
+        assert_eq!(message, "2021-03-28 02:30 did not happen in Europe/Berlin: the clocks went from +01 to +02 and skipped it");
+        let reading = parse_stamp("2021-10-31 02:30", &berlin).unwrap();
+        assert_eq!(reading.stamp, Stamp::Full(instant("2021-10-31T00:30:00Z")));
+        assert_eq!(reading.fold.as_deref(), Some("2021-10-31 02:30 happened twice in Europe/Berlin (at +02, then at +01 when the clocks went back); it is read as the first"));
+        assert_eq!(
+            parse_stamp("2021-10-31T02:30:00+01:00", &berlin)
+                .unwrap()
+                .fold,
+            None
+        );
+        assert_eq!(parse_stamp("2021-10-31 03:30", &berlin).unwrap().fold, None);
     }
 
     #[test]
