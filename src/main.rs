@@ -244,8 +244,9 @@ fn report_panics_as_bugs() {
             .unwrap_or_default();
         eprintln!(
             "blameless {} crashed{location}: {message}\n\
-             This is a bug in blameless, not in your site. Please report it with the command you ran \
-             and, if you can, the file it was reading.",
+             This is a bug in blameless, not in your site. Please report it to blameless's \
+             maintainers (the issue tracker of the repository you installed it from) with the \
+             command you ran, `blameless --version` and, if you can, the file it was reading.",
             env!("CARGO_PKG_VERSION")
         );
     }));
