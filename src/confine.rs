@@ -139,7 +139,13 @@ fn is_link_error(e: &std::io::Error) -> bool {
 /// The folder holding `rel` below `root`, opened one component at a time
 /// without following links, and the last component.
 fn parent<'r>(root: &Path, rel: &'r str) -> Result<(Dir, &'r str), Refusal> {
-    let mut dir = Dir::open_ambient_dir(root, ambient_authority()).map_err(io)?;
+    let mut dir = Dir::open_ambient_dir(root, ambient_authority()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Refusal::Missing(String::new())
+        } else {
+            io(e)
+        }
+    })?;
     let mut parts = rel.split('/').filter(|s| !s.is_empty()).peekable();
     let mut walked = String::new();
     while let Some(part) = parts.next() {

@@ -181,18 +181,20 @@ pub(super) fn read(r: &mut Reader, value: &Value, path: &FieldPath, all: &mut Ve
     let Some(items) = r.list(value, path) else {
         return;
     };
-    let own = items
-        .iter()
-        .filter(|item| {
-            item.get("key")
+    let own: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            items[i]
+                .get("key")
                 .and_then(Value::as_str)
                 .is_none_or(|key| !BUILT_IN.contains(&key))
         })
-        .count();
-    if own > MAX_OWN {
+        .collect();
+    if own.len() > MAX_OWN {
         // Every page links to each one from its navigation.
+        let first_past = own[MAX_OWN];
+        let own = own.len();
         r.error(
-            &path.index(MAX_OWN),
+            &path.index(first_past),
             format!("taxonomies: a site may declare at most {MAX_OWN} of its own; this one declares {own}"),
             Some("group values under fewer keys (a `teams` taxonomy rather than a key per team)".into()),
         );
