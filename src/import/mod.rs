@@ -13,11 +13,12 @@ mod draft;
 mod files;
 mod head;
 mod lessons;
+mod text;
 mod timeline;
 mod when;
 mod write;
 
-pub use write::{import, Imported, Options, Outcome};
+pub use write::{import, import_text, Imported, Options, Outcome};
 
 /// The words of a text, lower-cased, for the check that nothing is lost.
 pub fn words(text: &str) -> std::collections::BTreeSet<String> {

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::markdown::refs::{place, Place};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub struct Options {
     pub paths: Vec<PathBuf>,
@@ -59,52 +59,6 @@ pub struct Imported {
     pub source: String,
     #[serde(flatten)]
     pub outcome: Outcome,
-}
-
-/// A document's text as Markdown, or why it cannot be imported.
-fn read(source: &Source) -> Result<String, String> {
-    let bytes = files::read_document(source)?;
-    let path = Path::new(&source.rel);
-    if bytes.contains(&0) {
-        return Err("it is not a text file (it contains a NUL byte)".into());
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| "it is not UTF-8 text; save it as UTF-8".to_string())?;
-    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    if text.trim().is_empty() {
-        return Err("it is empty".into());
-    }
-    let html = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.starts_with("htm"));
-    if !html {
-        return Ok(text);
-    }
-    let lower = text.to_ascii_lowercase();
-    if !["<html", "<body", "<p", "<h1", "<h2", "<div", "<article"]
-        .iter()
-        .any(|t| lower.contains(t))
-    {
-        return Err("it is not an HTML document (no html, body, heading or paragraph)".into());
-    }
-    if let Some(at) = crate::html_nesting::too_deep(&text) {
-        let (line, _) = crate::text::line_column(&text, at);
-        return Err(format!(
-            "its HTML nests elements more than {} deep (line {line}); no document needs that many levels",
-            crate::html_nesting::MAX_DEPTH
-        ));
-    }
-    let converter = htmd::HtmlToMarkdown::builder()
-        .skip_tags(vec!["script", "style", "head", "nav", "footer"])
-        .build();
-    let markdown = converter
-        .convert(&text)
-        .map_err(|e| format!("cannot convert its HTML: {e}"))?;
-    if !markdown.chars().any(char::is_alphanumeric) {
-        return Err("its HTML has no text".into());
-    }
-    Ok(markdown)
 }
 
 /// The recognizers, in order, over one document's text.
@@ -246,8 +200,7 @@ struct Prepared {
     stem: String,
 }
 
-fn prepare(source: &Source, opts: &Options, config: &Config) -> Result<Prepared, String> {
-    let text = read(source)?;
+fn prepare(source: &Source, text: String, opts: &Options, config: &Config) -> Prepared {
     let path = source.path();
     let name = path.to_string_lossy().replace('\\', "/");
     let (mut d, start) = recognize(&text, &name, opts, config);
@@ -295,13 +248,13 @@ fn prepare(source: &Source, opts: &Options, config: &Config) -> Result<Prepared,
         Some(date) => format!("{date}-{slug}"),
         None => slug,
     };
-    Ok(Prepared {
+    Prepared {
         source: source.clone(),
         text,
         draft: d,
         start,
         stem,
-    })
+    }
 }
 
 /// Imports the documents `opts` names into `opts.into`.
@@ -311,7 +264,11 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
     let prepared: Vec<Option<Result<Prepared, String>>> = found
         .par_iter()
         .map(|f| match f {
-            Found::Document(source) => Some(prepare(source, opts, config)),
+            Found::Document(source) => Some(
+                files::read_document(source)
+                    .and_then(|bytes| super::text::markdown(&bytes, &source.rel))
+                    .map(|text| prepare(source, text, opts, config)),
+            ),
             Found::Skipped { .. } => None,
         })
         .collect();
@@ -440,34 +397,46 @@ fn links(body: &str, source: &Source, stems: &BTreeMap<PathBuf, String>, d: &mut
     out
 }
 
-fn write_one(
-    p: Prepared,
+/// A write-up composed from a prepared document: its path below the
+/// content folder, its text, and what the report says of it.
+struct Composed {
+    rel: String,
+    out: String,
+    draft: Draft,
+    found: Links,
+    kept_in_body: bool,
+}
+
+/// The write-up a prepared document becomes, named `stem`; nothing is
+/// written.
+fn compose(
+    p: &mut Prepared,
     stem: &str,
     stems: &BTreeMap<PathBuf, String>,
-    opts: &Options,
     config: &Config,
-) -> Outcome {
+) -> Composed {
     let Prepared {
         source,
         text,
-        mut draft,
+        draft,
         start,
         ..
     } = p;
+    let (text, start) = (text.as_str(), *start);
+    let mut draft = std::mem::take(draft);
     let severities = config.severity_names();
-    let found = links(&body(&text, start, &draft), &source, stems, &mut draft);
-    let mut body_text = found.body;
+    let found = links(&body(text, start, &draft), source, stems, &mut draft);
+    let mut body_text = found.body.clone();
     let mut kept_in_body = false;
     let mut matter = front_matter(&draft, &severities);
     // Nothing lost: every word of the source is in a field or the body;
     // else the sections stay in the body as they were.
     let written = words(&format!("{matter}\n{body_text}"));
-    let allowed = structural(&text);
-    let lost: Vec<String> = words(&text)
+    let allowed = structural(text);
+    let lost = words(text)
         .into_iter()
-        .filter(|w| !written.contains(w) && !allowed.contains(w))
-        .collect();
-    if !lost.is_empty() {
+        .any(|w| !written.contains(&w) && !allowed.contains(&w));
+    if lost {
         kept_in_body = true;
         let keep: Vec<std::ops::Range<usize>> = draft.taken.drain(..).collect();
         let doc = Document::parse(&text[start..]);
@@ -480,7 +449,7 @@ fn write_one(
                     .any(|s| s.level == 1 && s.heading.as_ref() == Some(r))
             })
             .collect();
-        body_text = links(&body(&text, start, &draft), &source, stems, &mut draft).body;
+        body_text = links(&body(text, start, &draft), source, stems, &mut draft).body;
         matter = front_matter(&draft, &severities);
     }
     let folder = !found.files.is_empty();
@@ -498,7 +467,54 @@ fn write_one(
                 body_text.replace(&format!("]: {related}.md"), &format!("]: ../{related}.md"));
         }
     }
-    let out = format!("---\n{matter}---\n\n{body_text}");
+    Composed {
+        rel,
+        out: format!("---\n{matter}---\n\n{body_text}"),
+        draft,
+        found,
+        kept_in_body,
+    }
+}
+
+/// The write-up the document `name` (Markdown, or HTML by its extension)
+/// becomes, as `import` would write it, with no file read or written: for
+/// fuzzing and for tools.
+pub fn import_text(name: &str, bytes: &[u8], config: &Config) -> Result<String, String> {
+    let text = super::text::markdown(bytes, name)?;
+    let source = Source {
+        root: PathBuf::from("/nonexistent"),
+        rel: name.to_string(),
+    };
+    let opts = Options {
+        paths: Vec::new(),
+        into: PathBuf::from("/nonexistent"),
+        shown_root: PathBuf::from("/nonexistent"),
+        severity: None,
+        author: None,
+        timezone: None,
+        status: None,
+        dry_run: true,
+    };
+    let mut p = prepare(&source, text, &opts, config);
+    let stem = p.stem.clone();
+    Ok(compose(&mut p, &stem, &BTreeMap::new(), config).out)
+}
+
+fn write_one(
+    mut p: Prepared,
+    stem: &str,
+    stems: &BTreeMap<PathBuf, String>,
+    opts: &Options,
+    config: &Config,
+) -> Outcome {
+    let Composed {
+        rel,
+        out,
+        draft,
+        found,
+        kept_in_body,
+    } = compose(&mut p, stem, stems, config);
+    let source = p.source;
     let shown_of = |rel: &str| crate::text::display_path(&opts.shown_root, &opts.into.join(rel));
     let shown = shown_of(&rel);
     let differs = |shown: &str| {
