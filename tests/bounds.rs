@@ -233,3 +233,52 @@ content/a.md:12:9: warning: timeline[1].at: 2021-10-31 02:30 happened twice in E
 check failed: 1 error, 1 warning in 1 write-up\n"
     );
 }
+
+#[test]
+fn a_corpus_of_hostile_documents_imports_or_is_refused_cleanly() {
+    let site = Site::with(&[("blameless.yaml", "title: T\n")]);
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile/import");
+    let run = site.run(&[
+        "import",
+        corpus.to_str().unwrap(),
+        "--severity",
+        "SEV3",
+        "--author",
+        "sre",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let shown = run.stdout.replace(&format!("{}/", corpus.display()), "");
+    for line in [
+        "content/2020-01-02-lost-notes.md  (from encoded-absolute-link.md)\n",
+        "  file not copied (the link is now text that keeps its address): %2Fetc%2Fpasswd: it leaves the folder the document was found in\n",
+        "  file not copied (the link is now text that keeps its address): ./../../../../../../etc/passwd: it leaves the folder the document was found in\n",
+        "  3 control characters left out (no page can show them)\n",
+        "error: deep.html: its HTML nests elements more than 512 deep (line 3); no document needs that many levels\n",
+        "content/2020-01-06-unclosed.md  (from unclosed-tags.html)\n",
+        "content/2020-01-07-nested.md  (from nested-lists.md)\n",
+        "content/2020-01-08-long-table.md  (from long-table.md)\n",
+        "imported 7 of 8 documents (0 already imported, 1 failed)\n",
+    ] {
+        assert!(shown.contains(line), "{line}\n{shown}");
+    }
+    assert!(site.read("content/2020-01-02-lost-notes.md").contains(
+        "See the notes (`%2Fetc%2Fpasswd`) and the graph (image `%2E%2E/%2E%2E/graph.png`)."
+    ));
+    // What was written reads back through check; only the names too long
+    // to be pages are errors, each at its place.
+    let check = site.run(&["check", "--today", "2021-01-01", "--color", "never"]);
+    let errors: Vec<&str> = check
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "content/2020-01-09-long-names.md:6:11: error: authors[0]: its page would be named with 300 bytes; a file name may be at most 255",
+            "content/2020-01-09-long-names.md:7:8: error: tags[0]: its page would be named with 300 bytes; a file name may be at most 255",
+        ],
+        "{}",
+        check.stderr
+    );
+}

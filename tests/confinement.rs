@@ -59,7 +59,7 @@ fn import_never_truncates_or_reads_a_file_outside_its_folder() {
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
         assert!(
             run.stdout.contains(&format!(
-                "  file not copied, link kept as written: {encoded}: it leaves the folder the document was found in\n"
+                "  file not copied (the link is now text that keeps its address): {encoded}: it leaves the folder the document was found in\n"
             )),
             "{}",
             run.stdout
@@ -74,7 +74,7 @@ fn import_never_truncates_or_reads_a_file_outside_its_folder() {
     let run = import(&site, &["in/md", "--into", "content/imported"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains(&format!(
-        "  file not copied, link kept as written: {climb}: it leaves the folder the document was found in\n"
+        "  file not copied (the link is now text that keeps its address): {climb}: it leaves the folder the document was found in\n"
     )), "{}", run.stdout);
     assert_eq!(
         files_under(&site.path().join("content")),
@@ -111,8 +111,8 @@ fn import_follows_no_symbolic_link() {
     let report = run.stdout;
     for line in [
         "  file copied: content/2020-01-02-outage/data.csv\n",
-        "  file not copied, link kept as written: diagram.png: diagram.png is a symbolic link; links are not followed\n",
-        "  file not copied, link kept as written: logs/app.log: logs is a symbolic link; links are not followed\n",
+        "  file not copied (the link is now text that keeps its address): diagram.png: diagram.png is a symbolic link; links are not followed\n",
+        "  file not copied (the link is now text that keeps its address): logs/app.log: logs is a symbolic link; links are not followed\n",
         "in/again.md: skipped: it is a symbolic link; links are not followed (import the file it points to by its own path)\n",
         "imported 1 of 1 documents (0 already imported, 0 failed), 1 path skipped\n",
     ] {

@@ -31,6 +31,7 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                 files_not_copied,
                 files,
                 kept_in_body,
+                removed_controls,
             } => {
                 written += 1;
                 out.push_str(&format!("{file}  (from {})\n", doc.source));
@@ -63,7 +64,19 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                     out.push_str(&format!("  file copied: {f}\n"));
                 }
                 for f in files_not_copied {
-                    out.push_str(&format!("  file not copied, link kept as written: {f}\n"));
+                    out.push_str(&format!(
+                        "  file not copied (the link is now text that keeps its address): {f}\n"
+                    ));
+                }
+                if *removed_controls > 0 {
+                    out.push_str(&format!(
+                        "  {} left out (no page can show them)\n",
+                        crate::text::plural(
+                            *removed_controls,
+                            "control character",
+                            "control characters"
+                        )
+                    ));
                 }
                 if *kept_in_body {
                     out.push_str("  the sections read into fields also stay in the body: not all of their words fit the fields\n");

@@ -133,7 +133,8 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
     }
     if let Some(v) = required(r, map, "authors", "authors: [your-name]") {
         f.authors = r.page_names(v, &p("authors"));
-        if f.authors.is_empty() && matches!(v, Value::Sequence(_)) {
+        // An author whose name is wrong is named as such, not as none.
+        if f.authors.is_empty() && matches!(v, Value::Sequence(items) if items.is_empty()) {
             r.error(
                 &p("authors"),
                 "authors: name at least one author",

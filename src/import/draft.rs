@@ -79,9 +79,12 @@ impl Draft {
     }
 }
 
-/// A text as a YAML double-quoted scalar (a JSON string is one).
+/// A text as a YAML double-quoted scalar (a JSON string is one), without
+/// the control characters a foreign front matter's escapes may have put
+/// in it.
 pub fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+    let (text, _) = super::text::without_controls(text);
+    serde_json::to_string(&text).unwrap_or_else(|_| "\"\"".into())
 }
 
 fn list(items: &[String]) -> String {

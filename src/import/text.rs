@@ -3,14 +3,17 @@
 //! to be bounded ([`crate::html_nesting`]).
 
 /// The Markdown of a document named `name` (its extension says whether it
-/// is HTML), or why it cannot be imported.
-pub fn markdown(bytes: &[u8], name: &str) -> Result<String, String> {
+/// is HTML) and how many control characters (a terminal's colour codes, a
+/// bell) were left out of it, since no page can carry them; or why it
+/// cannot be imported.
+pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
     if bytes.contains(&0) {
         return Err("it is not a text file (it contains a NUL byte)".into());
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|_| "it is not UTF-8 text; save it as UTF-8".to_string())?;
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let (text, removed) = without_controls(&text);
     if text.trim().is_empty() {
         return Err("it is empty".into());
     }
@@ -19,7 +22,7 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<String, String> {
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.to_ascii_lowercase().starts_with("htm"));
     if !html {
-        return Ok(text);
+        return Ok((text, removed));
     }
     let lower = text.to_ascii_lowercase();
     if !["<html", "<body", "<p", "<h1", "<h2", "<div", "<article"]
@@ -44,5 +47,23 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<String, String> {
     if !markdown.chars().any(char::is_alphanumeric) {
         return Err("its HTML has no text".into());
     }
-    Ok(markdown)
+    Ok((markdown, removed))
+}
+
+/// Whether `c` is a control character a page, a feed or YAML cannot
+/// carry (tabs and line breaks can).
+pub fn is_unwritable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `text` without [`is_unwritable`] characters, and how many there were.
+pub fn without_controls(text: &str) -> (String, usize) {
+    let removed = text.chars().filter(|&c| is_unwritable(c)).count();
+    if removed == 0 {
+        return (text.to_string(), 0);
+    }
+    (
+        text.chars().filter(|&c| !is_unwritable(c)).collect(),
+        removed,
+    )
 }

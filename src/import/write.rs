@@ -41,6 +41,8 @@ pub enum Outcome {
         /// Sections left in the body because not all of their words went
         /// into fields.
         kept_in_body: bool,
+        /// Control characters left out of the document's text.
+        removed_controls: usize,
     },
     AlreadyImported {
         file: String,
@@ -194,6 +196,8 @@ fn structural(text: &str) -> BTreeSet<String> {
 /// One document read and recognized, before it is written.
 struct Prepared {
     source: Source,
+    /// Control characters left out of the text.
+    removed_controls: usize,
     text: String,
     draft: Draft,
     start: usize,
@@ -250,6 +254,7 @@ fn prepare(source: &Source, text: String, opts: &Options, config: &Config) -> Pr
     };
     Prepared {
         source: source.clone(),
+        removed_controls: 0,
         text,
         draft: d,
         start,
@@ -267,7 +272,11 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
             Found::Document(source) => Some(
                 files::read_document(source)
                     .and_then(|bytes| super::text::markdown(&bytes, &source.rel))
-                    .map(|text| prepare(source, text, opts, config)),
+                    .map(|(text, removed)| {
+                        let mut p = prepare(source, text, opts, config);
+                        p.removed_controls = removed;
+                        p
+                    }),
             ),
             Found::Skipped { .. } => None,
         })
@@ -336,35 +345,57 @@ struct Links {
     files: Vec<files::Attachment>,
     /// Links to documents not imported, kept as written.
     kept: Vec<String>,
-    /// Links to files that do not come along, with why.
+    /// Links to files that do not come along, with why; each is now text
+    /// that keeps its address.
     not_copied: Vec<String>,
 }
 
 /// Links to other imported documents become links to their write-ups (and
 /// `related`); local files in the document's folder come along.
 fn links(body: &str, source: &Source, stems: &BTreeMap<PathBuf, String>, d: &mut Draft) -> Links {
+    use pulldown_cmark::{Event, Tag, TagEnd};
     let mut out = Links {
-        body: body.to_string(),
+        body: String::new(),
         files: Vec::new(),
         kept: Vec::new(),
         not_copied: Vec::new(),
     };
-    let mut dests: Vec<String> = Vec::new();
-    for (event, _) in pulldown_cmark::Parser::new(body).into_offset_iter() {
-        if let pulldown_cmark::Event::Start(
-            pulldown_cmark::Tag::Link { dest_url, .. }
-            | pulldown_cmark::Tag::Image { dest_url, .. },
-        ) = event
-        {
-            if !dests.contains(&dest_url.to_string()) {
-                dests.push(dest_url.to_string());
+    // Each link and image: its range, its address, whether it is an
+    // image, and its text.
+    let mut found: Vec<(std::ops::Range<usize>, String, bool, String)> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (event, range) in pulldown_cmark::Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let image = body[range.clone()].starts_with('!');
+                open.push(found.len());
+                found.push((range, dest_url.to_string(), image, String::new()));
             }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                open.pop();
+            }
+            Event::Text(text) | Event::Code(text) => {
+                for &i in &open {
+                    found[i].3.push_str(&text);
+                }
+            }
+            _ => {}
         }
     }
+    let mut dests: Vec<&str> = Vec::new();
+    for (_, dest, _, _) in &found {
+        if !dests.contains(&dest.as_str()) {
+            dests.push(dest);
+        }
+    }
+    // Links to files that do not come along become text that keeps the
+    // address: as links, they would name files `check` cannot find.
+    let mut as_text: Vec<&str> = Vec::new();
+    let mut rewrites: Vec<(&str, String)> = Vec::new();
     for dest in dests {
-        let (_, suffix) = split_dest(&dest);
-        if crate::markdown::is_writeup_link(&dest) {
-            let target = crate::confine::join(source.folder(), &dest)
+        let (_, suffix) = split_dest(dest);
+        if crate::markdown::is_writeup_link(dest) {
+            let target = crate::confine::join(source.folder(), dest)
                 .ok()
                 .and_then(|rel| source.root.join(rel).canonicalize().ok());
             match target.as_ref().and_then(|c| stems.get(c)) {
@@ -373,27 +404,44 @@ fn links(body: &str, source: &Source, stems: &BTreeMap<PathBuf, String>, d: &mut
                         d.related.push(stem.clone());
                     }
                     // Written beside this one (the `../` is added for a folder).
-                    let new = format!("{stem}.md{suffix}");
-                    out.body = out
-                        .body
-                        .replace(&format!("]({dest})"), &format!("]({new})"));
-                    out.body = out
-                        .body
-                        .replace(&format!("]: {dest}"), &format!("]: {new}"));
+                    rewrites.push((dest, format!("{stem}.md{suffix}")));
                 }
-                None => out.kept.push(dest.clone()),
+                None => out.kept.push(dest.to_string()),
             }
-        } else if place(&dest) == Some(Place::Beside) {
-            match files::attachment(source, &dest) {
+        } else if place(dest) == Some(Place::Beside) {
+            match files::attachment(source, dest) {
                 Ok(file) => {
                     if !out.files.iter().any(|f| f.to == file.to) {
                         out.files.push(file);
                     }
                 }
-                Err(why) => out.not_copied.push(format!("{dest}: {why}")),
+                Err(why) => {
+                    out.not_copied.push(format!("{dest}: {why}"));
+                    as_text.push(dest);
+                }
             }
         }
     }
+    // The body again, each such link (but one inside another) as text.
+    let mut text = String::with_capacity(body.len());
+    let mut copied = 0;
+    for (range, dest, image, words) in &found {
+        if range.start < copied || !as_text.contains(&dest.as_str()) {
+            continue;
+        }
+        let fence = if dest.contains('`') { "`` " } else { "`" };
+        let close: String = fence.chars().rev().collect();
+        let kind = if *image { "image " } else { "" };
+        text.push_str(&body[copied..range.start]);
+        text.push_str(&format!("{} ({kind}{fence}{dest}{close})", words.trim()));
+        copied = range.end;
+    }
+    text.push_str(&body[copied..]);
+    for (dest, new) in rewrites {
+        text = text.replace(&format!("]({dest})"), &format!("]({new})"));
+        text = text.replace(&format!("]: {dest}"), &format!("]: {new}"));
+    }
+    out.body = text;
     out
 }
 
@@ -480,7 +528,7 @@ fn compose(
 /// becomes, as `import` would write it, with no file read or written: for
 /// fuzzing and for tools.
 pub fn import_text(name: &str, bytes: &[u8], config: &Config) -> Result<String, String> {
-    let text = super::text::markdown(bytes, name)?;
+    let (text, _) = super::text::markdown(bytes, name)?;
     let source = Source {
         root: PathBuf::from("/nonexistent"),
         rel: name.to_string(),
@@ -515,6 +563,7 @@ fn write_one(
         kept_in_body,
     } = compose(&mut p, stem, stems, config);
     let source = p.source;
+    let p_removed = p.removed_controls;
     let shown_of = |rel: &str| crate::text::display_path(&opts.shown_root, &opts.into.join(rel));
     let shown = shown_of(&rel);
     let differs = |shown: &str| {
@@ -578,5 +627,6 @@ fn write_one(
         files_not_copied: found.not_copied,
         files: copied,
         kept_in_body,
+        removed_controls: p_removed,
     }
 }
