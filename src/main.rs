@@ -232,23 +232,14 @@ enum Command {
 /// A panic is a bug: say so in one paragraph instead of a backtrace wall.
 fn report_panics_as_bugs() {
     std::panic::set_hook(Box::new(|info| {
-        let location = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
         let message = info
             .payload()
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!(
-            "blameless {} crashed{location}: {message}\n\
-             This is a bug in blameless, not in your site. Please report it to blameless's \
-             maintainers (the issue tracker of the repository you installed it from) with the \
-             command you ran, `blameless --version` and, if you can, the file it was reading.",
-            env!("CARGO_PKG_VERSION")
-        );
+        let location = info.location().map(|l| (l.file(), l.line()));
+        eprintln!("{}", cmd::crash_message(location, &message));
     }));
 }
 

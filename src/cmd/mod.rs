@@ -24,6 +24,21 @@ pub use crate::project::{exit, Error};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// What a crash prints instead of a backtrace: one paragraph saying it is
+/// a bug, where it happened, and where to report it.
+pub fn crash_message(location: Option<(&str, u32)>, message: &str) -> String {
+    let location = location
+        .map(|(file, line)| format!(" at {file}:{line}"))
+        .unwrap_or_default();
+    format!(
+        "blameless {} crashed{location}: {message}\n\
+         This is a bug in blameless, not in your site. Please report it to blameless's \
+         maintainers (the issue tracker of the repository you installed it from) with the \
+         command you ran, `blameless --version` and, if you can, the file it was reading.",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// Options every command takes.
 #[derive(Debug, Clone)]
 pub struct Global {
@@ -102,4 +117,18 @@ fn free_in_background<T: Send + 'static>(value: T) {
     // When no thread can be started, the closure, and so the value, is
     // dropped here instead.
     let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_crash_says_it_is_a_bug_and_where_to_report_it() {
+        assert_eq!(
+            super::crash_message(Some(("src/x.rs", 12)), "index out of bounds"),
+            format!(
+                "blameless {} crashed at src/x.rs:12: index out of bounds\nThis is a bug in blameless, not in your site. Please report it to blameless's maintainers (the issue tracker of the repository you installed it from) with the command you ran, `blameless --version` and, if you can, the file it was reading.",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+    }
 }
