@@ -122,6 +122,7 @@ impl Scale {
 fn place_labels(marks: &[f64]) -> Vec<f64> {
     // Sums of the marks before each index: a merged stack's mean in one
     // step, so that placing stays linear however many stacks merge.
+    const EXACT_STACK: usize = 64;
     let mut before = Vec::with_capacity(marks.len() + 1);
     before.push(0.0);
     for &mark in marks {
@@ -139,7 +140,15 @@ fn place_labels(marks: &[f64]) -> Vec<f64> {
             }
             stacks.pop();
             let count = n + m;
-            let mean = (before[first + count] - before[first]) / count as f64;
+            // A stack of a few labels sums its marks one by one, as it
+            // always has (the same rounding, the same bytes); only a long
+            // one, which a hostile timeline makes, takes the running sums.
+            let sum = if count <= EXACT_STACK {
+                marks[first..first + count].iter().sum::<f64>()
+            } else {
+                before[first + count] - before[first]
+            };
+            let mean = sum / count as f64;
             let top = (mean - (count - 1) as f64 * LINE / 2.0).max(TOP);
             *stacks.last_mut().expect("two stacks") = (first, count, top);
         }

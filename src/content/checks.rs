@@ -27,6 +27,7 @@ pub(super) fn check_site(parsed: &mut [Parsed], config: &Config, root: &std::pat
     check_slugs(parsed);
     find_assets(parsed, config, root);
     check_references(parsed, &writeups, config);
+    check_author_names(parsed);
     check_term_spelling(parsed, "tags");
     check_term_spelling(parsed, "services");
     for taxonomy in config.declared_taxonomies() {
@@ -157,6 +158,39 @@ fn check_references(parsed: &mut [Parsed], writeups: &[Arc<WriteUp>], config: &C
 /// different names make the same page slug and so share a page.
 /// Names of taxonomy `key` that differ only in case or spacing, or that
 /// share a slug: warnings, as they share one page.
+/// The error for a name whose page's file name would be too long.
+fn too_long(path: FieldPath, slug: &str) -> crate::yaml::Problem {
+    crate::yaml::Problem {
+        message: format!(
+            "{path}: its page would be named with {} bytes; a file name may be at most {}",
+            slug.len(),
+            crate::confine::MAX_NAME_BYTES
+        ),
+        path,
+        on_key: false,
+        level: crate::diagnostic::Level::Error,
+        hint: Some("shorten it; a longer text belongs in the summary or the body".into()),
+    }
+}
+
+/// Authors whose page would have a file name too long to write.
+fn check_author_names(parsed: &mut [Parsed]) {
+    let mut long: HashMap<String, Option<String>> = HashMap::new();
+    for p in parsed.iter_mut() {
+        let Some(w) = &p.writeup else { continue };
+        for (i, name) in w.authors.iter().enumerate() {
+            let slug = long.entry(name.clone()).or_insert_with(|| {
+                let slug = slugify(name);
+                (slug.len() > crate::confine::MAX_NAME_BYTES).then_some(slug)
+            });
+            if let Some(slug) = slug {
+                p.problems
+                    .push(too_long(FieldPath::root().key("authors").index(i), slug));
+            }
+        }
+    }
+}
+
 fn check_term_spelling(parsed: &mut [Parsed], key: &str) {
     // Each distinct name's folded form and slug, computed once: a site
     // repeats a few hundred names tens of thousands of times.
@@ -185,6 +219,10 @@ fn check_term_spelling(parsed: &mut [Parsed], key: &str) {
         let mut problems = Vec::new();
         for (i, name) in w.names(key).iter().enumerate() {
             let (fold, slug) = &keys[name];
+            if slug.len() > crate::confine::MAX_NAME_BYTES {
+                problems.push(too_long(FieldPath::root().key(key).index(i), slug));
+                continue;
+            }
             let (first, file) = &first_by_fold[fold];
             if first == name && &first_by_slug[slug].0 == name {
                 continue;

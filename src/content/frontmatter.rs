@@ -132,7 +132,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
         f.severity = one_of(r, v, &p("severity"), &severities, "a configured severity");
     }
     if let Some(v) = required(r, map, "authors", "authors: [your-name]") {
-        f.authors = r.page_names(v, &p("authors"));
+        f.authors = r.text_list(v, &p("authors"));
         // An author whose name is wrong is named as such, not as none.
         if f.authors.is_empty() && matches!(v, Value::Sequence(items) if items.is_empty()) {
             r.error(
@@ -181,7 +181,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
     }
     for (key, slot) in [("tags", &mut f.tags), ("services", &mut f.services)] {
         if let Some(v) = map.get(key) {
-            *slot = r.page_names(v, &p(key));
+            *slot = r.text_list(v, &p(key));
         }
     }
     if let Some(v) = map.get("related") {
@@ -192,7 +192,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
             continue;
         };
         let path = p(&taxonomy.key);
-        let names = r.page_names(v, &path);
+        let names = r.text_list(v, &path);
         if !taxonomy.values.is_empty() {
             for (i, name) in names.iter().enumerate() {
                 if taxonomy.allowed(name).is_none() {

@@ -284,12 +284,11 @@ pub fn prescan(text: &str) -> Result<(), SyntaxError> {
 /// alias bomb both `&` and `*`.
 pub fn needs_prescan(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let brackets = bytes.iter().filter(|&&b| b == b'[' || b == b'{').count();
-    brackets >= MAX_DEPTH || (memchr(b'&', bytes) && memchr(b'*', bytes))
-}
-
-fn memchr(byte: u8, bytes: &[u8]) -> bool {
-    bytes.contains(&byte)
+    let anchors = memchr::memchr(b'&', bytes).is_some() && memchr::memchr(b'*', bytes).is_some();
+    anchors
+        || memchr::memchr2_iter(b'[', b'{', bytes)
+            .nth(MAX_DEPTH - 1)
+            .is_some()
 }
 
 #[cfg(test)]

@@ -105,10 +105,21 @@ impl Reader {
     pub fn string(&mut self, value: &Value, path: &FieldPath) -> Option<String> {
         match value {
             Value::String(s) => {
-                if let Some(c) = s
-                    .chars()
-                    .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-                {
+                // Every control character's UTF-8 starts with a byte below
+                // 0x20, 0x7F or 0xC2: a byte scan finds none in most texts.
+                let suspect = s.bytes().fold(false, |found, b| {
+                    found
+                        | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
+                        | (b == 0x7F)
+                        | (b == 0xC2)
+                });
+                let control = suspect
+                    .then(|| {
+                        s.chars()
+                            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                    })
+                    .flatten();
+                if let Some(c) = control {
                     self.error(
                         path,
                         format!("{path}: contains the control character U+{:04X}", c as u32),
@@ -197,18 +208,6 @@ impl Reader {
             return None;
         }
         Some(name)
-    }
-
-    /// A list of [`Reader::page_name`]s.
-    pub fn page_names(&mut self, value: &Value, path: &FieldPath) -> Vec<String> {
-        let Some(items) = self.list(value, path) else {
-            return Vec::new();
-        };
-        items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| self.page_name(item, &path.index(i)))
-            .collect()
     }
 
     /// A list of non-empty texts.
