@@ -56,6 +56,7 @@ impl Error {
             Error::Output(e) => match e {
                 OutputError::Refused { .. } | OutputError::Busy { .. } => exit::USAGE,
                 OutputError::NotWritable { .. } | OutputError::Io { .. } => exit::IO,
+                OutputError::Source { .. } => exit::CONTENT,
                 OutputError::Interrupted => exit::INTERRUPTED,
             },
             Error::Scaffold(ScaffoldError::Exists(_)) => exit::USAGE,

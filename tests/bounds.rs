@@ -282,3 +282,33 @@ fn a_corpus_of_hostile_documents_imports_or_is_refused_cleanly() {
         check.stderr
     );
 }
+
+#[test]
+fn configured_names_that_cannot_be_pages_and_unknown_choices_are_errors() {
+    let long = "S".repeat(300);
+    let site = Site::with(&[
+        (
+            "blameless.yaml",
+            &format!("title: T\nseverities:\n  - name: {long}\n  - name: SEV2\ntaxonomies:\n  - key: teams\n    values: [ok, {}]\nmarkdown:\n  raw_html: strip\n", "v".repeat(256)),
+        ),
+        ("content/a.md", &writeup("A", "", "")),
+    ]);
+    let run = check(&site);
+    assert_eq!(run.code, 2);
+    let firsts: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("blameless.yaml"))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "blameless.yaml:3:11: error: severities[0].name: its page would be named with 300 bytes; a file name may be at most 255",
+            "blameless.yaml:7:18: error: taxonomies[0].values[1]: its page would be named with 256 bytes; a file name may be at most 255",
+            "blameless.yaml:9:13: error: markdown.raw_html: \"strip\" is not one of sanitize, allow, deny",
+        ]
+    );
+    assert!(run
+        .stderr
+        .contains("  = hint: sanitize (the default) keeps safe HTML and removes scripts\n"));
+}

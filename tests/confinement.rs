@@ -7,6 +7,7 @@
 
 mod common;
 use common::{writeup, Site};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -388,4 +389,88 @@ check failed: 3 errors, 0 warnings in 1 write-up\n"
     let run = check(&site);
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("blameless.yaml:3:11: error: assets.active: \"download\" is not one of refuse, inert, allow\n"), "{}", run.stderr);
+}
+
+#[test]
+fn import_names_each_path_it_leaves_out_and_why() {
+    let site = empty_site();
+    site.write(
+        "in/team/outage.md",
+        b"# Outage\n\nOn 2020-01-02 it broke. [shared](../shared.png) [gone](gone.png) [dir](img)\n",
+    );
+    site.write("in/shared.png", b"png");
+    site.write("in/team/img/a.png", b"png");
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        site.path().join("in/team/pipe.md"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        0,
+    )
+    .unwrap();
+    let run = import(&site, &["in"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for line in [
+        "  file not copied (the link is now text that keeps its address): ../shared.png: it is not in the document's folder or below it\n",
+        "  file not copied (the link is now text that keeps its address): gone.png: there is no such file\n",
+        "  file not copied (the link is now text that keeps its address): img: it is a folder, not a regular file\n",
+        "in/team/pipe.md: skipped: it is not a regular file\n",
+    ] {
+        assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
+    }
+    // A document named by its own path is read only if it is one.
+    symlink(
+        site.path().join("in/team/outage.md"),
+        site.path().join("link.md"),
+    )
+    .unwrap();
+    let run = import(&site, &["link.md"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("error: link.md: it is a symbolic link; links are not followed (give the file it points to)\n"), "{}", run.stdout);
+}
+
+#[test]
+fn a_name_that_cannot_be_a_file_is_said_so() {
+    let long = "n".repeat(256);
+    let site = Site::with(&[
+        ("blameless.yaml", "title: T\n"),
+        (
+            "content/a.md",
+            &writeup("A", "", &format!("[w](dir%5Cfile.txt) [l]({long}.txt)\n")),
+        ),
+    ]);
+    let run = check(&site);
+    assert_eq!(run.code, 1);
+    let firsts: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "content/a.md:7:1: error: link to `dir%5Cfile.txt` cannot name a file: it contains a backslash; separate folders with /",
+            &format!("content/a.md:7:21: error: link to `{long}.txt` cannot name a file: a name in it is 260 bytes long; a file name may be at most 255"),
+        ]
+    );
+    assert!(run
+        .stderr
+        .contains("  = hint: rename the file and the link\n"));
+    // A file under static/ whose name is not text is not published under
+    // another name.
+    let site = Site::with(&[
+        ("blameless.yaml", "title: T\n"),
+        ("content/a.md", &writeup("A", "", "")),
+    ]);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    std::fs::write(site.path().join("static").join(name), "x").unwrap();
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("static/caf\u{fffd}.txt: its name is not UTF-8 text; rename the file\n"),
+        "{}",
+        run.stderr
+    );
 }

@@ -486,9 +486,9 @@ pub(super) fn writeup_file(
         let svg = crate::confine::read(&content, &asset.source)
             .map_err(|e| e.to_string())
             .and_then(|bytes| crate::content::sanitize_svg(&bytes))
-            .map_err(|why| crate::output::OutputError::Io {
+            .map_err(|reason| crate::output::OutputError::Source {
                 path: content.join(&asset.source),
-                error: std::io::Error::other(why),
+                reason,
             })?;
         site.staging.write(&to, &svg)?;
     } else {

@@ -87,17 +87,14 @@ pub(super) fn read_config(r: &mut Reader, value: &Value) -> Config {
             "assets" => {
                 if let Some(m) = r.mapping(value, &path, &["max_size_mb", "active"]) {
                     if let Some(v) = m.get("active") {
-                        let at = path.key("active");
-                        match r.text(v, &at).as_deref() {
-                            Some("refuse") => c.active_assets = ActiveAssets::Refuse,
-                            Some("inert") => c.active_assets = ActiveAssets::Inert,
-                            Some("allow") => c.active_assets = ActiveAssets::Allow,
-                            Some(other) => r.error(
-                                &at,
-                                format!("assets.active: {other:?} is not one of refuse, inert, allow"),
-                                Some("refuse (the default) makes HTML, SVG and XML files beside a write-up an error; inert publishes them so that nothing in them runs".into()),
-                            ),
-                            None => {}
+                        let choices = [
+                            ("refuse", ActiveAssets::Refuse),
+                            ("inert", ActiveAssets::Inert),
+                            ("allow", ActiveAssets::Allow),
+                        ];
+                        let hint = "refuse (the default) makes HTML, SVG and XML files beside a write-up an error; inert publishes them so that nothing in them runs";
+                        if let Some(active) = r.choice(v, &path.key("active"), &choices, hint) {
+                            c.active_assets = active;
                         }
                     }
                     if let Some(v) = m.get("max_size_mb") {
@@ -301,17 +298,14 @@ fn read_markdown(r: &mut Reader, value: &Value, path: &FieldPath, md: &mut Markd
         return;
     };
     if let Some(v) = m.get("raw_html") {
-        let p = path.key("raw_html");
-        match r.text(v, &p).as_deref() {
-            Some("sanitize") => md.raw_html = RawHtml::Sanitize,
-            Some("allow") => md.raw_html = RawHtml::Allow,
-            Some("deny") => md.raw_html = RawHtml::Deny,
-            Some(other) => r.error(
-                &p,
-                format!("markdown.raw_html: {other:?} is not one of sanitize, allow, deny"),
-                Some("sanitize (the default) keeps safe HTML and removes scripts".into()),
-            ),
-            None => {}
+        let choices = [
+            ("sanitize", RawHtml::Sanitize),
+            ("allow", RawHtml::Allow),
+            ("deny", RawHtml::Deny),
+        ];
+        let hint = "sanitize (the default) keeps safe HTML and removes scripts";
+        if let Some(raw_html) = r.choice(v, &path.key("raw_html"), &choices, hint) {
+            md.raw_html = raw_html;
         }
     }
     for (key, slot) in [

@@ -25,7 +25,11 @@ pub struct Source {
 }
 
 impl Source {
+    /// The document's path, as given (a file named alone is not `./`).
     pub fn path(&self) -> PathBuf {
+        if self.root == Path::new(".") {
+            return PathBuf::from(&self.rel);
+        }
         self.root.join(&self.rel)
     }
 

@@ -75,6 +75,12 @@ pub enum OutputError {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// A file to publish cannot be read as one (a link or a special file
+    /// put in its place since it was checked, a name that is not text).
+    Source {
+        path: PathBuf,
+        reason: String,
+    },
     Interrupted,
 }
 
@@ -124,6 +130,9 @@ impl fmt::Display for OutputError {
             }
             OutputError::Io { path, error } => {
                 write!(f, "cannot write {}: {error}", path.display())
+            }
+            OutputError::Source { path, reason } => {
+                write!(f, "cannot publish {}: {reason}", path.display())
             }
             OutputError::Interrupted => {
                 write!(f, "interrupted; the previous output was left as it was")

@@ -261,9 +261,9 @@ impl<'a> Staging<'a> {
             }
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             let Some(relative) = relative.to_str() else {
-                return Err(OutputError::Io {
+                return Err(OutputError::Source {
                     path: entry.path().to_path_buf(),
-                    error: std::io::Error::other("the name is not UTF-8 text; rename the file"),
+                    reason: "its name is not UTF-8 text; rename the file".into(),
                 });
             };
             let relative = relative.replace(std::path::MAIN_SEPARATOR, "/");
@@ -278,9 +278,9 @@ impl<'a> Staging<'a> {
     /// symbolic link anywhere on its path, put there since it was checked,
     /// is not followed, and a FIFO or device is refused without blocking.
     pub fn copy_file(&self, root: &Path, rel: &str, relative: &str) -> Result<(), OutputError> {
-        let bytes = crate::confine::read(root, rel).map_err(|refusal| OutputError::Io {
+        let bytes = crate::confine::read(root, rel).map_err(|refusal| OutputError::Source {
             path: root.join(rel),
-            error: std::io::Error::other(refusal.to_string()),
+            reason: refusal.to_string(),
         })?;
         self.write(relative, &bytes)
     }

@@ -210,6 +210,28 @@ impl Reader {
         Some(name)
     }
 
+    /// One of a setting's named `choices`; another text is an error that
+    /// names them all, with `hint`.
+    pub fn choice<T: Copy>(
+        &mut self,
+        value: &Value,
+        path: &FieldPath,
+        choices: &[(&str, T)],
+        hint: &str,
+    ) -> Option<T> {
+        let text = self.text(value, path)?;
+        if let Some(&(_, chosen)) = choices.iter().find(|(name, _)| *name == text) {
+            return Some(chosen);
+        }
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        self.error(
+            path,
+            format!("{path}: {text:?} is not one of {}", names.join(", ")),
+            Some(hint.to_string()),
+        );
+        None
+    }
+
     /// A list of non-empty texts.
     pub fn text_list(&mut self, value: &Value, path: &FieldPath) -> Vec<String> {
         let Some(items) = self.list(value, path) else {
