@@ -58,7 +58,9 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                     ));
                 }
                 for link in links_kept {
-                    out.push_str(&format!("  link kept as written (not imported): {link}\n"));
+                    out.push_str(&format!(
+                        "  link to a document not imported (now text that keeps its address): {link}\n"
+                    ));
                 }
                 for f in files {
                     out.push_str(&format!("  file copied: {f}\n"));

@@ -42,6 +42,10 @@ pub struct Draft {
     pub dek: Option<String>,
     pub summary: Option<String>,
     pub date: Option<Date>,
+    /// The date the document's own text gives (title, header, first
+    /// sentences), the day of times before any other is stated. Not a date
+    /// from a file name or a publication date in a foreign front matter.
+    pub day_context: Option<Date>,
     pub status: Option<String>,
     pub severity: Option<String>,
     pub authors: Vec<String>,

@@ -5,7 +5,8 @@
 
 use super::document::{BlockKind, Document};
 use super::draft::Draft;
-use super::when::{date_in_prose, moment_at_start};
+use super::moment::moment_at_start;
+use super::when::date_in_prose;
 use serde_yaml::Value;
 
 /// A foreign front matter at the top of `text`: its mapping and where the
@@ -159,6 +160,7 @@ fn header_field(d: &mut Draft, label: &str, value: &str, line: usize, source: &s
         "date" => {
             if let Some((date, _)) = date_in_prose(value) {
                 d.date = Some(date);
+                d.day_context = Some(date);
                 d.guess("date", &date.to_string(), line, source);
                 return;
             }
@@ -198,7 +200,8 @@ fn header_field(d: &mut Draft, label: &str, value: &str, line: usize, source: &s
         let words: Vec<&str> = value.split_whitespace().collect();
         let found = (0..words.len()).find_map(|i| moment_at_start(&words[i..].join(" ")));
         if let Some(m) = found {
-            let at = match (m.date.or(d.date), &m.zone) {
+            let day = m.day.and_then(|day| day.resolve(d.date)).or(d.date);
+            let at = match (day, &m.zone) {
                 (Some(date), Some(z)) => format!("{date} {} {z}", &m.time.to_string()[..5]),
                 (Some(date), None) => format!("{date} {}", &m.time.to_string()[..5]),
                 _ => String::new(),
@@ -217,7 +220,22 @@ fn header_field(d: &mut Draft, label: &str, value: &str, line: usize, source: &s
 /// prose (`On Wednesday 4 December 2019`). The timeline's first date is
 /// the last resort (see the driver).
 pub fn date(doc: &Document, d: &mut Draft, name: &str) {
+    let titled = d.title.as_deref().and_then(date_in_prose);
+    let prose = first_date_in_prose(doc);
+    // The day the document's own words give, for times stated without one.
+    if d.day_context.is_none() {
+        d.day_context = titled
+            .as_ref()
+            .map(|(date, _)| *date)
+            .or(prose.as_ref().map(|(date, _, _)| *date));
+    }
     if d.date.is_some() {
+        return;
+    }
+    // The title says which day it is about when it names one.
+    if let Some((date, words)) = titled {
+        d.date = Some(date);
+        d.guess("date", &date.to_string(), 0, &format!("the title: {words}"));
         return;
     }
     let stem = name.rsplit('/').next().unwrap_or(name);
@@ -238,24 +256,25 @@ pub fn date(doc: &Document, d: &mut Draft, name: &str) {
             }
         }
     }
-    for section in &doc.sections {
-        for block in &section.blocks {
-            if !matches!(block.kind, BlockKind::Paragraph) {
-                continue;
-            }
-            let source = doc.source(&block.range);
-            if let Some((date, words)) = date_in_prose(source) {
-                d.date = Some(date);
-                d.guess(
-                    "date",
-                    &date.to_string(),
-                    doc.line(block.range.start),
-                    &words,
-                );
-                return;
-            }
-        }
+    if let Some((date, words, line)) = prose {
+        d.date = Some(date);
+        d.guess("date", &date.to_string(), line, &words);
     }
+}
+
+/// The first whole date in the document's paragraphs, as written, and its
+/// line.
+fn first_date_in_prose(doc: &Document) -> Option<(jiff::civil::Date, String, usize)> {
+    doc.sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .find_map(|block| {
+            if !matches!(block.kind, BlockKind::Paragraph) {
+                return None;
+            }
+            let (date, words) = date_in_prose(doc.source(&block.range))?;
+            Some((date, words, doc.line(block.range.start)))
+        })
 }
 
 #[cfg(test)]

@@ -8,11 +8,13 @@
 //! is an empty key with a `# TODO`, which `check` names.
 
 mod actions;
+mod clock;
 mod document;
 mod draft;
 mod files;
 mod head;
 mod lessons;
+mod moment;
 mod text;
 mod timeline;
 mod when;

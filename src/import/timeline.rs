@@ -1,45 +1,19 @@
-//! Timelines, under a heading such as Timeline or Incident timeline, in
-//! the shapes real write-ups use: bold-time bullets and paragraphs, plain
-//! `date time - text` lines, `HH:MM text` lines under a `2022-11-22 (all
-//! times UTC)` line, tables whose header names the time column and its
-//! zone, and dated sub-headings with paragraphs under them. Dateless times
-//! follow the entry before and roll over at midnight; a marker or a word
-//! suggests the entry's type and the incident's key moments.
+//! Timelines, wherever a document keeps them. Under a heading such as
+//! Timeline every entry led by a time counts; elsewhere a block counts
+//! when it is dense with them (three entries or more, and most of its
+//! items): list items, table rows, lines of a paragraph, runs of
+//! paragraphs, and dated sub-headings with the paragraphs under them. An
+//! entry's text runs on over its hard-wrapped lines. Days come from the
+//! document's structure (`clock.rs`); a document with no such block but
+//! sentences that give times with their zone (`At 15:23 UTC we heard`) has
+//! those as its timeline. A marker or a word suggests an entry's type and
+//! the incident's key moments.
 
+use super::clock::{At, Clock};
 use super::document::{item_text, BlockKind, Document};
 use super::draft::{Draft, Entry, MOMENTS};
-use super::when::{moment_at_start, stated_zone, Moment};
-use jiff::civil::{Date, Time};
-
-/// What the entries so far fix: the day and time of the last one.
-struct Clock {
-    day: Option<Date>,
-    last: Option<Time>,
-    zone: Option<String>,
-}
-
-impl Clock {
-    /// The entry's `at`, its date rolled over past midnight.
-    fn at(&mut self, m: &Moment) -> String {
-        let day = match m.date {
-            Some(date) => Some(date),
-            None => match (self.day, self.last) {
-                (Some(day), Some(last)) if m.time < last => day.tomorrow().ok(),
-                (day, _) => day,
-            },
-        };
-        self.day = day;
-        self.last = Some(m.time);
-        let time = &m.time.to_string()[..5];
-        let zone = m.zone.as_ref().or(self.zone.as_ref());
-        match (day, zone) {
-            (Some(day), Some(z)) => format!("{day} {time} {z}"),
-            (Some(day), None) => format!("{day} {time}"),
-            (None, Some(z)) => format!("{time} {z}"),
-            (None, None) => time.to_string(),
-        }
-    }
-}
+use super::moment::{moment_at_start, times_in, Moment};
+use super::when::{day_line, stated_zone};
 
 /// A type suggested by what an entry says, and the moment it marks.
 fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
@@ -49,16 +23,28 @@ fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
         (Some("trigger"), Some(0))
     } else if has(&["outage ends", "outage over"]) {
         (Some("resolution"), Some(3))
-    } else if has(&["paged", "alert", "detected", "noticed", "incident declared"]) {
+    } else if has(&[
+        "paged",
+        "alert",
+        "detected",
+        "detects",
+        "noticed",
+        "notices",
+        "incident declared",
+        "received a report",
+        "first report",
+        "reported",
+    ]) {
         (Some("detection"), Some(1))
     } else if has(&[
         "rolled back",
         "rollback",
         "roll back",
+        "reverted",
         "mitigat",
         "workaround",
         "failed over",
-    ]) && !has(&["fails", "failed to", "did not", "didn't"])
+    ]) && !has(&["fails", "failed to", "did not", "didn't", "despite"])
     {
         (Some("mitigation"), Some(2))
     } else if has(&[
@@ -67,6 +53,8 @@ fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
         "service restored",
         "fully recovered",
         "all systems operational",
+        "returned to normal",
+        "back to normal",
     ]) {
         (Some("resolution"), Some(3))
     } else if has(&["escalat"]) {
@@ -77,7 +65,20 @@ fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
 }
 
 fn is_timeline(title: &str) -> bool {
-    title.to_lowercase().contains("timeline")
+    let t = title.to_lowercase();
+    t.contains("timeline") || t.contains("chronology") || t.contains("sequence of events")
+}
+
+/// Sections whose times are not the incident's: logs and transcripts kept
+/// for the record.
+fn is_record(title: &str) -> bool {
+    let t = title.to_lowercase();
+    ["appendix", "log", "transcript", "chat", "raw data"]
+        .iter()
+        .any(|w| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .any(|x| x == *w || x.starts_with(w))
+        })
 }
 
 /// The first sentence of a paragraph, as the event of a dated heading.
@@ -89,166 +90,415 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
-pub fn timeline(doc: &Document, d: &mut Draft, default_zone: Option<&str>) {
-    let Some(start) = doc.sections.iter().position(|s| is_timeline(&s.title)) else {
-        return;
+/// An entry found in a block: its moment, text, line and source.
+struct Found {
+    moment: Moment,
+    event: String,
+    line: usize,
+    source: String,
+}
+
+/// What one block holds: its entries, the days it states, and whether
+/// every part of it is an entry (so that it can leave the body).
+struct Read {
+    entries: Vec<Found>,
+    /// Items or lines that are neither an entry nor a day.
+    others: usize,
+    whole: bool,
+}
+
+/// A list item's text: its first paragraph, its hard-wrapped lines joined.
+fn item_lines(source: &str) -> String {
+    let text = item_text(source);
+    let mut out = String::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with(['-', '*', '+']) && t.len() > 1 && t.as_bytes()[1] == b' '
+        {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t);
+    }
+    out
+}
+
+/// Reads one block: days stated in it move `clock`; entries are returned
+/// with the day each had then.
+fn read_block(
+    doc: &Document,
+    kind: &BlockKind,
+    range: &std::ops::Range<usize>,
+    clock: &mut Clock,
+) -> Read {
+    let line = doc.line(range.start);
+    let mut read = Read {
+        entries: Vec::new(),
+        others: 0,
+        whole: true,
     };
-    let mut clock = Clock {
-        day: d.date,
-        last: None,
-        zone: stated_zone(doc.text).or(default_zone.map(str::to_string)),
-    };
-    let mut marks: Vec<(usize, usize)> = Vec::new();
-    let mut add =
-        |d: &mut Draft, clock: &mut Clock, m: &Moment, event: &str, line: usize, source: &str| {
-            let (kind, mark) = kind_of(event);
-            let at = clock.at(m);
-            if let Some(kind) = kind {
-                d.guess("timeline type", kind, line, source);
-            }
-            if let Some(mark) = mark {
-                marks.push((mark, d.timeline.len()));
-            }
-            d.timeline.push(Entry {
-                at,
-                approx: m.approx,
-                event: event.to_string(),
-                kind,
-            });
-        };
-    let mut sections = vec![start];
-    sections.extend(doc.children(start));
-    for &s in &sections {
-        let section = &doc.sections[s];
-        if s != start {
-            // `### 2018 October 21 22:52 UTC` and the paragraphs under it.
-            if let Some(m) = moment_at_start(&section.title).filter(|m| m.rest.is_empty()) {
-                let range = section.heading.clone().unwrap_or(0..0);
-                let event = section
-                    .blocks
-                    .iter()
-                    .find(|b| matches!(b.kind, BlockKind::Paragraph))
-                    .map(|b| first_sentence(doc.source(&b.range)))
-                    .unwrap_or_default();
-                if !event.is_empty() {
-                    add(
-                        d,
-                        &mut clock,
-                        &m,
-                        &event,
-                        doc.line(range.start),
-                        doc.source(&range),
-                    );
+    match kind {
+        BlockKind::List(items) => {
+            for r in items {
+                let source = doc.source(r);
+                let text = item_lines(source);
+                match moment_at_start(&text).filter(|m| !m.rest.is_empty()) {
+                    Some(m) => read.entries.push(Found {
+                        event: m.rest.clone(),
+                        moment: m,
+                        line: doc.line(r.start),
+                        source: source.lines().next().unwrap_or("").to_string(),
+                    }),
+                    None => {
+                        if let Some(day) = day_line(&text, clock.near()) {
+                            clock.state_day(day);
+                        } else {
+                            read.others += 1;
+                        }
+                        read.whole = false;
+                    }
                 }
-                continue;
+                read.whole &= !source
+                    .trim_start_matches(['-', '*', '+', ' '])
+                    .contains("\n\n");
             }
         }
-        for block in &section.blocks {
-            let line = doc.line(block.range.start);
-            match &block.kind {
-                BlockKind::List(items) => {
-                    let parsed: Vec<(Moment, usize, &str)> = items
-                        .iter()
-                        .filter_map(|r| {
-                            let source = doc.source(r);
-                            let m = moment_at_start(item_text(source))?;
-                            (!m.rest.is_empty() && !source.contains('\n'))
-                                .then(|| (m, doc.line(r.start), source))
-                        })
-                        .collect();
-                    for (m, line, source) in &parsed {
-                        let event = m.rest.clone();
-                        add(d, &mut clock, m, &event, *line, source);
-                    }
-                    if !parsed.is_empty() && parsed.len() == items.len() {
-                        d.taken.push(block.range.clone());
-                    }
-                }
-                BlockKind::Paragraph => {
-                    let source = doc.source(&block.range);
-                    let lines: Vec<&str> = source.lines().collect();
-                    let mut all = true;
-                    let mut found = Vec::new();
-                    for (i, l) in lines.iter().enumerate() {
-                        if let Some(m) = moment_at_start(l).filter(|m| !m.rest.is_empty()) {
-                            found.push((m, line + i, *l));
-                        } else if let Some((date, _)) =
-                            super::when::date_in_prose(l).filter(|_| l.len() < 60)
-                        {
-                            // `2022-11-22 (all times UTC)`: the day and zone of what follows.
-                            clock.day = Some(date);
-                            clock.last = None;
-                            if let Some(z) = stated_zone(l) {
-                                clock.zone = Some(z);
-                            }
-                        } else {
-                            all = false;
-                        }
-                    }
-                    for (m, line, l) in &found {
-                        let event = m.rest.clone();
-                        add(d, &mut clock, m, &event, *line, l);
-                    }
-                    if all && !found.is_empty() {
-                        d.taken.push(block.range.clone());
-                    }
-                }
-                BlockKind::Table(head, rows) => {
-                    let Some(t) = head.iter().position(|h| {
-                        let h = h.to_lowercase();
-                        h.contains("time") || h.contains("date") || h == "when"
-                    }) else {
-                        continue;
-                    };
-                    let e = head
-                        .iter()
-                        .position(|h| {
-                            let h = h.to_lowercase();
-                            h.contains("event") || h.contains("what") || h.contains("description")
-                        })
-                        .unwrap_or(if t == 0 { 1 } else { 0 });
-                    let saved = clock.zone.clone();
-                    if let Some(z) = stated_zone(&head[t]) {
+        BlockKind::Paragraph => {
+            let source = doc.source(range);
+            for (i, l) in source.lines().enumerate() {
+                if let Some(m) = moment_at_start(l).filter(|m| !m.rest.is_empty()) {
+                    read.entries.push(Found {
+                        event: m.rest.clone(),
+                        moment: m,
+                        line: line + i,
+                        source: l.to_string(),
+                    });
+                } else if let Some(day) = day_line(l, clock.near()).filter(|_| l.len() < 80) {
+                    // `2022-11-22 (all times UTC)`: the day and zone of what follows.
+                    clock.state_day(day);
+                    if let Some(z) = stated_zone(l) {
                         clock.zone = Some(z);
                     }
-                    let mut all = head.len() == 2;
-                    for (i, row) in rows.iter().enumerate() {
-                        let (Some(time), Some(event)) = (row.get(t), row.get(e)) else {
-                            all = false;
-                            continue;
-                        };
-                        match moment_at_start(&format!("{time} x")) {
-                            Some(m) if !event.is_empty() => {
-                                let source = format!("| {time} | {event} |");
-                                add(d, &mut clock, &m, event, line + 2 + i, &source);
-                            }
-                            _ => all = false,
-                        }
-                    }
-                    if let Some(z) = &clock.zone {
-                        if saved.as_ref() != Some(z) && d.timezone.is_none() {
-                            d.guess("timezone", z, line, &head.join(" | "));
-                        }
-                    }
-                    if all && !rows.is_empty() {
-                        d.taken.push(block.range.clone());
+                } else if let Some(last) = read.entries.last_mut() {
+                    // A hard-wrapped entry runs on.
+                    last.event.push(' ');
+                    last.event.push_str(l.trim());
+                } else {
+                    read.others += 1;
+                    read.whole = false;
+                }
+            }
+        }
+        BlockKind::Table(head, rows) => {
+            let lower: Vec<String> = head.iter().map(|h| h.to_lowercase()).collect();
+            let Some(t) = lower
+                .iter()
+                .position(|h| h.contains("time") || h.contains("date") || h == "when")
+            else {
+                read.whole = false;
+                return read;
+            };
+            // A separate Date column before or after the Time column.
+            let date_col = lower
+                .iter()
+                .enumerate()
+                .position(|(i, h)| i != t && h.contains("date") && !h.contains("time"));
+            let e = lower
+                .iter()
+                .position(|h| {
+                    h.contains("event") || h.contains("what") || h.contains("description")
+                })
+                .unwrap_or(if t == 0 { 1 } else { 0 });
+            if let Some(z) = stated_zone(&head[t]) {
+                clock.zone = Some(z);
+            }
+            read.whole = head.len() == 2 + usize::from(date_col.is_some());
+            for (i, row) in rows.iter().enumerate() {
+                let (Some(time), Some(event)) = (row.get(t), row.get(e)) else {
+                    read.whole = false;
+                    continue;
+                };
+                let when = match date_col.and_then(|c| row.get(c)) {
+                    Some(date) => format!("{date} {time} x"),
+                    None => format!("{time} x"),
+                };
+                match moment_at_start(&when) {
+                    Some(m) if !event.is_empty() => read.entries.push(Found {
+                        moment: m,
+                        event: crate::text::squash_whitespace(&event.replace("<br>", " ")),
+                        line: line + 2 + i,
+                        source: format!("| {} |", row.join(" | ")),
+                    }),
+                    _ => {
+                        read.others += 1;
+                        read.whole = false;
                     }
                 }
-                BlockKind::Other => {}
             }
+        }
+        BlockKind::Other => read.whole = false,
+    }
+    read
+}
+
+/// The moment a heading gives, when it is one (`### 2018 October 21 22:52
+/// UTC`): the paragraph under it says what happened.
+fn dated_heading(doc: &Document, s: usize) -> Option<Found> {
+    let section = &doc.sections[s];
+    let m = moment_at_start(&section.title).filter(|m| m.rest.is_empty())?;
+    let range = section.heading.clone()?;
+    let event = section
+        .blocks
+        .iter()
+        .find(|b| matches!(b.kind, BlockKind::Paragraph))
+        .map(|b| first_sentence(doc.source(&b.range)))
+        .filter(|e| !e.is_empty())?;
+    Some(Found {
+        moment: m,
+        event,
+        line: doc.line(range.start),
+        source: doc.source(&range).to_string(),
+    })
+}
+
+pub fn timeline(doc: &Document, d: &mut Draft, default_zone: Option<&str>) {
+    let mut clock = Clock {
+        zone: stated_zone(doc.text).or(default_zone.map(str::to_string)),
+        document: d.day_context,
+        ..Clock::default()
+    };
+    let named: Vec<usize> = (0..doc.sections.len())
+        .filter(|&i| is_timeline(&doc.sections[i].title))
+        .flat_map(|i| std::iter::once(i).chain(doc.children(i)))
+        .collect();
+    let mut entries: Vec<(At, Found)> = Vec::new();
+    let mut heading_line = None;
+    // Paragraphs that each lead with a time, in a row, are one block.
+    let mut run: Vec<(At, Found, std::ops::Range<usize>)> = Vec::new();
+    let flush = |run: &mut Vec<(At, Found, std::ops::Range<usize>)>,
+                 entries: &mut Vec<(At, Found)>,
+                 d: &mut Draft,
+                 in_named: bool| {
+        if run.len() >= 3 || (in_named && !run.is_empty()) {
+            for (at, found, range) in run.drain(..) {
+                d.taken.push(range);
+                entries.push((at, found));
+            }
+        }
+        run.clear();
+    };
+    for (s, section) in doc.sections.iter().enumerate() {
+        let in_named = named.contains(&s);
+        if is_record(&section.title) && !in_named {
+            flush(&mut run, &mut entries, d, in_named);
+            continue;
+        }
+        if in_named && heading_line.is_none() && is_timeline(&section.title) {
+            let range = section.heading.clone().unwrap_or(0..0);
+            heading_line = Some((doc.line(range.start), doc.source(&range).to_string()));
+        }
+        if let Some(z) = section
+            .heading
+            .as_ref()
+            .and_then(|_| stated_zone(&section.title))
+        {
+            clock.zone = Some(z);
+        }
+        if let Some(found) = dated_heading(doc, s).filter(|_| in_named) {
+            flush(&mut run, &mut entries, d, in_named);
+            let at = clock.at(&found.moment);
+            entries.push((at, found));
+            continue;
+        }
+        if let Some(day) = day_line(&section.title, clock.near()).filter(|_| section.level > 0) {
+            clock.state_day(day);
+        } else if let Some((date, _)) = super::when::date_in_prose(&section.title) {
+            clock.nearby = Some(date);
+        }
+        for block in &section.blocks {
+            let read = read_block(doc, &block.kind, &block.range, &mut clock);
+            let led = read.entries.len();
+            let one_paragraph =
+                matches!(block.kind, BlockKind::Paragraph) && led == 1 && read.whole;
+            if one_paragraph {
+                let mut found = read.entries;
+                let f = found.remove(0);
+                let at = clock.at(&f.moment);
+                run.push((at, f, block.range.clone()));
+                continue;
+            }
+            flush(&mut run, &mut entries, d, in_named);
+            let dense = led >= 3 && led * 5 >= (led + read.others) * 3;
+            if led == 0 || !(in_named || dense) {
+                continue;
+            }
+            for f in read.entries {
+                let at = clock.at(&f.moment);
+                entries.push((at, f));
+            }
+            if read.whole {
+                d.taken.push(block.range.clone());
+            }
+        }
+        flush(&mut run, &mut entries, d, in_named);
+    }
+    if entries.is_empty() {
+        entries = narrative(doc, &mut clock);
+    }
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    for (at, f) in entries {
+        let (kind, mark) = kind_of(&f.event);
+        if let Some(kind) = kind {
+            d.guess("timeline type", kind, f.line, &f.source);
+        }
+        if let Some(mark) = mark {
+            marks.push((mark, d.timeline.len()));
+        }
+        if at.rolled {
+            d.guess(
+                "timeline day",
+                &at.text(),
+                f.line,
+                "the clock passed midnight after the entry before",
+            );
+        }
+        d.timeline.push(Entry {
+            at: at.text(),
+            approx: f.moment.approx,
+            event: f.event,
+            kind,
+        });
+    }
+    if let Some(z) = &clock.zone {
+        if d.timezone.is_none() && d.timeline.iter().any(|e| e.at.ends_with(z.as_str())) {
+            d.guess("timezone", z, 0, "the zone the timeline's times are in");
         }
     }
     let count = d.timeline.len();
     if count > 0 {
-        let heading = doc.sections[start].heading.clone().unwrap_or(0..0);
-        d.guess(
-            "timeline",
-            &format!("{count} entries"),
-            doc.line(heading.start),
-            doc.source(&heading),
-        );
+        let (line, source) = heading_line.unwrap_or((0, "times led by a time in the text".into()));
+        d.guess("timeline", &format!("{count} entries"), line, &source);
     }
+    in_time_order(d, &mut marks);
     moments(d, &marks);
+}
+
+/// Times with their zone in the sentences of a document that has no
+/// timeline of its own (`On 2021-04-27 at 15:09 UTC we released it. At
+/// 15:23 UTC we heard.`): each an entry, its text the clause it is in.
+/// Two at least, or none.
+fn narrative(doc: &Document, clock: &mut Clock) -> Vec<(At, Found)> {
+    let mut out = Vec::new();
+    for section in doc.sections.iter().filter(|s| !is_record(&s.title)) {
+        for block in section
+            .blocks
+            .iter()
+            .filter(|b| matches!(b.kind, BlockKind::Paragraph))
+        {
+            let text = doc.source(&block.range);
+            let found = times_in(text);
+            for (i, f) in found.iter().enumerate() {
+                let from = clause_start(text, f.range.start);
+                let to = found
+                    .get(i + 1)
+                    .map_or(text.len(), |next| clause_start(text, next.range.start));
+                let mut clause = text[from..to.max(f.range.end)].trim();
+                // `At 15:23 UTC we heard`: the clause without its lead.
+                if let Some(m) = moment_at_start(clause).filter(|m| !m.rest.is_empty()) {
+                    if clause.len() - m.rest.len() < 40 {
+                        clause = clause[clause.len() - m.rest.len()..].trim();
+                    }
+                }
+                let clause = crate::text::squash_whitespace(clause)
+                    .trim_end_matches([',', ';', '-', ' '])
+                    .to_string();
+                let moment = Moment {
+                    day: f.day,
+                    time: f.time,
+                    zone: f.zone.clone(),
+                    approx: f.approx,
+                    rest: clause.clone(),
+                };
+                let at = clock.at(&moment);
+                out.push((
+                    at,
+                    Found {
+                        moment,
+                        event: clause,
+                        line: doc.line(block.range.start)
+                            + text[..f.range.start].matches('\n').count(),
+                        source: text[f.range.clone()].to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
+}
+
+/// Where the clause holding byte `at` of `text` starts: after the last
+/// sentence end, `, `, ` - ` or `; ` before it, or ` and ` that opens a
+/// new clause.
+fn clause_start(text: &str, at: usize) -> usize {
+    let before = &text[..at];
+    [". ", ".\n", ", ", " - ", "; ", " and "]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Puts the entries in time order when the document's rows were not (a
+/// row added later, out of place), each keeping its stated time; said in
+/// the report. Entries without a full date are left as they are.
+fn in_time_order(d: &mut Draft, marks: &mut [(usize, usize)]) {
+    let zone = d
+        .timezone
+        .as_deref()
+        .and_then(crate::datetime::known_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let instants: Option<Vec<jiff::Timestamp>> = d
+        .timeline
+        .iter()
+        .map(
+            |e| match crate::datetime::parse_stamp(&e.at, &zone).ok()?.stamp {
+                crate::datetime::Stamp::Full(ts) => Some(ts),
+                crate::datetime::Stamp::TimeOnly(..) => None,
+            },
+        )
+        .collect();
+    let Some(instants) = instants else { return };
+    if instants.windows(2).all(|w| w[0] <= w[1]) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..instants.len()).collect();
+    order.sort_by_key(|&i| instants[i]);
+    let moved: Vec<String> = order
+        .iter()
+        .enumerate()
+        .filter(|(to, from)| to != *from)
+        .map(|(_, &from)| (from + 1).to_string())
+        .collect();
+    let entries = std::mem::take(&mut d.timeline);
+    let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+    d.timeline = order.iter().filter_map(|&i| slots[i].take()).collect();
+    for mark in marks.iter_mut() {
+        mark.1 = order.iter().position(|&i| i == mark.1).unwrap_or(mark.1);
+    }
+    d.guess(
+        "timeline",
+        "put in time order",
+        0,
+        &format!(
+            "entries {} were out of order in the source",
+            moved.join(", ")
+        ),
+    );
 }
 
 /// The incident's key moments from the entries: a marker, else the first
@@ -287,104 +537,5 @@ fn moments(d: &mut Draft, marks: &[(usize, usize)]) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entries(text: &str, date: Option<&str>) -> Draft {
-        let doc = Document::parse(text);
-        let mut d = Draft {
-            date: date.map(|s| s.parse().unwrap()),
-            ..Draft::default()
-        };
-        timeline(&doc, &mut d, None);
-        d
-    }
-
-    fn ats(d: &Draft) -> Vec<(String, String)> {
-        d.timeline
-            .iter()
-            .map(|e| (e.at.clone(), e.event.clone()))
-            .collect()
-    }
-
-    #[test]
-    fn bold_time_bullets_roll_over_midnight() {
-        let d = entries("## Timeline\n\n- **23:58 UTC** - Writer database saturates\n- **00:02 UTC** - Deploy lowers the timeout\n", Some("2025-09-29"));
-        assert_eq!(
-            ats(&d),
-            [
-                (
-                    "2025-09-29 23:58 UTC".into(),
-                    "Writer database saturates".into()
-                ),
-                (
-                    "2025-09-30 00:02 UTC".into(),
-                    "Deploy lowers the timeout".into()
-                )
-            ]
-        );
-        assert_eq!(d.taken.len(), 1);
-        assert_eq!(
-            d.moments[0],
-            Some(("2025-09-29 23:58 UTC".to_string(), false))
-        );
-    }
-
-    #[test]
-    fn approximate_bold_paragraphs_and_at_lines() {
-        let d = entries("## Incident timeline\n\n**± 17:20 UTC:** YP runs the removal.\n\n**± 23:27 UTC:** Data removed, alert fires.\n\nAt 2017/02/01 00:36 UTC, backup restored.\n", Some("2017-01-31"));
-        assert_eq!(d.timeline.len(), 3);
-        assert!(d.timeline[0].approx);
-        assert_eq!(d.timeline[1].kind, Some("detection"));
-        assert_eq!(d.timeline[2].at, "2017-02-01 00:36 UTC");
-        assert_eq!(
-            d.moments[1],
-            Some(("2017-01-31 23:27 UTC".to_string(), true))
-        );
-    }
-
-    #[test]
-    fn clock_lines_under_a_day_line_and_markers() {
-        let d = entries("## Timeline\n\n2022-11-22 (all times UTC)\n14:51 News reports a sonnet\n14:53 Traffic climbs **OUTAGE BEGINS**\n15:57 Traffic back to normal **OUTAGE ENDS**\n", None);
-        assert_eq!(d.timeline.len(), 3);
-        assert_eq!(d.timeline[1].at, "2022-11-22 14:53 UTC");
-        assert_eq!(d.moments[0].as_ref().unwrap().0, "2022-11-22 14:53 UTC");
-        assert_eq!(d.moments[3].as_ref().unwrap().0, "2022-11-22 15:57 UTC");
-        assert_eq!(d.taken.len(), 1);
-    }
-
-    #[test]
-    fn tables_name_their_time_column_and_zone() {
-        let d = entries("## Timeline\n\n| Date and Time in CET | Event |\n|---|---|\n| 2019-12-04 00:30 | Nodes deleted |\n| 2019-12-04 00:35 | VMs marked unhealthy |\n", None);
-        assert_eq!(
-            ats(&d)[0],
-            ("2019-12-04 00:30 CET".into(), "Nodes deleted".into())
-        );
-        assert_eq!(d.taken.len(), 1);
-    }
-
-    #[test]
-    fn dated_headings_take_their_first_sentence() {
-        let d = entries("## Timeline\n\n### 2018 October 21 22:52 UTC\n\nRoutine maintenance replaced a failing link. It cut the east coast off.\n\n### 2018 October 21 22:54 UTC\n\nOrchestrator began a failover.\n", None);
-        assert_eq!(
-            ats(&d),
-            [
-                (
-                    "2018-10-21 22:52 UTC".into(),
-                    "Routine maintenance replaced a failing link.".into()
-                ),
-                (
-                    "2018-10-21 22:54 UTC".into(),
-                    "Orchestrator began a failover.".into()
-                )
-            ]
-        );
-        assert!(d.taken.is_empty());
-    }
-
-    #[test]
-    fn dash_bullets_without_a_zone() {
-        let d = entries("## Timeline\n\n- 2017/02/01 00:36 - Backup restored\n- 2017/02/01 17:00 - Service back\n", None);
-        assert_eq!(d.timeline[0].at, "2017-02-01 00:36");
-    }
-}
+#[path = "timeline_tests.rs"]
+mod tests;

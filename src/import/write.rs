@@ -343,7 +343,7 @@ struct Links {
     body: String,
     /// The files to copy beside the write-up.
     files: Vec<files::Attachment>,
-    /// Links to documents not imported, kept as written.
+    /// Links to documents not imported, now text that keeps the address.
     kept: Vec<String>,
     /// Links to files that do not come along, with why; each is now text
     /// that keeps its address.
@@ -406,8 +406,20 @@ fn links(body: &str, source: &Source, stems: &BTreeMap<PathBuf, String>, d: &mut
                     // Written beside this one (the `../` is added for a folder).
                     rewrites.push((dest, format!("{stem}.md{suffix}")));
                 }
-                None => out.kept.push(dest.to_string()),
+                None => {
+                    out.kept.push(dest.to_string());
+                    as_text.push(dest);
+                }
             }
+        } else if place(dest) == Some(Place::Root)
+            && found.iter().any(|(_, d, image, _)| d == dest && *image)
+        {
+            // An image from the root of the site the document came from:
+            // nothing to bring along, and `check` would not find it.
+            out.not_copied.push(format!(
+                "{dest}: an image from the root of the document's own site"
+            ));
+            as_text.push(dest);
         } else if place(dest) == Some(Place::Beside) {
             match files::attachment(source, dest) {
                 Ok(file) => {
