@@ -12,6 +12,9 @@ use serde_yaml::Value;
 /// A foreign front matter at the top of `text`: its mapping and where the
 /// rest starts.
 pub fn split_front_matter(text: &str) -> (Option<serde_yaml::Mapping>, usize) {
+    if let Some(found) = toml_front_matter(text) {
+        return found;
+    }
     let Ok(split) = crate::content::split_front_matter(text) else {
         return (None, 0);
     };
@@ -19,6 +22,27 @@ pub fn split_front_matter(text: &str) -> (Option<serde_yaml::Mapping>, usize) {
         Ok(Value::Mapping(map)) => (Some(map), split.body_start),
         _ => (None, 0),
     }
+}
+
+/// A TOML front matter between `+++` lines (Hugo, Zola), as the same
+/// mapping a YAML one gives.
+fn toml_front_matter(text: &str) -> Option<(Option<serde_yaml::Mapping>, usize)> {
+    let first = text.split_inclusive('\n').next()?;
+    if first.trim_end() != "+++" {
+        return None;
+    }
+    let mut at = first.len();
+    for line in text[first.len()..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            let table: toml::Table = toml::from_str(&text[first.len()..at]).ok()?;
+            let Ok(Value::Mapping(map)) = serde_yaml::to_value(table) else {
+                return Some((None, 0));
+            };
+            return Some((Some(map), at + line.len()));
+        }
+        at += line.len();
+    }
+    None
 }
 
 fn text_of(value: &Value) -> Option<String> {
@@ -117,8 +141,40 @@ pub fn title(doc: &Document, d: &mut Draft) {
     }
 }
 
-/// `**Label:** value` lines as in Google's SRE template, in the text
-/// before the second heading. A paragraph made only of them leaves the body.
+/// Labels a header line or section may carry plainly (`Created By: Ana`),
+/// where a bold one may be any label.
+const PLAIN_LABELS: &[&str] = &[
+    "date",
+    "author",
+    "authors",
+    "created_by",
+    "written_by",
+    "owner",
+    "owners",
+    "status",
+    "severity",
+];
+
+/// A line `**Label:** value`, `**Label**: value` or, for a known label,
+/// `Label: value`.
+fn labelled(line: &str) -> Option<(String, String)> {
+    let t = line.trim();
+    if let Some(rest) = t.strip_prefix("**") {
+        let (label, value) = rest.split_once("**")?;
+        let label = label.trim().trim_end_matches(':').trim();
+        let value = value.trim().trim_start_matches(':').trim();
+        return Some((label.to_string(), value.to_string()));
+    }
+    let (label, value) = t.split_once(':')?;
+    let key = crate::text::slugify(label).replace('-', "_");
+    (PLAIN_LABELS.contains(&key.as_str()) && !value.trim().is_empty())
+        .then(|| (label.trim().to_string(), value.trim().to_string()))
+}
+
+/// Header lines as in Google's SRE template (`**Date:** ...`) or plainly
+/// (`Created By: ...`), in the text before the second heading; and short
+/// sections that are one such value (`## Authors` with a name under it). A
+/// paragraph or section made only of them leaves the body.
 pub fn header_block(doc: &Document, d: &mut Draft) {
     let upto = doc
         .sections
@@ -132,26 +188,66 @@ pub fn header_block(doc: &Document, d: &mut Draft) {
             }
             let source = doc.source(&block.range);
             let lines: Vec<&str> = source.lines().collect();
-            let labelled: Vec<(String, String)> = lines
+            let found: Vec<(usize, (String, String))> = lines
                 .iter()
-                .filter_map(|l| {
-                    let rest = l.trim().strip_prefix("**")?;
-                    let (label, value) = rest.split_once("**")?;
-                    let label = label.trim().trim_end_matches(':').trim();
-                    let value = value.trim().trim_start_matches(':').trim();
-                    Some((label.to_string(), value.to_string()))
-                })
+                .enumerate()
+                .filter_map(|(i, l)| labelled(l).map(|x| (i, x)))
                 .collect();
-            if labelled.is_empty() || labelled.len() != lines.len() {
+            if found.is_empty() {
                 continue;
             }
             let line = doc.line(block.range.start);
-            for (i, (label, value)) in labelled.iter().enumerate() {
-                header_field(d, label, value, line + i, lines[i]);
+            for (i, (label, value)) in &found {
+                header_field(d, label, value, line + i, lines[*i]);
             }
-            d.taken.push(block.range.clone());
+            if found.len() == lines.len() {
+                d.taken.push(block.range.clone());
+            }
         }
     }
+    for section in &doc.sections {
+        let key = crate::text::slugify(&section.title).replace('-', "_");
+        if !matches!(key.as_str(), "author" | "authors" | "written_by" | "date") {
+            continue;
+        }
+        let [block] = section.blocks.as_slice() else {
+            continue;
+        };
+        let source = doc.source(&block.range);
+        if !matches!(block.kind, BlockKind::Paragraph) || source.lines().count() > 3 {
+            continue;
+        }
+        let line = doc.line(block.range.start);
+        let value = crate::text::squash_whitespace(source);
+        let before = (d.authors.len(), d.date);
+        header_field(d, &section.title, &value, line, source);
+        if (d.authors.len(), d.date) != before {
+            d.taken.push(block.range.clone());
+            d.taken.extend(section.heading.clone());
+        }
+    }
+}
+
+/// Names as a header gives them: `a, b and c`, without e-mail addresses
+/// and link markup.
+fn names(value: &str) -> Vec<String> {
+    let text = super::text::plain(value);
+    text.split([',', ';'])
+        .flat_map(|p| p.split(" and "))
+        .map(|p| {
+            // `Ana Lima <ana@example.com>`: the name, not the address.
+            let words: Vec<&str> = p
+                .split_whitespace()
+                .filter(|w| !w.trim_start_matches('@').contains('@'))
+                .collect();
+            words
+                .join(" ")
+                .trim_matches(['(', ')', '<', '>'])
+                .trim()
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn header_field(d: &mut Draft, label: &str, value: &str, line: usize, source: &str) {
@@ -165,13 +261,12 @@ fn header_field(d: &mut Draft, label: &str, value: &str, line: usize, source: &s
                 return;
             }
         }
-        "authors" | "author" | "owners" => {
-            d.authors = value
-                .split([',', ';'])
-                .flat_map(|p| p.split(" and "))
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect();
+        "authors" | "author" | "owners" | "created_by" | "written_by" => {
+            let found = names(value);
+            if found.is_empty() || !d.authors.is_empty() {
+                return;
+            }
+            d.authors = found;
             d.guess("authors", &d.authors.join(", "), line, source);
             return;
         }
@@ -318,6 +413,23 @@ mod tests {
             d.extra.get("author_twitter").map(String::as_str),
             Some("@sam")
         );
+    }
+
+    #[test]
+    fn plain_header_lines_and_short_sections_name_authors() {
+        let d = draft("# Queue outage\n\nCreated By: Ana Lima <ana@example.com>\nLast Modified: 2021-05-03\n\n## Summary\n\nThe queue stopped.\n", "q.md");
+        assert_eq!(d.authors, ["Ana Lima"]);
+        let d = draft("# Cert expiry\n\n## Authors\nBo Chen and [Cy Diaz](https://example.com/cy)\n\n## Summary\nNote: nothing else.\n", "c.md");
+        assert_eq!(d.authors, ["Bo Chen", "Cy Diaz"]);
+        assert!(d.extra.is_empty(), "{:?}", d.extra);
+    }
+
+    #[test]
+    fn a_toml_front_matter_is_read_like_a_yaml_one() {
+        let d = draft("+++\ntitle = \"Registry outage on 2022-02-03\"\nauthors = [\"Ana Lima\", \"Bo Chen\"]\n\n[extra]\nteam = \"infra\"\n+++\n\nThe registry stopped.\n", "outage.md");
+        assert_eq!(d.title.as_deref(), Some("Registry outage on 2022-02-03"));
+        assert_eq!(d.authors, ["Ana Lima", "Bo Chen"]);
+        assert_eq!(d.date.unwrap().to_string(), "2022-02-03");
     }
 
     #[test]

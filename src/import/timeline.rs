@@ -367,7 +367,7 @@ pub fn timeline(doc: &Document, d: &mut Draft, default_zone: Option<&str>) {
         d.timeline.push(Entry {
             at: at.text(),
             approx: f.moment.approx,
-            event: f.event,
+            event: super::text::plain(&f.event),
             kind,
         });
     }

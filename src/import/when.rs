@@ -250,6 +250,17 @@ pub fn zone(word: &str) -> Option<String> {
     if w.chars().any(|c| c.is_ascii_digit()) && !w.starts_with(['+', '-']) {
         return None;
     }
+    // North American zones by their names, with their summer time.
+    let named = match w {
+        "Eastern" | "ET" => Some("America/New_York"),
+        "Central" | "CT" => Some("America/Chicago"),
+        "Mountain" | "MT" => Some("America/Denver"),
+        "Pacific" | "PT" => Some("America/Los_Angeles"),
+        _ => None,
+    };
+    if let Some(name) = named {
+        return Some(name.to_string());
+    }
     // An ambiguous abbreviation is still the document's zone: `check`
     // then asks which one it means.
     let known = crate::datetime::known_zone(w).is_some() || crate::datetime::is_abbreviation(w);
@@ -268,8 +279,16 @@ pub fn stated_zone(text: &str) -> Option<String> {
     for (i, w) in words.iter().enumerate() {
         let w = bare(w).to_lowercase();
         if w == "times" || w == "time" {
-            // The first zone within the next few words.
-            if let Some(z) = words[i + 1..].iter().take(8).find_map(|x| zone(x)) {
+            // The first zone within the next few words; an abbreviation
+            // before a name (`Eastern Daylight Time (EDT)`).
+            let next = || words[i + 1..].iter().take(8);
+            let named =
+                |x: &&&str| matches!(bare(x), "Eastern" | "Central" | "Mountain" | "Pacific");
+            if let Some(z) = next()
+                .filter(|x| !named(x))
+                .find_map(|x| zone(x))
+                .or_else(|| next().find_map(|x| zone(x)))
+            {
                 return Some(z);
             }
         }
@@ -396,5 +415,6 @@ mod tests {
         assert_eq!(stated_zone("no zone"), None);
         assert_eq!(zone("UTC+2").as_deref(), Some("+02:00"));
         assert_eq!(zone("GMT-08:00").as_deref(), Some("-08:00"));
+        assert_eq!(zone("Eastern:").as_deref(), Some("America/New_York"));
     }
 }
