@@ -43,9 +43,6 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
     };
     let title = page_title(html_text).filter(|_| !front.lines().any(|l| l.starts_with("title:")));
     let mut front = front;
-    if let Some(title) = title {
-        front.push_str(&format!("title: {}\n", super::draft::quoted(&title)));
-    }
     let text = html_text.to_string();
     if let Some(at) = crate::html_nesting::too_deep(&text) {
         let (line, _) = crate::text::line_column(&text, at);
@@ -62,6 +59,15 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
         .map_err(|e| format!("cannot convert its HTML: {e}"))?;
     if !markdown.chars().any(char::is_alphanumeric) {
         return Err("its HTML has no text".into());
+    }
+    // The page's <title> names it unless its text opens with a heading of
+    // its own (an export tool's title is often the file's name).
+    let opens_with_title = markdown
+        .lines()
+        .find(|l| l.starts_with('#'))
+        .is_some_and(|l| l.starts_with("# "));
+    if let Some(title) = title.filter(|_| !opens_with_title) {
+        front.push_str(&format!("title: {}\n", super::draft::quoted(&title)));
     }
     if front.is_empty() {
         return Ok((markdown, removed));
