@@ -125,6 +125,38 @@ fn writeup_page_shows_facts_timeline_lessons_and_action_items() {
 }
 
 #[test]
+fn lessons_the_team_takes_away_are_shown_and_exported() {
+    let site = Site::with(&[
+        ("blameless.yaml", "title: T\n"),
+        (
+            "content/a.md",
+            &common::writeup(
+                "A",
+                "lessons:\n  went_well: [Backups held]\n  learned: [Rehearse the restore, Name the target out loud]\n",
+                "Body.\n",
+            ),
+        ),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = html(&site, "incidents/a/index.html");
+    assert_eq!(
+        texts(&page, ".lessons h3"),
+        ["What went well", "What we learned"]
+    );
+    assert_eq!(
+        texts(&page, ".lessons ul:last-of-type li"),
+        ["Rehearse the restore", "Name the target out loud"]
+    );
+    let export: serde_json::Value =
+        serde_json::from_str(&site.read("public/incidents.json")).unwrap();
+    assert_eq!(
+        export["incidents"][0]["lessons"]["learned"],
+        serde_json::json!(["Rehearse the restore", "Name the target out loud"])
+    );
+}
+
+#[test]
 fn bodies_render_links_code_alerts_and_are_sanitised() {
     let site = built(&[]);
     let page = html(&site, "incidents/stale-snapshot/index.html");

@@ -16,6 +16,7 @@ pub(crate) struct FieldsHtml {
     pub went_well: Vec<Option<String>>,
     pub went_wrong: Vec<Option<String>>,
     pub lucky: Vec<Option<String>>,
+    pub learned: Vec<Option<String>>,
     pub impact_summary: Option<String>,
     pub data_loss: Option<String>,
 }
@@ -39,6 +40,7 @@ impl FieldsHtml {
             went_well: all(&w.lessons.went_well),
             went_wrong: all(&w.lessons.went_wrong),
             lucky: all(&w.lessons.lucky),
+            learned: all(&w.lessons.learned),
             impact_summary: markup(&w.impact.summary),
             data_loss: markup(&w.impact.data_loss),
         }

@@ -296,10 +296,12 @@ pub struct LessonsView {
     pub went_well: Vec<String>,
     pub went_wrong: Vec<String>,
     pub lucky: Vec<String>,
+    pub learned: Vec<String>,
     /// The same, as HTML.
     pub went_well_html: Vec<String>,
     pub went_wrong_html: Vec<String>,
     pub lucky_html: Vec<String>,
+    pub learned_html: Vec<String>,
 }
 
 /// A write-up's own page.
@@ -517,9 +519,11 @@ pub(crate) fn page_view<'a>(
             went_well: w.lessons.went_well.clone(),
             went_wrong: w.lessons.went_wrong.clone(),
             lucky: w.lessons.lucky.clone(),
+            learned: w.lessons.learned.clone(),
             went_well_html: FieldsHtml::all_or_plain(&fields.went_well, &w.lessons.went_well),
             went_wrong_html: FieldsHtml::all_or_plain(&fields.went_wrong, &w.lessons.went_wrong),
             lucky_html: FieldsHtml::all_or_plain(&fields.lucky, &w.lessons.lucky),
+            learned_html: FieldsHtml::all_or_plain(&fields.learned, &w.lessons.learned),
         },
         action_items,
         related: Vec::new(),

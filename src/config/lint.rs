@@ -180,6 +180,7 @@ pub const REQUIRABLE: &[&str] = &[
     "lessons.went_well",
     "lessons.went_wrong",
     "lessons.lucky",
+    "lessons.learned",
     "action_items",
     "related",
     "timezone",

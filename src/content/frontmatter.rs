@@ -291,13 +291,18 @@ fn read_impact(r: &mut Reader, value: &Value, path: &FieldPath) -> Impact {
 
 fn read_lessons(r: &mut Reader, value: &Value, path: &FieldPath) -> Lessons {
     let mut lessons = Lessons::default();
-    let Some(map) = r.mapping(value, path, &["went_well", "went_wrong", "lucky"]) else {
+    let Some(map) = r.mapping(
+        value,
+        path,
+        &["went_well", "went_wrong", "lucky", "learned"],
+    ) else {
         return lessons;
     };
     for (key, slot) in [
         ("went_well", &mut lessons.went_well),
         ("went_wrong", &mut lessons.went_wrong),
         ("lucky", &mut lessons.lucky),
+        ("learned", &mut lessons.learned),
     ] {
         if let Some(v) = map.get(key) {
             *slot = r.text_list(v, &path.key(key));

@@ -235,11 +235,7 @@ fn blame(front: &Front, phrases: &Phrases, level: Level, out: &mut Vec<Diagnosti
     for (i, e) in w.timeline.iter().enumerate() {
         fields.push((root.key("timeline").index(i).key("event"), &e.event));
     }
-    for (key, list) in [
-        ("went_well", &w.lessons.went_well),
-        ("went_wrong", &w.lessons.went_wrong),
-        ("lucky", &w.lessons.lucky),
-    ] {
+    for (key, list) in w.lessons.lists() {
         for (i, lesson) in list.iter().enumerate() {
             fields.push((root.key("lessons").key(key).index(i), lesson));
         }

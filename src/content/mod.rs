@@ -126,6 +126,21 @@ pub struct Lessons {
     pub went_well: Vec<String>,
     pub went_wrong: Vec<String>,
     pub lucky: Vec<String>,
+    /// What the team takes away, not sorted into the three above.
+    #[serde(default)]
+    pub learned: Vec<String>,
+}
+
+impl Lessons {
+    /// Each list with its key, in the order pages show them.
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 4] {
+        [
+            ("went_well", &self.went_well),
+            ("went_wrong", &self.went_wrong),
+            ("lucky", &self.lucky),
+            ("learned", &self.learned),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -253,10 +268,11 @@ impl WriteUp {
             "impact.revenue" => i.revenue.is_some(),
             "impact.data_loss" => i.data_loss.is_some(),
             "timeline" => !self.timeline.is_empty(),
-            "lessons" => !(l.went_well.is_empty() && l.went_wrong.is_empty() && l.lucky.is_empty()),
+            "lessons" => l.lists().iter().any(|(_, list)| !list.is_empty()),
             "lessons.went_well" => !l.went_well.is_empty(),
             "lessons.went_wrong" => !l.went_wrong.is_empty(),
             "lessons.lucky" => !l.lucky.is_empty(),
+            "lessons.learned" => !l.learned.is_empty(),
             "action_items" => !self.action_items.is_empty(),
             "related" => !self.related.is_empty(),
             "timezone" => self.timezone.is_some(),

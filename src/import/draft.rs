@@ -59,6 +59,7 @@ pub struct Draft {
     pub went_well: Vec<String>,
     pub went_wrong: Vec<String>,
     pub lucky: Vec<String>,
+    pub learned: Vec<String>,
     pub items: Vec<Item>,
     pub related: Vec<String>,
     pub extra: BTreeMap<String, String>,
@@ -172,12 +173,17 @@ pub fn front_matter(d: &Draft, severities: &[&str]) -> String {
             line(format!("    event: {}", quoted(&e.event)));
         }
     }
-    if !(d.went_well.is_empty() && d.went_wrong.is_empty() && d.lucky.is_empty()) {
+    if !(d.went_well.is_empty()
+        && d.went_wrong.is_empty()
+        && d.lucky.is_empty()
+        && d.learned.is_empty())
+    {
         line("lessons:".into());
         for (key, items) in [
             ("went_well", &d.went_well),
             ("went_wrong", &d.went_wrong),
             ("lucky", &d.lucky),
+            ("learned", &d.learned),
         ] {
             if !items.is_empty() {
                 line(format!("  {key}:"));

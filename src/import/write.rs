@@ -128,7 +128,12 @@ fn body(text: &str, start: usize, d: &Draft) -> String {
         let has = match section.key.as_str() {
             "timeline" => !d.timeline.is_empty(),
             "action_items" => !d.items.is_empty(),
-            "lessons" => !(d.went_well.is_empty() && d.went_wrong.is_empty() && d.lucky.is_empty()),
+            "lessons" => {
+                !(d.went_well.is_empty()
+                    && d.went_wrong.is_empty()
+                    && d.lucky.is_empty()
+                    && d.learned.is_empty())
+            }
             _ => d.impact.is_some(),
         };
         if has {

@@ -53,6 +53,7 @@ struct Lessons<'a> {
     went_well: &'a [String],
     went_wrong: &'a [String],
     lucky: &'a [String],
+    learned: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -186,6 +187,7 @@ fn incident<'a>(
             went_well: &w.lessons.went_well,
             went_wrong: &w.lessons.went_wrong,
             lucky: &w.lessons.lucky,
+            learned: &w.lessons.learned,
         },
         action_items: w
             .action_items

@@ -69,11 +69,7 @@ impl Document<'_> {
         details.extend(w.impact.summary.as_deref());
         details.extend(w.impact.data_loss.as_deref());
         details.extend(w.timeline.iter().map(|e| e.event.as_str()));
-        for list in [
-            &w.lessons.went_well,
-            &w.lessons.went_wrong,
-            &w.lessons.lucky,
-        ] {
+        for (_, list) in w.lessons.lists() {
             details.extend(list.iter().map(String::as_str));
         }
         details.extend(w.action_items.iter().map(|a| a.task.as_str()));
