@@ -125,14 +125,14 @@ fn writeup_page_shows_facts_timeline_lessons_and_action_items() {
 }
 
 #[test]
-fn lessons_the_team_takes_away_are_shown_and_exported() {
+fn lessons_the_team_takes_away_and_tickets_are_shown_and_exported() {
     let site = Site::with(&[
         ("blameless.yaml", "title: T\n"),
         (
             "content/a.md",
             &common::writeup(
                 "A",
-                "lessons:\n  went_well: [Backups held]\n  learned: [Rehearse the restore, Name the target out loud]\n",
+                "lessons:\n  went_well: [Backups held]\n  learned: [Rehearse the restore, Name the target out loud]\naction_items:\n  - task: Rehearse restores\n    owner: ops\n    ticket: https://github.com/acme/infra/issues/412\n",
                 "Body.\n",
             ),
         ),
@@ -153,6 +153,18 @@ fn lessons_the_team_takes_away_are_shown_and_exported() {
     assert_eq!(
         export["incidents"][0]["lessons"]["learned"],
         serde_json::json!(["Rehearse the restore", "Name the target out loud"])
+    );
+    // A ticket as pages name it, and where it links.
+    let item = &export["incidents"][0]["action_items"][0];
+    assert_eq!(item["ticket"], "infra#412");
+    assert_eq!(
+        item["ticket_url"],
+        "https://github.com/acme/infra/issues/412"
+    );
+    let csv = site.read("public/action-items.csv");
+    assert!(
+        csv.contains(",infra#412,https://github.com/acme/infra/issues/412"),
+        "{csv}"
     );
 }
 

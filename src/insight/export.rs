@@ -64,7 +64,8 @@ struct Item<'a> {
     status: &'static str,
     due: Option<String>,
     overdue: bool,
-    ticket: Option<&'a str>,
+    /// As pages name it: an id as written, a URL's short form (`repo#12`).
+    ticket: Option<String>,
     ticket_url: Option<String>,
 }
 
@@ -199,7 +200,7 @@ fn incident<'a>(
                 status: a.status.as_str(),
                 due: a.due.map(|d| d.to_string()),
                 overdue: is_overdue(a, today),
-                ticket: a.ticket.as_deref(),
+                ticket: a.ticket.as_deref().map(ticket_label),
                 ticket_url: ticket_url(a, config),
             })
             .collect(),
@@ -281,7 +282,7 @@ pub fn action_items_csv(
                 a.status.as_str().to_string(),
                 a.due.map(|d| d.to_string()).unwrap_or_default(),
                 is_overdue(a, today).to_string(),
-                a.ticket.clone().unwrap_or_default(),
+                a.ticket.as_deref().map(ticket_label).unwrap_or_default(),
                 ticket_url(a, config).unwrap_or_default(),
             ];
             let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
