@@ -113,8 +113,11 @@ fn a_corpus_imports_passes_check_and_builds() {
         "related: [\"2022-11-22-cache-stampede-on-the-product-pages\"]",
         "[the earlier cache incident](../2022-11-22-cache-stampede-on-the-product-pages.md)",
         "impact:\n  summary: \"5,000 customers saw delayed payment confirmations; No payment was lost\"\n  users: 5000",
-        // Its rest stays in the body, so the section does, under another name.
+        // A lead and its first sentence are the task; the rest stays in the
+        // body, so the section does, under another name.
+        "  - task: \"Alert on consumer lag: today only depth is watched.\"",
         "## Action Items (notes)",
+        "Depth rises minutes after consumers stop.",
     ] {
         assert!(queue.contains(fragment), "{fragment}\n{queue}");
     }

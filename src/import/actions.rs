@@ -1,15 +1,53 @@
-//! Action items, under Action items, Follow-ups, Next steps, Remediation,
-//! Corrective actions or "Improving ... procedures": list items (a whole
-//! item, an issue link `[Title (#1094)](url)`, a `**Lead**: text` bullet, a
-//! `**Title**` with a paragraph), and tables with Action Item / Owner / Bug
-//! / Priority / Due columns. A heading such as "Immediate actions
-//! (completed)" gives the status of what is under it.
+//! Action items: under Action items, Follow-ups, Next steps, Remediation,
+//! Corrective actions, Improvements, Prevention, "What has been done" or
+//! "What will be done"; after a line that names them (`**Action items:**`
+//! or `Action Items` alone) or one labelled item (`**Action item:** text`);
+//! and any list of check boxes. List items (see `item.rs` for what one
+//! item holds), paragraphs where such a section has no list, and tables
+//! with Action Item / Owner / Bug / Priority / Due columns. A heading such
+//! as "Immediate actions (completed)" gives the status of what is under
+//! it, and one that links a ticket gives it to its items.
 
 use super::document::{item_text, BlockKind, Document};
 use super::draft::{Draft, Item};
+use super::item;
 
+fn words_of(title: &str) -> String {
+    super::text::plain(title)
+        .to_lowercase()
+        .replace('’', "'")
+        .trim()
+        .trim_end_matches(['?', ':', '.'])
+        .to_string()
+}
+
+/// A heading over action items: one that names them, or prevention and
+/// improvements.
 fn is_actions(title: &str) -> bool {
-    let t = title.to_lowercase();
+    let t = words_of(title);
+    !is_advice(&t)
+        && (is_plainly_actions(title) || ["prevent", "improvements"].iter().any(|w| t.contains(w)))
+}
+
+/// Advice to readers, which is not the team's own work.
+fn is_advice(t: &str) -> bool {
+    [
+        "should i do",
+        "should you do",
+        "recommend",
+        "call to action",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+/// A heading that names nothing but the actions, so that even its
+/// paragraphs are items (`Prevention` may hold an essay).
+fn is_plainly_actions(title: &str) -> bool {
+    let t = words_of(title);
+    if is_advice(&t) {
+        return false;
+    }
     [
         "action item",
         "follow-up",
@@ -19,16 +57,30 @@ fn is_actions(title: &str) -> bool {
         "remediation",
         "corrective action",
         "action plan",
+        "to do",
+        "todo",
     ]
     .iter()
     .any(|w| t.contains(w))
         || (t.starts_with("improving") && t.contains("procedure"))
+        || (t.starts_with("what")
+            && [" done", "doing", "will do", "will be done", "going to do"]
+                .iter()
+                .any(|w| t.contains(w)))
 }
 
 /// The status a heading gives what is under it.
 fn status_of(title: &str) -> Option<&'static str> {
-    let t = title.to_lowercase();
-    if t.contains("complete") || t.contains("(done)") || t.contains("already done") {
+    let t = words_of(title);
+    if t.contains("complete")
+        || t.contains("(done)")
+        || t.contains("already done")
+        || (t.starts_with("what")
+            && (t.contains("has been done")
+                || t.contains("we've done")
+                || t.contains("we did")
+                || t.contains(" done about")))
+    {
         Some("done")
     } else if t.contains("in progress") || t.contains("in-progress") || t.contains("ongoing") {
         Some("in-progress")
@@ -37,96 +89,183 @@ fn status_of(title: &str) -> Option<&'static str> {
     }
 }
 
-/// One list item: the item, and whether all of its text is in it.
-fn list_item(source: &str) -> (Item, bool) {
-    let text = item_text(source);
-    let (text, status) = if let Some(rest) = text.strip_prefix("[ ] ") {
-        (rest, Some("open"))
-    } else if let Some(rest) = text
-        .strip_prefix("[x] ")
-        .or_else(|| text.strip_prefix("[X] "))
-    {
-        (rest, Some("done"))
-    } else {
-        (text, None)
-    };
-    let item = |task: &str| Item {
-        task: task.trim().to_string(),
-        status,
-        ..Item::default()
-    };
-    // `[Title (#1094)](https://.../issues/1094)`, the whole item.
-    if text.starts_with('[') && text.ends_with(')') {
-        if let Some((label, url)) = text[1..text.len() - 1].split_once("](") {
-            if !label.contains(']') && crate::tickets::is_url(url) {
-                let title = match label.rfind("(#") {
-                    Some(at) if label.ends_with(')') => label[..at].trim(),
-                    _ => label,
-                };
-                let mut it = item(title);
-                it.ticket = Some(url.to_string());
-                return (it, true);
-            }
+/// A line that names the action items after it (`Action Items`,
+/// `**Follow-ups:**`).
+fn is_actions_label(text: &str) -> bool {
+    let t = words_of(text);
+    t.len() < 40 && !t.contains('.') && is_actions(&t)
+}
+
+/// The ticket a heading links (`Improvements ([tracked in #40885](url))`).
+fn heading_ticket(doc: &Document, s: usize) -> Option<String> {
+    let range = doc.sections[s].heading.clone()?;
+    let refs = |label: &str| doc.reference(label);
+    item::parse(doc.source(&range).trim_start_matches('#'), &[], &refs)
+        .item
+        .ticket
+        .filter(|t| crate::tickets::is_url(t))
+}
+
+/// The text of a list item's first paragraph, hard-wrapped lines joined.
+fn first_paragraph(source: &str) -> String {
+    let mut out = String::new();
+    for line in item_text(source).lines() {
+        let t = line.trim();
+        if t.is_empty()
+            || (t.len() > 1 && t.starts_with(['-', '*', '+']) && t.as_bytes()[1] == b' ')
+        {
+            break;
         }
-    }
-    // `**Lead**: text`, `**Title**` then a paragraph: the lead is the task.
-    if let Some(rest) = text.strip_prefix("**") {
-        if let Some((lead, after)) = rest.split_once("**") {
-            let after = after.trim_start_matches([':', ' ', '-', '–']).trim();
-            let lead = lead.trim().trim_end_matches(':');
-            return (item(lead), after.is_empty());
+        if !out.is_empty() {
+            out.push(' ');
         }
+        out.push_str(t);
     }
-    (item(&crate::text::squash_whitespace(text)), true)
+    out
+}
+
+/// The items of a list; whether all their words went into fields.
+fn list_items(
+    doc: &Document,
+    d: &mut Draft,
+    items: &[std::ops::Range<usize>],
+    defaults: &Item,
+    priorities: &[String],
+) -> bool {
+    let refs = |label: &str| doc.reference(label);
+    let mut whole = true;
+    for r in items {
+        let source = doc.source(r);
+        let text = first_paragraph(source);
+        let parsed = item::parse(&text, priorities, &refs);
+        whole &= parsed.whole && text.len() + 8 >= item_text(source).trim().len();
+        push(d, parsed, defaults, doc.line(r.start), source);
+    }
+    whole
+}
+
+fn push(d: &mut Draft, parsed: item::Parsed, defaults: &Item, line: usize, source: &str) {
+    let mut it = parsed.item;
+    if it.task.is_empty() {
+        return;
+    }
+    it.status = it.status.or(defaults.status);
+    it.owner = it.owner.or_else(|| defaults.owner.clone());
+    it.ticket = it.ticket.or_else(|| defaults.ticket.clone());
+    d.guess("action item", &it.task, line, source);
+    if let Some(p) = parsed.other_priority {
+        d.guess(
+            "action item priority",
+            &p,
+            line,
+            &format!(
+                "not one of the site's priorities; left out of \"{}\"",
+                it.task
+            ),
+        );
+    }
+    d.items.push(it);
+}
+
+/// A paragraph set apart as a note, all in emphasis (`*Last updated: …*`).
+fn is_aside(source: &str) -> bool {
+    let t = source.trim();
+    let emphasised = ["*", "_"]
+        .iter()
+        .any(|m| t.starts_with(m) && t.ends_with(m));
+    emphasised || words_of(t).contains("last updated")
+}
+
+/// Whether every item of a list starts with a check box.
+fn is_task_list(doc: &Document, items: &[std::ops::Range<usize>]) -> bool {
+    !items.is_empty()
+        && items.iter().all(|r| {
+            let t = item_text(doc.source(r));
+            ["[ ]", "[]", "[x]", "[X]"].iter().any(|m| t.starts_with(m))
+        })
 }
 
 pub fn action_items(doc: &Document, d: &mut Draft, owner: Option<&str>, priorities: &[String]) {
     let starts: Vec<usize> = (0..doc.sections.len())
         .filter(|&i| is_actions(&doc.sections[i].title))
         .collect();
-    let mut seen = std::collections::HashSet::new();
-    for start in starts {
-        let mut sections = vec![start];
-        sections.extend(doc.children(start));
-        for s in sections {
-            if !seen.insert(s) {
-                continue;
-            }
-            let section = &doc.sections[s];
-            let status = status_of(&section.title).or(status_of(&doc.sections[start].title));
-            for block in &section.blocks {
-                match &block.kind {
-                    BlockKind::List(items) => {
-                        let mut whole = true;
-                        for r in items {
-                            let source = doc.source(r);
-                            let (mut it, all) = list_item(source);
-                            whole &= all;
-                            it.status = it.status.or(status);
-                            it.owner = owner.map(str::to_string);
-                            d.guess("action item", &it.task, doc.line(r.start), source);
-                            d.items.push(it);
-                        }
+    let mut in_actions: Vec<Option<usize>> = vec![None; doc.sections.len()];
+    for &start in &starts {
+        for s in std::iter::once(start).chain(doc.children(start)) {
+            in_actions[s].get_or_insert(start);
+        }
+    }
+    let refs = |label: &str| doc.reference(label);
+    for (s, section) in doc.sections.iter().enumerate() {
+        let start = in_actions[s];
+        let mut defaults = Item {
+            owner: owner.map(str::to_string),
+            ..Item::default()
+        };
+        if let Some(start) = start {
+            defaults.status = status_of(&section.title).or(status_of(&doc.sections[start].title));
+            defaults.ticket = heading_ticket(doc, s).or_else(|| heading_ticket(doc, start));
+        }
+        // A section of items without a list has them as paragraphs.
+        let has_list = std::iter::once(s).chain(doc.children(s)).any(|c| {
+            doc.sections[c]
+                .blocks
+                .iter()
+                .any(|b| matches!(b.kind, BlockKind::List(_) | BlockKind::Table(..)))
+        });
+        let mut labelled = false;
+        for block in &section.blocks {
+            let after_label = std::mem::take(&mut labelled);
+            match &block.kind {
+                BlockKind::List(items)
+                    if (start.is_some() || after_label || is_task_list(doc, items))
+                        && list_items(doc, d, items, &defaults, priorities) =>
+                {
+                    d.taken.push(block.range.clone());
+                }
+                BlockKind::Table(head, rows) if start.is_some() => {
+                    let status = defaults.status;
+                    if table(
+                        doc,
+                        d,
+                        head,
+                        rows,
+                        block.range.start,
+                        owner,
+                        status,
+                        priorities,
+                    ) {
+                        d.taken.push(block.range.clone());
+                    }
+                }
+                BlockKind::Paragraph => {
+                    let source = doc.source(&block.range);
+                    // `**Action items:**` alone: the list after it.
+                    if is_actions_label(source) {
+                        labelled = true;
+                        continue;
+                    }
+                    // `**Action item:** Start incidents earlier. ...`
+                    let lower = source.to_lowercase();
+                    if let Some(rest) = ["**action item:**", "**action item**:", "action item:"]
+                        .iter()
+                        .find_map(|l| lower.starts_with(l).then(|| &source[l.len()..]))
+                    {
+                        let parsed = item::parse(rest.trim(), priorities, &refs).first_sentence();
+                        push(d, parsed, &defaults, doc.line(block.range.start), source);
+                        continue;
+                    }
+                    let plainly = start.is_some_and(|s| is_plainly_actions(&doc.sections[s].title));
+                    if plainly && !has_list && source.len() <= 600 && !is_aside(source) {
+                        let parsed = item::parse(source, priorities, &refs).first_sentence();
+                        let whole = parsed.whole;
+                        push(d, parsed, &defaults, doc.line(block.range.start), source);
                         if whole {
                             d.taken.push(block.range.clone());
                         }
                     }
-                    BlockKind::Table(head, rows)
-                        if table(
-                            doc,
-                            d,
-                            head,
-                            rows,
-                            block.range.start,
-                            owner,
-                            status,
-                            priorities,
-                        ) =>
-                    {
-                        d.taken.push(block.range.clone());
-                    }
-                    _ => {}
                 }
+                _ => {}
             }
         }
     }
@@ -236,12 +375,77 @@ mod tests {
                 .collect::<Vec<_>>(),
             [
                 ("Timeouts raised", Some("done")),
-                ("Circuit breakers", None),
+                ("Circuit breakers: with exponential backoff.", None),
                 ("Runbooks", None)
             ]
         );
-        // The rest of a lead's text stays in the body.
-        assert_eq!(d.taken.len(), 1);
+        // A lead with its sentence is the whole item; the paragraph under
+        // a lead stays in the body.
+        assert_eq!(d.taken.len(), 2);
+    }
+
+    #[test]
+    fn items_in_more_places_and_shapes() {
+        let d = items("## What has been done about this?\n\n*   Power down the exposed hosts.\n*   Audit the repositories to:\n    * check every commit\n\n## Improvements ([tracked in #512](https://github.com/acme/ops/issues/512))\n\n- **Strike team**: review the service end to end\n- Update the charts. Owner: @bo\n\n## Notes\n\nAfter the meeting, make sure that:\n\n- [x] The report is pushed\n- [] Follow-ups are filed\n\n**Action item:** Declare incidents sooner. We waited two hours. Owner: @cy\n\nAction Items\n\n- Alert on expiring certificates\n");
+        type Row<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+        let got: Vec<Row> = d
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.task.as_str(),
+                    i.status,
+                    i.owner.as_deref(),
+                    i.ticket.as_deref(),
+                )
+            })
+            .collect();
+        let issue = Some("https://github.com/acme/ops/issues/512");
+        assert_eq!(
+            got,
+            [
+                (
+                    "Power down the exposed hosts.",
+                    Some("done"),
+                    Some("sre"),
+                    None
+                ),
+                (
+                    "Audit the repositories to:",
+                    Some("done"),
+                    Some("sre"),
+                    None
+                ),
+                (
+                    "Strike team: review the service end to end",
+                    None,
+                    Some("sre"),
+                    issue
+                ),
+                ("Update the charts.", None, Some("bo"), issue),
+                ("The report is pushed", Some("done"), Some("sre"), None),
+                ("Follow-ups are filed", Some("open"), Some("sre"), None),
+                ("Declare incidents sooner.", None, Some("cy"), None),
+                ("Alert on expiring certificates", None, Some("sre"), None),
+            ]
+        );
+        // Paragraphs are items where such a section has no list.
+        let d = items("## What is being done\n\nLarge pools were asked to switch back to the old version.\n\n## What will be done\n\nA full report will follow.\n\n## Questions\n\n### What should I do?\n\nNothing.\n");
+        let got: Vec<(&str, Option<&str>)> = d
+            .items
+            .iter()
+            .map(|i| (i.task.as_str(), i.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Large pools were asked to switch back to the old version.",
+                    Some("done")
+                ),
+                ("A full report will follow.", None),
+            ]
+        );
     }
 
     #[test]
@@ -258,5 +462,22 @@ mod tests {
             (Some("P1"), Some("2019-01-31"))
         );
         assert_eq!(d.taken.len(), 1);
+    }
+
+    #[test]
+    fn paragraphs_are_items_only_under_a_heading_that_names_actions() {
+        let d = items("## Action items\n\nRotate the signing keys every quarter. The last rotation was in 2019.\n\n*Last updated: 2024-01-02*\n");
+        assert_eq!(
+            d.items.iter().map(|i| i.task.as_str()).collect::<Vec<_>>(),
+            ["Rotate the signing keys every quarter."]
+        );
+        // Prevention may be an essay: its lists are items, its prose is not.
+        let d = items("## Preventing spoofed mail\n\nMail servers decide on their own whether to trust a sender.\n\n- Publish a DMARC policy\n");
+        assert_eq!(
+            d.items.iter().map(|i| i.task.as_str()).collect::<Vec<_>>(),
+            ["Publish a DMARC policy"]
+        );
+        let d = items("## Preventing spoofed mail\n\nMail servers decide on their own whether to trust a sender.\n");
+        assert!(d.items.is_empty());
     }
 }

@@ -41,6 +41,9 @@ pub struct Document<'t> {
     line_starts: Vec<usize>,
     /// Lines of the file before `text` (a foreign front matter).
     lines_before: usize,
+    /// The link reference definitions (`[label]: url`), by label in lower
+    /// case.
+    refs: std::collections::HashMap<String, String>,
 }
 
 fn level(l: HeadingLevel) -> usize {
@@ -72,7 +75,13 @@ impl<'t> Document<'t> {
         let mut table: Option<(Vec<String>, Vec<Vec<String>>, bool)> = None;
         let mut cell = String::new();
         let mut list_depth = 0usize;
-        for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        let parser = Parser::new_ext(text, options);
+        let refs = parser
+            .reference_definitions()
+            .iter()
+            .map(|(label, def)| (label.to_lowercase(), def.dest.to_string()))
+            .collect();
+        for (event, range) in parser.into_offset_iter() {
             match &event {
                 Event::Start(tag) => {
                     if depth == 0 {
@@ -184,6 +193,7 @@ impl<'t> Document<'t> {
             sections,
             line_starts,
             lines_before: 0,
+            refs,
         }
     }
 
@@ -193,6 +203,11 @@ impl<'t> Document<'t> {
             lines_before,
             ..Document::parse(text)
         }
+    }
+
+    /// The address a link reference names (`[#2739]` with `[#2739]: url`).
+    pub fn reference(&self, label: &str) -> Option<String> {
+        self.refs.get(&label.to_lowercase()).cloned()
     }
 
     /// The 1-based line of a byte offset.

@@ -13,6 +13,7 @@ mod document;
 mod draft;
 mod files;
 mod head;
+mod item;
 mod lessons;
 mod moment;
 mod text;

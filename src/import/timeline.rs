@@ -400,10 +400,13 @@ fn narrative(doc: &Document, clock: &mut Clock) -> Vec<(At, Found)> {
             let text = doc.source(&block.range);
             let found = times_in(text);
             for (i, f) in found.iter().enumerate() {
-                let from = clause_start(text, f.range.start);
-                let to = found
-                    .get(i + 1)
-                    .map_or(text.len(), |next| clause_start(text, next.range.start));
+                let from = clause_start(text, 0, f.range.start).unwrap_or(0);
+                // Not the comma that closes this clause's own lead
+                // (`Around 9:30 UTC, the record …`).
+                let to = found.get(i + 1).map_or(text.len(), |next| {
+                    clause_start(text, f.range.end + 1, next.range.start)
+                        .unwrap_or(next.range.start)
+                });
                 let mut clause = text[from..to.max(f.range.end)].trim();
                 // `At 15:23 UTC we heard`: the clause without its lead.
                 if let Some(m) = moment_at_start(clause).filter(|m| !m.rest.is_empty()) {
@@ -411,9 +414,13 @@ fn narrative(doc: &Document, clock: &mut Clock) -> Vec<(At, Found)> {
                         clause = clause[clause.len() - m.rest.len()..].trim();
                     }
                 }
-                let clause = crate::text::squash_whitespace(clause)
-                    .trim_end_matches([',', ';', '-', ' '])
-                    .to_string();
+                let clause = crate::text::squash_whitespace(clause);
+                let mut clause = clause.trim_end_matches([',', ';', '-', ' ']);
+                // `came back and⏎by 8:35 …`: the joining word goes with the cut.
+                for joint in [" and", " but", " then"] {
+                    clause = clause.strip_suffix(joint).unwrap_or(clause);
+                }
+                let clause = clause.to_string();
                 let moment = Moment {
                     day: f.day,
                     time: f.time,
@@ -443,14 +450,19 @@ fn narrative(doc: &Document, clock: &mut Clock) -> Vec<(At, Found)> {
 
 /// Where the clause holding byte `at` of `text` starts: after the last
 /// sentence end, `, `, ` - ` or `; ` before it, or ` and ` that opens a
-/// new clause.
-fn clause_start(text: &str, at: usize) -> usize {
-    let before = &text[..at];
-    [". ", ".\n", ", ", " - ", "; ", " and "]
+/// new clause; none of them before byte `floor`. A line break counts as
+/// a space (`again and⏎by 9:40`).
+fn clause_start(text: &str, floor: usize, at: usize) -> Option<usize> {
+    let before = text[..at].replace('\n', " ");
+    [". ", ", ", " - ", "; ", " and "]
         .iter()
-        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .filter_map(|sep| {
+            before
+                .rfind(sep)
+                .filter(|&i| i >= floor)
+                .map(|i| i + sep.len())
+        })
         .max()
-        .unwrap_or(0)
 }
 
 /// Puts the entries in time order when the document's rows were not (a

@@ -271,6 +271,21 @@ fn sentences_give_a_timeline_when_nothing_else_does() {
         ]
     );
     assert_eq!(d.timeline[1].kind, Some("detection"));
+    // A lead's own comma does not end its clause; a line break is a space.
+    let d = entries(
+        "# Lost records\n\nOn 2023-05-02 at 08:10 UTC the zone was replaced. Around 8:25 UTC, the records came back and\nby 8:35 UTC lookups were normal.\n",
+        None,
+    );
+    assert_eq!(
+        ats(&d)[1..],
+        [
+            (
+                "2023-05-02 08:25 UTC".into(),
+                "the records came back".into()
+            ),
+            ("2023-05-02 08:35 UTC".into(), "lookups were normal.".into()),
+        ]
+    );
     // One time alone is no timeline.
     assert!(entries("# X\n\nAt 10:02 UTC we shipped.\n", None)
         .timeline
