@@ -76,6 +76,7 @@ impl Clock {
                 }
                 resolved.or(self.day)
             }
+            None if m.next_day => self.day.or(self.document).and_then(|d| d.tomorrow().ok()),
             None => match (self.day.or(self.document), self.last) {
                 (Some(day), Some(last)) if crosses_midnight(last, m.time) => {
                     rolled = true;

@@ -15,6 +15,7 @@ mod files;
 mod head;
 mod item;
 mod lessons;
+mod links;
 mod moment;
 mod text;
 mod timeline;

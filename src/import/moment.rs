@@ -15,6 +15,8 @@ pub struct Moment {
     pub time: Time,
     pub zone: Option<String>,
     pub approx: bool,
+    /// The day after the entry before's (`the following morning`).
+    pub next_day: bool,
     /// What follows it, without separators.
     pub rest: String,
 }
@@ -186,6 +188,7 @@ pub fn moment_at_start(text: &str) -> Option<Moment> {
         time,
         zone,
         approx,
+        next_day: false,
         rest,
     })
 }
@@ -199,6 +202,25 @@ pub struct Found {
     pub time: Time,
     pub zone: Option<String>,
     pub approx: bool,
+    /// Said to be the day after the one before (`at 4:11 UTC the next
+    /// morning`, `the following day at 09:00 UTC`).
+    pub next_day: bool,
+}
+
+/// How many of the first `words` say the day after: `the next day`,
+/// `the following morning`, `next morning`.
+pub fn says_next_day(words: &[&str]) -> Option<usize> {
+    let w: Vec<String> = words
+        .iter()
+        .take(3)
+        .map(|w| bare(w).to_lowercase())
+        .collect();
+    let the = usize::from(w.first().is_some_and(|w| w == "the"));
+    let next = w.get(the).is_some_and(|w| w == "next" || w == "following");
+    let part = w
+        .get(the + 1)
+        .is_some_and(|w| ["day", "morning", "afternoon", "evening", "night"].contains(&w.as_str()));
+    (next && part).then_some(the + 2)
 }
 
 /// Every time with a zone in `text` (`At 15:23 UTC we`, `by 9:40 UTC`,
@@ -238,12 +260,21 @@ pub fn times_in(text: &str) -> Vec<Found> {
             date_at(&plain[i + n + 1..]).map(|(day, _)| day)
         };
         let last = words[i + n - 1];
+        let next_day = says_next_day(&plain[i + n..]).is_some()
+            || (i.saturating_sub(5)..i).any(|from| {
+                says_next_day(&plain[from..i]).is_some_and(|k| {
+                    plain[from + k..i]
+                        .iter()
+                        .all(|w| ["at", "around", "by", ""].contains(&bare(w)))
+                })
+            });
         out.push(Found {
             range: words[i].0..last.0 + last.1.len(),
             day: before.or_else(after),
             time,
             zone: Some(zone),
             approx,
+            next_day,
         });
         i += n;
     }

@@ -12,20 +12,31 @@
 use super::clock::{At, Clock};
 use super::document::{item_text, BlockKind, Document};
 use super::draft::{Draft, Entry, MOMENTS};
-use super::moment::{moment_at_start, times_in, Moment};
+use super::moment::{moment_at_start, Moment};
 use super::when::{day_line, stated_zone};
+use narrative::{is_completion, narrative};
+
+#[path = "narrative.rs"]
+mod narrative;
 
 /// A type suggested by what an entry says, and the moment it marks.
 fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
-    let e = event.to_lowercase();
+    let e = super::text::plain(event).to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| e.contains(w));
     if has(&["outage begins", "outage starts"]) {
         (Some("trigger"), Some(0))
-    } else if has(&["outage ends", "outage over"]) {
+    } else if has(&[
+        "outage ends",
+        "outage over",
+        "declared resolved",
+        "marked resolved",
+        "marked as resolved",
+    ]) {
         (Some("resolution"), Some(3))
     } else if has(&[
         "paged",
-        "alert",
+        "pinged",
+        "alerted",
         "detected",
         "detects",
         "noticed",
@@ -33,8 +44,14 @@ fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
         "incident declared",
         "received a report",
         "first report",
+        "first recorded",
+        "first instance",
+        "first sign",
         "reported",
-    ]) {
+    ]) || (has(&["alert", "alarm"])
+        // An alert that goes off, not work on alerting.
+        && has(&[" fire", "trigger", "went off", "raised", "received", "discovered"]))
+    {
         (Some("detection"), Some(1))
     } else if has(&[
         "rolled back",
@@ -344,12 +361,27 @@ pub fn timeline(doc: &Document, d: &mut Draft, default_zone: Option<&str>) {
         }
         flush(&mut run, &mut entries, d, in_named);
     }
+    let mut lead = None;
     if entries.is_empty() {
-        entries = narrative(doc, &mut clock);
+        (entries, lead) = narrative(doc, &mut clock);
     }
     let mut marks: Vec<(usize, usize)> = Vec::new();
-    for (at, f) in entries {
-        let (kind, mark) = kind_of(&f.event);
+    for (i, (at, f)) in entries.into_iter().enumerate() {
+        let (mut kind, mut mark) = kind_of(&f.event);
+        // `we reverted it - an action completed by 15:56 UTC`: the moment
+        // the entry before marks is when it was done.
+        if lead.is_some() && kind.is_none() && is_completion(&f.event) {
+            let before = d.timeline.len().checked_sub(1);
+            // Only work can be completed: a mitigation or a resolution.
+            if let Some(last) = marks.last().filter(|m| Some(m.1) == before && m.0 >= 2) {
+                mark = Some(last.0);
+                kind = before.and_then(|b| d.timeline[b].kind);
+                marks.pop();
+            }
+        }
+        if lead == Some(i) && mark.is_none() {
+            marks.push((0, d.timeline.len()));
+        }
         if let Some(kind) = kind {
             d.guess("timeline type", kind, f.line, &f.source);
         }
@@ -383,86 +415,6 @@ pub fn timeline(doc: &Document, d: &mut Draft, default_zone: Option<&str>) {
     }
     in_time_order(d, &mut marks);
     moments(d, &marks);
-}
-
-/// Times with their zone in the sentences of a document that has no
-/// timeline of its own (`On 2021-04-27 at 15:09 UTC we released it. At
-/// 15:23 UTC we heard.`): each an entry, its text the clause it is in.
-/// Two at least, or none.
-fn narrative(doc: &Document, clock: &mut Clock) -> Vec<(At, Found)> {
-    let mut out = Vec::new();
-    for section in doc.sections.iter().filter(|s| !is_record(&s.title)) {
-        for block in section
-            .blocks
-            .iter()
-            .filter(|b| matches!(b.kind, BlockKind::Paragraph))
-        {
-            let text = doc.source(&block.range);
-            let found = times_in(text);
-            for (i, f) in found.iter().enumerate() {
-                let from = clause_start(text, 0, f.range.start).unwrap_or(0);
-                // Not the comma that closes this clause's own lead
-                // (`Around 9:30 UTC, the record …`).
-                let to = found.get(i + 1).map_or(text.len(), |next| {
-                    clause_start(text, f.range.end + 1, next.range.start)
-                        .unwrap_or(next.range.start)
-                });
-                let mut clause = text[from..to.max(f.range.end)].trim();
-                // `At 15:23 UTC we heard`: the clause without its lead.
-                if let Some(m) = moment_at_start(clause).filter(|m| !m.rest.is_empty()) {
-                    if clause.len() - m.rest.len() < 40 {
-                        clause = clause[clause.len() - m.rest.len()..].trim();
-                    }
-                }
-                let clause = crate::text::squash_whitespace(clause);
-                let mut clause = clause.trim_end_matches([',', ';', '-', ' ']);
-                // `came back and⏎by 8:35 …`: the joining word goes with the cut.
-                for joint in [" and", " but", " then"] {
-                    clause = clause.strip_suffix(joint).unwrap_or(clause);
-                }
-                let clause = clause.to_string();
-                let moment = Moment {
-                    day: f.day,
-                    time: f.time,
-                    zone: f.zone.clone(),
-                    approx: f.approx,
-                    rest: clause.clone(),
-                };
-                let at = clock.at(&moment);
-                out.push((
-                    at,
-                    Found {
-                        moment,
-                        event: clause,
-                        line: doc.line(block.range.start)
-                            + text[..f.range.start].matches('\n').count(),
-                        source: text[f.range.clone()].to_string(),
-                    },
-                ));
-            }
-        }
-    }
-    if out.len() < 2 {
-        out.clear();
-    }
-    out
-}
-
-/// Where the clause holding byte `at` of `text` starts: after the last
-/// sentence end, `, `, ` - ` or `; ` before it, or ` and ` that opens a
-/// new clause; none of them before byte `floor`. A line break counts as
-/// a space (`again and⏎by 9:40`).
-fn clause_start(text: &str, floor: usize, at: usize) -> Option<usize> {
-    let before = text[..at].replace('\n', " ");
-    [". ", ", ", " - ", "; ", " and "]
-        .iter()
-        .filter_map(|sep| {
-            before
-                .rfind(sep)
-                .filter(|&i| i >= floor)
-                .map(|i| i + sep.len())
-        })
-        .max()
 }
 
 /// Puts the entries in time order when the document's rows were not (a

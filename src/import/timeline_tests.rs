@@ -301,3 +301,64 @@ fn no_day_is_made_up_for_times_the_document_does_not_date() {
     assert_eq!(at_list(&d), ["15:26", "15:40"]);
     assert!(d.moments.iter().all(Option::is_none));
 }
+
+#[test]
+fn an_entry_is_a_detection_when_something_goes_off_not_when_alerting_is_worked_on() {
+    let kinds = |event: &str| kind_of(event).0;
+    assert_eq!(kinds("Disk alarms on the primary fire."), Some("detection"));
+    assert_eq!(kinds("Alert triggered in chat"), Some("detection"));
+    assert_eq!(
+        kinds("first [recorded instance](https://x.example/1) of a user seeing errors"),
+        Some("detection")
+    );
+    assert_eq!(kinds("The team tunes all alerting"), None);
+    assert_eq!(
+        kinds("Incident declared resolved on the status page"),
+        Some("resolution")
+    );
+    assert_eq!(
+        kinds("Incident declared on the status page"),
+        Some("detection")
+    );
+}
+
+#[test]
+fn a_story_told_in_prose_keeps_its_days_its_opening_and_its_completions() {
+    let d = entries(
+        "# Stolen token\n\nAt 06:20 UTC on March 9th 2024, our images were replaced by an attacker.\n\nThe story starts earlier. At 14:05 UTC on March 8th 2024 a token leaked in a build log. The attacker then pushed a test tag, and did so at 14:30 UTC. Some 16 hours later, at 06:20 UTC the following morning, they pushed the images.\n\nAt 07:02 UTC we rolled back the images - an action completed by 07:40 UTC.\n",
+        None,
+    );
+    assert_eq!(
+        ats(&d),
+        [
+            (
+                "2024-03-08 14:05 UTC".into(),
+                "a token leaked in a build log.".into()
+            ),
+            (
+                "2024-03-08 14:30 UTC".into(),
+                "The attacker then pushed a test tag, and did so at 14:30 UTC.".into()
+            ),
+            (
+                "2024-03-09 06:20 UTC".into(),
+                "our images were replaced by an attacker.".into()
+            ),
+            (
+                "2024-03-09 06:20 UTC".into(),
+                "they pushed the images.".into()
+            ),
+            (
+                "2024-03-09 07:02 UTC".into(),
+                "we rolled back the images".into()
+            ),
+            (
+                "2024-03-09 07:40 UTC".into(),
+                "an action completed by 07:40 UTC.".into()
+            ),
+        ]
+    );
+    // The document opens with the start; the rollback is done when it says.
+    let at = |i: usize| d.moments[i].as_ref().map(|m| m.0.as_str());
+    assert_eq!(at(0), Some("2024-03-09 06:20 UTC"));
+    assert_eq!(at(2), Some("2024-03-09 07:40 UTC"));
+}

@@ -1,0 +1,157 @@
+//! A timeline told in sentences, for a document that keeps none of its
+//! own: each time with its zone is an entry, its text the clause it is in.
+
+use super::super::moment::{moment_at_start, says_next_day, times_in, Moment};
+use super::{is_record, At, BlockKind, Clock, Document, Found};
+
+/// Times with their zone in the sentences of a document that has no
+/// timeline of its own (`On 2021-04-27 at 15:09 UTC we released it. At
+/// 15:23 UTC we heard.`): each an entry, its text the clause it is in.
+/// Two at least, or none. With them, the entry the document opens with
+/// (`At 4:11 UTC on November 24th, our packages were compromised`), which
+/// is when the incident started even where the story goes further back.
+pub(super) fn narrative(doc: &Document, clock: &mut Clock) -> (Vec<(At, Found)>, Option<usize>) {
+    let mut out = Vec::new();
+    let mut lead = None;
+    let mut paragraphs = 0;
+    for section in doc.sections.iter().filter(|s| !is_record(&s.title)) {
+        for block in section
+            .blocks
+            .iter()
+            .filter(|b| matches!(b.kind, BlockKind::Paragraph))
+        {
+            let text = doc.source(&block.range);
+            let found = times_in(text);
+            paragraphs += 1;
+            if paragraphs <= 2 && out.is_empty() && !found.is_empty() {
+                lead = Some(0);
+            }
+            for (i, f) in found.iter().enumerate() {
+                let mut from = clause_start(text, 0, f.range.start).unwrap_or(0);
+                // Not the comma that closes this clause's own lead
+                // (`Around 9:30 UTC, the record …`).
+                let to = found.get(i + 1).map_or(text.len(), |next| {
+                    clause_start(text, f.range.end + 1, next.range.start)
+                        .unwrap_or(next.range.start)
+                });
+                // A sentence ends the clause whatever comes next.
+                // (From the time's last character: `at 14:30 UTC.` ends one.)
+                let last = text[..f.range.end]
+                    .char_indices()
+                    .last()
+                    .map_or(0, |(i, _)| i);
+                let to = sentence_end(text, last).min(to);
+                // `…ran their workflow, and did so at 3:45 PM UTC`: a clause
+                // that says little more than its time takes its sentence.
+                let said = text[from..f.range.start].split_whitespace().count()
+                    + text[f.range.end..to.max(f.range.end)]
+                        .split_whitespace()
+                        .count();
+                if said < 4 {
+                    let floor = i.checked_sub(1).map_or(0, |p| found[p].range.end);
+                    from = sentence_start(text, floor, f.range.start);
+                }
+                let mut clause = text[from..to.max(f.range.end)].trim();
+                // `At 15:23 UTC we heard`: the clause without its lead.
+                if let Some(m) = moment_at_start(clause).filter(|m| !m.rest.is_empty()) {
+                    if clause.len() - m.rest.len() < 40 {
+                        clause = clause[clause.len() - m.rest.len()..].trim();
+                    }
+                }
+                let clause = crate::text::squash_whitespace(clause);
+                let mut clause = clause.trim_end_matches([',', ';', '-', ' ']);
+                // `came back and⏎by 8:35 …`: the joining word goes with the cut.
+                for joint in [" and", " but", " then"] {
+                    clause = clause.strip_suffix(joint).unwrap_or(clause);
+                }
+                // `the following morning, published …`: the day is in `at`.
+                let words: Vec<&str> = clause.split_whitespace().collect();
+                let clause = match says_next_day(&words) {
+                    Some(n) if f.next_day && n < words.len() => words[n..].join(" "),
+                    _ => clause.to_string(),
+                };
+                let moment = Moment {
+                    day: f.day,
+                    time: f.time,
+                    zone: f.zone.clone(),
+                    approx: f.approx,
+                    next_day: f.next_day,
+                    rest: clause.clone(),
+                };
+                let at = clock.at(&moment);
+                out.push((
+                    at,
+                    Found {
+                        moment,
+                        event: clause,
+                        line: doc.line(block.range.start)
+                            + text[..f.range.start].matches('\n').count(),
+                        source: text[f.range.clone()].to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    if out.len() < 2 {
+        out.clear();
+    }
+    (out, lead)
+}
+
+/// Where the clause holding byte `at` of `text` starts: after the last
+/// sentence end, `, `, ` - ` or `; ` before it, or ` and ` that opens a
+/// new clause; none of them before byte `floor`. A line break counts as
+/// a space (`again and⏎by 9:40`).
+fn clause_start(text: &str, floor: usize, at: usize) -> Option<usize> {
+    let before = text[..at].replace('\n', " ");
+    [". ", ", ", " - ", "; ", " and "]
+        .iter()
+        .filter_map(|sep| {
+            before
+                .rfind(sep)
+                .filter(|&i| i >= floor)
+                .map(|i| i + sep.len())
+        })
+        .max()
+}
+
+/// Where the sentence that goes on at byte `from` of `text` ends (after
+/// its stop), or the end of `text`.
+fn sentence_end(text: &str, from: usize) -> usize {
+    let after = text[from..].replace('\n', " ");
+    [". ", "! ", "? "]
+        .iter()
+        .filter_map(|sep| after.find(sep).map(|i| from + i + 1))
+        .min()
+        .unwrap_or(text.len())
+}
+
+/// Whether a clause says that the one before it was finished (`an action
+/// completed by 15:56 UTC`, `which finished at 10:40 UTC`).
+pub(super) fn is_completion(event: &str) -> bool {
+    let words: Vec<String> = super::super::text::plain(event)
+        .split_whitespace()
+        .take(4)
+        .map(|w| w.to_lowercase())
+        .collect();
+    let subject = [
+        "an", "action", "which", "this", "that", "it", "was", "had", "been", "the", "work",
+    ];
+    let done = ["completed", "complete", "finished", "done"];
+    words
+        .iter()
+        .position(|w| done.contains(&w.as_str()))
+        .is_some_and(|at| at > 0 && words[..at].iter().all(|w| subject.contains(&w.as_str())))
+}
+
+/// Where the sentence holding byte `at` of `text` starts, not before
+/// byte `floor`.
+fn sentence_start(text: &str, floor: usize, at: usize) -> usize {
+    let before = text[..at].replace('\n', " ");
+    ["。", ". ", "! ", "? "]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .chain([floor])
+        .max()
+        .unwrap_or(floor)
+}
