@@ -70,6 +70,7 @@ lint:
   action-item-incomplete: warning  # an open item without what the policy asks
   missing-field: warning        # a field the policy asks of the severity
   late-publication: warning     # a draft or review past the policy's days
+  implausible-timeline: warning # entries days from the incident, a resolution before detection
   # Your own phrases replace the built-in lists (README lists them):
   # blame_words: [human error, operator error, careless, negligence]
   # vague_words: [be more careful, try to, remember to, double-check]

@@ -342,7 +342,7 @@ fn configuration_errors_of_lint_and_policy() {
             "8:15 policy.SEV1.require: \"lesson\" is not a front-matter field a write-up can be asked for | did you mean `lessons`?",
             "8:23 policy.SEV1.require: \"extra.\" is not a front-matter field a write-up can be asked for | name a front-matter field such as timeline, lessons, incident.detected or extra.<key>",
             "9:25 policy.SEV1.action_items_need: \"owner\" is not a field of an action item that can be asked for | use due, ticket, priority",
-            "6:14 lint_allow[0]: \"blame-langauge\" is not a rule of `check` | did you mean `blame-language`? The rules: blame-language, vague-action-item, action-item-incomplete, missing-field, late-publication",
+            "6:14 lint_allow[0]: \"blame-langauge\" is not a rule of `check` | did you mean `blame-language`? The rules: blame-language, vague-action-item, action-item-incomplete, missing-field, late-publication, implausible-timeline",
         ]
     );
 }
@@ -393,4 +393,42 @@ fn a_policy_is_a_mapping_of_severities() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn implausible_timelines_are_warned_at_the_field_with_a_hint() {
+    let text = writeup(
+        "Queue stall",
+        "incident:\n  started: 2020-01-02 10:00\n  detected: 2020-01-02 10:20\n  resolved: 2020-03-02 09:00\ntimeline:\n  - at: 2019-12-01 09:00\n    event: Broker upgraded\n  - at: 2020-01-02 10:10\n    type: resolution\n    event: Queue drained\n  - at: 2020-01-02 10:30\n    type: detection\n    event: Alert fired\n  - at: 2020-03-20 08:00\n    event: Report published\n",
+        "Body.\n",
+    );
+    let site = Site::with(&[("content/a.md", &text)]);
+    let (lines, code) = findings(&site, &[]);
+    assert_eq!(code, 0);
+    let far = "an entry so far from it often has the wrong day";
+    assert_eq!(
+        lines,
+        [
+            "9:13 warning implausible-timeline incident.resolved: incident.resolved: the incident lasts 59 days, from 2020-01-02 10:00 to 2020-03-02 09:00; pages show that as its duration".to_string(),
+            format!("11:9 warning implausible-timeline timeline[0].at: timeline[0].at: 2019-12-01 09:00 is 32 days before the incident (2020-01-02 10:00); {far}"),
+            "14:11 warning implausible-timeline timeline[1].type: timeline[1] is a resolution at 2020-01-02 10:10, before the incident was detected (incident.detected, 2020-01-02 10:20)".to_string(),
+            format!("19:9 warning implausible-timeline timeline[3].at: timeline[3].at: 2020-03-20 08:00 is 17 days after the incident (2020-03-02 09:00); {far}"),
+        ]
+    );
+    // The hint says what to look at; human output shows it.
+    let run = site.run(&["check", "--today", "2026-12-01", "--color", "never"]);
+    assert!(
+        run.stderr.contains(
+            "check its date: an entry with only HH:MM is on the day of the entry before it"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A write-up that did last that long says so.
+    let allowed = text.replace(
+        "authors: [ana]\n",
+        "authors: [ana]\nlint_allow: [implausible-timeline]\n",
+    );
+    let site = Site::with(&[("content/a.md", &allowed)]);
+    assert_eq!(findings(&site, &[]), (Vec::new(), 0));
 }

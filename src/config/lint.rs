@@ -19,15 +19,17 @@ pub enum Rule {
     ActionItemIncomplete,
     MissingField,
     LatePublication,
+    ImplausibleTimeline,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 5] = [
+    pub const ALL: [Rule; 6] = [
         Rule::BlameLanguage,
         Rule::VagueActionItem,
         Rule::ActionItemIncomplete,
         Rule::MissingField,
         Rule::LatePublication,
+        Rule::ImplausibleTimeline,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +39,7 @@ impl Rule {
             Rule::ActionItemIncomplete => "action-item-incomplete",
             Rule::MissingField => "missing-field",
             Rule::LatePublication => "late-publication",
+            Rule::ImplausibleTimeline => "implausible-timeline",
         }
     }
 
@@ -118,7 +121,7 @@ pub const VAGUE_WORDS: &[&str] = &[
 #[derive(Debug, Clone, Serialize)]
 pub struct Lint {
     /// The level of each rule, in the order of [`Rule::ALL`].
-    pub levels: [RuleLevel; 5],
+    pub levels: [RuleLevel; 6],
     pub blame_words: Vec<String>,
     pub vague_words: Vec<String>,
     #[serde(skip)]
@@ -132,7 +135,7 @@ impl Default for Lint {
         let blame_words: Vec<String> = BLAME_WORDS.iter().map(|s| s.to_string()).collect();
         let vague_words: Vec<String> = VAGUE_WORDS.iter().map(|s| s.to_string()).collect();
         Lint {
-            levels: [RuleLevel::Warning; 5],
+            levels: [RuleLevel::Warning; 6],
             blame: Arc::new(Phrases::new(&blame_words)),
             vague: Arc::new(Phrases::new(&vague_words)),
             blame_words,

@@ -19,7 +19,7 @@ const BLAME_HINT: &str = "say what in the system made the mistake possible or le
 const VAGUE_HINT: &str = "name the change that makes the mistake hard to repeat: a check, an alert, a guard in a tool or a step in a process, e.g. \"the deploy script refuses a config with no replicas\"";
 
 /// The level `rule` has for `w`: the site's, or off where `w` allows it.
-fn level(w: &WriteUp, config: &Config, rule: Rule) -> Option<Level> {
+pub(super) fn level(w: &WriteUp, config: &Config, rule: Rule) -> Option<Level> {
     if w.lint_allow.iter().any(|r| r == rule.name()) {
         return None;
     }
@@ -63,6 +63,9 @@ pub(super) fn lint(w: &WriteUp, yaml: Range<usize>, config: &Config) -> Vec<Diag
             }
         }
     }
+    if let Some(level) = level(w, config, Rule::ImplausibleTimeline) {
+        super::plausible::findings(&front, &w.tz(&config.tz), level, &mut out);
+    }
     if w.status != Status::Draft {
         if let Some(policy) = config.policy.get(&w.severity) {
             policy_findings(&front, config, policy, &mut out);
@@ -82,8 +85,8 @@ pub(super) fn lint(w: &WriteUp, yaml: Range<usize>, config: &Config) -> Vec<Diag
 }
 
 /// A write-up and where its front matter is, to place findings.
-struct Front<'a> {
-    w: &'a WriteUp,
+pub(super) struct Front<'a> {
+    pub(super) w: &'a WriteUp,
     yaml: Range<usize>,
     /// Findings placed so far, and those found past the most a file shows
     /// (placing one reads the front matter again: a bound keeps a file of
@@ -93,7 +96,7 @@ struct Front<'a> {
 }
 
 impl<'a> Front<'a> {
-    fn new(w: &'a WriteUp, yaml: Range<usize>) -> Self {
+    pub(super) fn new(w: &'a WriteUp, yaml: Range<usize>) -> Self {
         Front {
             w,
             yaml,
@@ -103,7 +106,7 @@ impl<'a> Front<'a> {
     }
 
     /// Whether `n` more findings are to be placed; if not, they are counted.
-    fn place(&self, n: usize) -> bool {
+    pub(super) fn place(&self, n: usize) -> bool {
         if self.placed.get() >= MAX_LOCATED_PROBLEMS {
             self.unshown.set(self.unshown.get() + n);
             return false;
@@ -112,7 +115,7 @@ impl<'a> Front<'a> {
         true
     }
 
-    fn finding(
+    pub(super) fn finding(
         &self,
         level: Level,
         rule: Rule,
@@ -128,12 +131,12 @@ impl<'a> Front<'a> {
     }
 
     /// The line and column in the file of a byte offset in it.
-    fn position(&self, offset: usize) -> (usize, usize) {
+    pub(super) fn position(&self, offset: usize) -> (usize, usize) {
         crate::text::line_column(&self.w.text, offset)
     }
 
     /// The byte offset in the file where the value at `path` starts.
-    fn value_offset(&self, path: &FieldPath) -> usize {
+    pub(super) fn value_offset(&self, path: &FieldPath) -> usize {
         let yaml = &self.w.text[self.yaml.clone()];
         let (line, column) = crate::yaml::locate(yaml, path, false);
         let line_start: usize = yaml

@@ -9,6 +9,7 @@ mod frontmatter;
 mod lint;
 mod load;
 mod parse;
+mod plausible;
 mod sources;
 mod warnings;
 mod when;
