@@ -311,3 +311,32 @@ fn wrong_flags_and_paths_are_usage_errors() {
         assert!(run.stderr.starts_with(want), "{args:?}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_moment_the_text_contradicts_is_a_todo_with_its_candidate_and_check_warns() {
+    let site = empty_site();
+    site.write(
+        "incoming/dns.md",
+        "# Resolver outage\n\nThe outage lasted 13 minutes: lookups failed from 10:00 to 10:13.\n\n## Timeline\n\n- 2021-03-01 10:00 UTC: outage begins, lookups fail\n- 2021-03-02 10:13 UTC: resolved, lookups answer again\n".as_bytes(),
+    );
+    let run = import(&site, &["--severity", "SEV3", "--author", "sre", "incoming/dns.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("  incident.resolved left as # TODO with 2021-03-02 10:13 UTC: not sure, it is 1 d 0 h 13 min after incident.started, and the document says the incident lasted 13 min\n"),
+        "{}",
+        run.stdout
+    );
+    let text = site.read("content/2021-03-01-resolver-outage.md");
+    assert!(
+        text.contains("incident:\n  started: \"2021-03-01 10:00 UTC\"\n  resolved:   # TODO: 2021-03-02 10:13 UTC? not sure: it is 1 d 0 h 13 min after incident.started, and the document says the incident lasted 13 min\n"),
+        "{text}"
+    );
+    // The page shows no duration it cannot back; check says what to do.
+    let check = site.run(&["check", "--format", "github"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("::warning file=content/2021-03-01-resolver-outage.md,line=9,col=12::incident.resolved is empty, so pages leave it out"),
+        "{}",
+        check.stdout
+    );
+}

@@ -27,6 +27,7 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                 file,
                 guesses,
                 missing,
+                doubts,
                 links_kept,
                 files_not_copied,
                 files,
@@ -50,6 +51,12 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                     } else {
                         out.push_str(&format!("  {} {value}{more} from {}\n", g.field, g.source));
                     }
+                }
+                for x in doubts {
+                    out.push_str(&format!(
+                        "  {} left as # TODO with {}: not sure, {}\n",
+                        x.field, x.candidate, x.why
+                    ));
                 }
                 if !missing.is_empty() {
                     out.push_str(&format!(

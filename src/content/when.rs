@@ -68,6 +68,18 @@ pub(super) fn read_moments(
     for key in ORDER {
         let Some(v) = map.get(key) else { continue };
         let field = path.key(key);
+        // `started:   # TODO: 12:32 UTC?`: a moment nobody is sure of yet
+        // (import writes it so) is not shown, and said.
+        if matches!(v, Value::Null) {
+            r.warning(
+                &field,
+                format!("{field} is empty, so pages leave it out"),
+                Some(format!(
+                    "write the time if it is known (the comment may suggest one), for example `{key}: 2018-09-20 17:40`, or remove the key"
+                )),
+            );
+            continue;
+        }
         match read_stamp(r, v, &field, tz) {
             Some(Reading {
                 stamp: Stamp::Full(ts),

@@ -65,6 +65,8 @@ pub struct Draft {
     pub extra: BTreeMap<String, String>,
     pub guesses: Vec<Guess>,
     pub missing: Vec<String>,
+    /// Moments found but not written as fact, with why.
+    pub doubts: Vec<super::vet::Doubt>,
     /// Ranges of the source the fields took, left out of the body.
     pub taken: Vec<Range<usize>>,
 }
@@ -142,12 +144,20 @@ pub fn front_matter(d: &Draft, severities: &[&str]) -> String {
     if let Some(summary) = &d.summary {
         line(format!("summary: {}", quoted(summary)));
     }
-    if d.moments.iter().any(Option::is_some) {
+    if d.moments.iter().any(Option::is_some) || !d.doubts.is_empty() {
         line("incident:".into());
         for (key, moment) in MOMENTS.iter().zip(&d.moments) {
             if let Some((at, approx)) = moment {
                 let mark = if *approx { "~" } else { "" };
                 line(format!("  {key}: {}", quoted(&format!("{mark}{at}"))));
+            }
+            let field = format!("incident.{key}");
+            if let Some(doubt) = d.doubts.iter().find(|x| x.field == field) {
+                let why = doubt.why.replace('\n', " ");
+                line(format!(
+                    "  {key}:   # TODO: {}? not sure: {why}",
+                    doubt.candidate
+                ));
             }
         }
     }

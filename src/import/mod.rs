@@ -19,6 +19,7 @@ mod links;
 mod moment;
 mod text;
 mod timeline;
+mod vet;
 mod when;
 mod write;
 

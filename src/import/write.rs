@@ -34,6 +34,8 @@ pub enum Outcome {
         file: String,
         guesses: Vec<super::draft::Guess>,
         missing: Vec<String>,
+        /// Moments found but left as `# TODO` with the candidate, and why.
+        doubts: Vec<super::vet::Doubt>,
         links_kept: Vec<String>,
         /// Links to files that did not come along, each with why.
         files_not_copied: Vec<String>,
@@ -87,6 +89,7 @@ fn recognize(text: &str, name: &str, opts: &Options, config: &Config) -> (Draft,
     }
     // The page then shows the times as the document wrote them.
     d.timezone = zone.filter(|z| crate::datetime::known_zone(z).is_some());
+    super::vet::moments(&text[start..], &mut d);
     (d, start)
 }
 
@@ -512,6 +515,7 @@ fn write_one(
         file: shown,
         guesses: draft.guesses,
         missing: draft.missing,
+        doubts: draft.doubts,
         links_kept: found.kept,
         files_not_copied: found.not_copied,
         files: copied,

@@ -1,0 +1,271 @@
+//! What import is about to write, checked against itself and the text
+//! before it is written as fact: the incident's moments in order, inside
+//! the timeline's span, and agreeing with a duration the document states
+//! (`the outage lasted 13 minutes`). A moment that fails is written as an
+//! empty key with a `# TODO` and the candidate, and the report says why:
+//! a figure the site would show is never a guess it could not back.
+
+use super::draft::{Draft, MOMENTS};
+use crate::datetime::{human_duration, parse_stamp, Stamp};
+use jiff::Timestamp;
+
+/// A moment left out of the write-up, with what it would have been.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Doubt {
+    pub field: String,
+    pub candidate: String,
+    pub why: String,
+}
+
+/// Slack around the timeline's span before a moment is doubted.
+const SPAN_SLACK_SECS: i64 = 24 * 3600;
+
+fn instant(at: &str, zone: &jiff::tz::TimeZone) -> Option<Timestamp> {
+    match parse_stamp(at.trim_start_matches('~'), zone).ok()?.stamp {
+        Stamp::Full(ts) => Some(ts),
+        Stamp::TimeOnly(..) => None,
+    }
+}
+
+/// Moves the moments of `d` that fail a check to its doubts.
+pub fn moments(text: &str, d: &mut Draft) {
+    let zone = d
+        .timezone
+        .as_deref()
+        .and_then(crate::datetime::known_zone)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let at: Vec<Option<Timestamp>> = d
+        .moments
+        .iter()
+        .map(|m| m.as_ref().and_then(|(at, _)| instant(at, &zone)))
+        .collect();
+    let mut why: [Option<String>; 4] = Default::default();
+
+    // In order: a moment before one that comes before it in an incident.
+    for j in 1..4 {
+        let Some(later) = at[j] else { continue };
+        if let Some(i) = (0..j).find(|&i| at[i].is_some_and(|earlier| later < earlier)) {
+            why[j] = Some(format!("it is before incident.{}", MOMENTS[i]));
+        }
+    }
+
+    // Inside the timeline's span, give or take a day.
+    let entries: Vec<Timestamp> = d
+        .timeline
+        .iter()
+        .filter_map(|e| instant(&e.at, &zone))
+        .collect();
+    if let (Some(first), Some(last)) = (entries.iter().min(), entries.iter().max()) {
+        for (k, ts) in at.iter().enumerate() {
+            let Some(ts) = *ts else { continue };
+            let outside = first.duration_since(ts).as_secs() > SPAN_SLACK_SECS
+                || ts.duration_since(*last).as_secs() > SPAN_SLACK_SECS;
+            if outside && why[k].is_none() {
+                why[k] = Some("it is more than a day outside the timeline".into());
+            }
+        }
+    }
+
+    // The length the document states, where it states one.
+    let stated = stated_durations(text);
+    if let (Some(started), Some(&longest)) = (at[0], stated.iter().max()) {
+        for k in [3, 2] {
+            let Some(end) = at[k] else { continue };
+            let derived = end.duration_since(started).as_secs();
+            if derived > 3 * longest && derived - longest > 3600 && why[k].is_none() {
+                why[k] = Some(format!(
+                    "it is {} after incident.started, and the document says the incident lasted {}",
+                    human_duration(derived),
+                    human_duration(longest)
+                ));
+            }
+        }
+    }
+
+    for (k, why) in why.into_iter().enumerate() {
+        let Some(why) = why else { continue };
+        let Some((candidate, approx)) = d.moments[k].take() else {
+            continue;
+        };
+        let mark = if approx { "~" } else { "" };
+        d.doubts.push(Doubt {
+            field: format!("incident.{}", MOMENTS[k]),
+            candidate: format!("{mark}{candidate}"),
+            why,
+        });
+    }
+}
+
+/// Words that make a sentence about the incident's length.
+const INCIDENT_WORDS: &[&str] = &[
+    "outage",
+    "downtime",
+    "down for",
+    "unavailable",
+    "incident lasted",
+    "the incident",
+    "impact",
+    "degraded",
+    "disruption",
+    "lasted",
+    "duration",
+];
+
+/// Durations, in seconds, that sentences about the incident state: `the
+/// outage lasted 13 minutes`, `down for about 2 hours and 10 minutes`,
+/// `a 41-minute outage`, `Duration: 5 hours 26 minutes`.
+pub fn stated_durations(text: &str) -> Vec<i64> {
+    let mut out = Vec::new();
+    for sentence in text.split(['.', '\n', ';']) {
+        let lower = sentence.to_lowercase();
+        if !INCIDENT_WORDS.iter().any(|w| lower.contains(w)) {
+            continue;
+        }
+        let words: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '–')
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut i = 0;
+        while i < words.len() {
+            let mut total = 0;
+            let mut n = 0;
+            // `2 hours and 10 minutes`, `1h 5m`: parts in a row.
+            while let Some((secs, used)) = part(&words[i + n..]) {
+                total += secs;
+                n += used;
+                if words.get(i + n) == Some(&"and") && part(&words[i + n + 1..]).is_some() {
+                    n += 1;
+                }
+            }
+            if total > 0 {
+                out.push(total);
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A number and its unit at the start of `words`, in seconds, and how many
+/// words they took.
+fn part(words: &[&str]) -> Option<(i64, usize)> {
+    let first = *words.first()?;
+    let split = first
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(first.len());
+    let (digits, unit, used) = if split == first.len() {
+        (first, *words.get(1)?, 2)
+    } else {
+        (&first[..split], &first[split..], 1)
+    };
+    let n: i64 = digits.parse().ok()?;
+    let unit_secs = match unit {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
+        "day" | "days" => 86_400,
+        _ => return None,
+    };
+    (n > 0 && n < 100_000).then_some((n * unit_secs, used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::draft::Entry;
+
+    #[test]
+    fn durations_that_sentences_about_the_incident_state() {
+        assert_eq!(
+            stated_durations("The outage lasted 13 minutes. We met for 3 hours afterwards."),
+            [13 * 60]
+        );
+        assert_eq!(
+            stated_durations("Search was down for about 2 hours and 10 minutes"),
+            [2 * 3600 + 600]
+        );
+        assert_eq!(
+            stated_durations("A 41-minute outage.\n**Duration:** 5 hours 26 minutes of impact"),
+            [41 * 60, 5 * 3600 + 26 * 60]
+        );
+        assert!(stated_durations("The build takes 40 minutes.").is_empty());
+    }
+
+    fn draft(moments: [Option<&str>; 4], timeline: &[&str]) -> Draft {
+        Draft {
+            moments: moments.map(|m| m.map(|at| (at.to_string(), false))),
+            timeline: timeline
+                .iter()
+                .map(|at| Entry {
+                    at: at.to_string(),
+                    ..Entry::default()
+                })
+                .collect(),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn a_moment_that_disagrees_with_the_text_or_the_others_is_a_doubt() {
+        // A day rolled over wrongly: 23 h 58 min, where the text says 13 minutes.
+        let mut d = draft(
+            [
+                Some("2021-03-01 23:50 UTC"),
+                None,
+                None,
+                Some("2021-03-02 23:48 UTC"),
+            ],
+            &["2021-03-01 23:50 UTC", "2021-03-02 23:48 UTC"],
+        );
+        moments("The outage lasted 13 minutes.", &mut d);
+        assert_eq!(d.moments[3], None);
+        assert_eq!(d.doubts[0].field, "incident.resolved");
+        assert_eq!(d.doubts[0].candidate, "2021-03-02 23:48 UTC");
+        assert_eq!(
+            d.doubts[0].why,
+            "it is 23 h 58 min after incident.started, and the document says the incident lasted 13 min"
+        );
+        // Out of order, and far outside the timeline.
+        let mut d = draft(
+            [
+                Some("2021-03-01 10:00 UTC"),
+                Some("2021-03-01 09:00 UTC"),
+                Some("2021-03-09 10:00 UTC"),
+                None,
+            ],
+            &["2021-03-01 10:00 UTC", "2021-03-01 11:00 UTC"],
+        );
+        moments("", &mut d);
+        let whys: Vec<(&str, &str)> = d
+            .doubts
+            .iter()
+            .map(|x| (x.field.as_str(), x.why.as_str()))
+            .collect();
+        assert_eq!(
+            whys,
+            [
+                ("incident.detected", "it is before incident.started"),
+                (
+                    "incident.mitigated",
+                    "it is more than a day outside the timeline"
+                ),
+            ]
+        );
+        assert!(d.moments[0].is_some());
+        // What agrees stays.
+        let mut d = draft(
+            [
+                Some("2021-03-01 10:00 UTC"),
+                None,
+                None,
+                Some("2021-03-01 10:13 UTC"),
+            ],
+            &["2021-03-01 10:00 UTC", "2021-03-01 10:13 UTC"],
+        );
+        moments("The outage lasted 13 minutes.", &mut d);
+        assert!(d.doubts.is_empty());
+    }
+}
