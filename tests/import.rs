@@ -292,6 +292,29 @@ fn bad_documents_are_named_and_the_rest_imported() {
         run.stderr
     );
     assert!(site.path().join("content/2020-03-03-good-one.md").is_file());
+    // Not on a terminal, no progress line.
+    assert!(!run.stderr.contains("reading documents"), "{}", run.stderr);
+
+    // -q: only the errors, on stderr.
+    let site = empty_site();
+    site.write("in/binary.md", b"# T\n\0");
+    site.write("in/good.md", b"# Good one\n\nOn 3 March 2020 it broke.\n");
+    let run = site.run(&[
+        "-q",
+        "import",
+        "in",
+        "--severity",
+        "SEV2",
+        "--author",
+        "sre",
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: in/binary.md: it is not a text file (it contains a NUL byte)\nerror: 1 of 2 documents could not be imported\n"
+    );
+    assert!(site.path().join("content/2020-03-03-good-one.md").is_file());
 }
 
 #[test]
@@ -319,7 +342,10 @@ fn a_moment_the_text_contradicts_is_a_todo_with_its_candidate_and_check_warns() 
         "incoming/dns.md",
         "# Resolver outage\n\nThe outage lasted 13 minutes: lookups failed from 10:00 to 10:13.\n\n## Timeline\n\n- 2021-03-01 10:00 UTC: outage begins, lookups fail\n- 2021-03-02 10:13 UTC: resolved, lookups answer again\n".as_bytes(),
     );
-    let run = import(&site, &["--severity", "SEV3", "--author", "sre", "incoming/dns.md"]);
+    let run = import(
+        &site,
+        &["--severity", "SEV3", "--author", "sre", "incoming/dns.md"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("  incident.resolved left as # TODO with 2021-03-02 10:13 UTC: not sure, it is 1 d 0 h 13 min after incident.started, and the document says the incident lasted 13 min\n"),

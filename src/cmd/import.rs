@@ -3,7 +3,11 @@
 
 use super::{Error, Global};
 use crate::import::{import as run, Imported, Options, Outcome};
+use std::io::IsTerminal;
 use std::path::PathBuf;
+
+/// Folders of at least this many documents show a progress line.
+const PROGRESS_FROM: usize = 200;
 
 pub struct ImportArgs {
     pub paths: Vec<PathBuf>,
@@ -166,6 +170,19 @@ pub fn import(global: &Global, args: ImportArgs) -> Result<(), Error> {
         }
     }
     let into = args.into.unwrap_or_else(|| project.root.join("content"));
+    // A line that counts the documents read, on a terminal, for large
+    // folders: rewritten in place, cleared at the end.
+    let show_progress = !global.quiet && !args.json && std::io::stderr().is_terminal();
+    let progress = show_progress.then(|| {
+        Box::new(|n: usize, total: usize| {
+            if total >= PROGRESS_FROM && (n.is_multiple_of((total / 100).max(1)) || n == total) {
+                eprint!("\rreading documents: {n} of {total}");
+                if n == total {
+                    eprint!("\r\x1b[K");
+                }
+            }
+        }) as Box<dyn Fn(usize, usize) + Sync>
+    });
     let imported = run(
         &Options {
             paths: args.paths,
@@ -176,10 +193,18 @@ pub fn import(global: &Global, args: ImportArgs) -> Result<(), Error> {
             timezone: args.timezone,
             status: args.status,
             dry_run: args.dry_run,
+            progress,
         },
         &project.config,
     );
-    if args.json {
+    if global.quiet && !args.json {
+        // Only what failed, as errors.
+        for doc in &imported {
+            if let Outcome::Failed { message } = &doc.outcome {
+                eprintln!("error: {}: {message}", doc.source);
+            }
+        }
+    } else if args.json {
         let mut json = serde_json::to_string_pretty(&imported).unwrap_or_else(|_| "[]".into());
         json.push('\n');
         print!("{json}");

@@ -275,19 +275,20 @@ pub fn zone(word: &str) -> Option<String> {
 /// `All times are in CET`, `Date and Time in CET`, `times in PST`,
 /// `Times are in both Eastern Daylight Time (EDT) and UTC`.
 pub fn stated_zone(text: &str) -> Option<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    for (i, w) in words.iter().enumerate() {
-        let w = bare(w).to_lowercase();
-        if w == "times" || w == "time" {
+    // Word by word, without a list of them all: documents run to megabytes.
+    let mut words = text.split_whitespace();
+    while let Some(w) = words.next() {
+        let w = bare(w);
+        if w.eq_ignore_ascii_case("times") || w.eq_ignore_ascii_case("time") {
             // The first zone within the next few words; an abbreviation
             // before a name (`Eastern Daylight Time (EDT)`).
-            let next = || words[i + 1..].iter().take(8);
+            let next = || words.clone().take(8);
             let named =
-                |x: &&&str| matches!(bare(x), "Eastern" | "Central" | "Mountain" | "Pacific");
+                |x: &&str| matches!(bare(x), "Eastern" | "Central" | "Mountain" | "Pacific");
             if let Some(z) = next()
                 .filter(|x| !named(x))
-                .find_map(|x| zone(x))
-                .or_else(|| next().find_map(|x| zone(x)))
+                .find_map(zone)
+                .or_else(|| next().find_map(zone))
             {
                 return Some(z);
             }

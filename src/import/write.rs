@@ -9,6 +9,7 @@ use super::files::{self, Found, Source, Written};
 use super::links::{links, Links};
 use super::{actions, head, lessons, timeline, words};
 use crate::config::Config;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub struct Options {
     pub timezone: Option<String>,
     pub status: Option<String>,
     pub dry_run: bool,
+    /// Told of each document read: how many so far, of how many.
+    pub progress: Option<Box<dyn Fn(usize, usize) + Sync>>,
 }
 
 /// What became of one document.
@@ -125,9 +128,10 @@ fn body(text: &str, start: usize, d: &Draft) -> String {
         at = r.end;
     }
     cleaned.push_str(&out[at..]);
-    // A section the page also makes keeps its notes under another name.
-    let mut renamed = cleaned.clone();
-    for section in crate::markdown::scan(&cleaned).sections.iter().rev() {
+    // A section the page also makes keeps its notes under another name
+    // (ends of the heading lines to mark, then one copy).
+    let mut marks: Vec<usize> = Vec::new();
+    for section in &crate::markdown::scan(&cleaned).sections {
         let has = match section.key.as_str() {
             "timeline" => !d.timeline.is_empty(),
             "action_items" => !d.items.is_empty(),
@@ -140,12 +144,21 @@ fn body(text: &str, start: usize, d: &Draft) -> String {
             _ => d.impact.is_some(),
         };
         if has {
-            let line_end = renamed[section.offset..]
+            let line_end = cleaned[section.offset..]
                 .find('\n')
-                .map_or(renamed.len(), |e| section.offset + e);
-            renamed.insert_str(line_end, " (notes)");
+                .map_or(cleaned.len(), |e| section.offset + e);
+            marks.push(line_end);
         }
     }
+    marks.sort_unstable();
+    let mut renamed = String::with_capacity(cleaned.len() + 8 * marks.len());
+    let mut at = 0;
+    for end in marks {
+        renamed.push_str(&cleaned[at..end]);
+        renamed.push_str(" (notes)");
+        at = end;
+    }
+    renamed.push_str(&cleaned[at..]);
     let mut squeezed = String::new();
     for line in renamed.trim().lines() {
         if line.trim().is_empty() && squeezed.ends_with("\n\n") {
@@ -160,9 +173,9 @@ fn body(text: &str, start: usize, d: &Draft) -> String {
 /// Words a document may lose on import: headings and table headers of the
 /// parts that became fields (they name the fields), bold labels, and the
 /// words a time is introduced with.
-fn structural(text: &str) -> BTreeSet<String> {
+fn structural(text: &str) -> FxHashSet<String> {
     let doc = Document::parse(text);
-    let mut out: BTreeSet<String> = [
+    let mut out: FxHashSet<String> = [
         "at",
         "on",
         "approx",
@@ -274,6 +287,7 @@ fn prepare(source: &Source, text: String, opts: &Options, config: &Config) -> Pr
 pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
     use rayon::prelude::*;
     let found = files::documents(&opts.paths);
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let prepared: Vec<Option<Result<Prepared, String>>> = found
         .par_iter()
         .map(|f| match f {
@@ -287,6 +301,12 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
                     }),
             ),
             Found::Skipped { .. } => None,
+        })
+        .inspect(|_| {
+            if let Some(progress) = &opts.progress {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                progress(n + 1, found.len());
+            }
         })
         .collect();
     // Every imported document's new name, by its canonical path.
@@ -365,17 +385,28 @@ fn compose(
     let (text, start) = (text.as_str(), *start);
     let mut draft = std::mem::take(draft);
     let severities = config.severity_names();
-    let found = links(&body(text, start, &draft), source, stems, &mut draft);
+    // The source's words are counted while the body is made (a large
+    // document takes a while for each).
+    let (found, source_words) = rayon::join(
+        || links(&body(text, start, &draft), source, stems, &mut draft),
+        || words(text),
+    );
     let mut body_text = found.body.clone();
     let mut kept_in_body = false;
     let mut matter = front_matter(&draft, &severities);
     // Nothing lost: every word of the source is in a field or the body;
     // else the sections stay in the body as they were.
-    let written = words(&format!("{matter}\n{body_text}"));
-    let allowed = structural(text);
-    let lost = words(text)
+    let mut written = words(&matter);
+    written.extend(words(&body_text));
+    let missing: Vec<String> = source_words
         .into_iter()
-        .any(|w| !written.contains(&w) && !allowed.contains(&w));
+        .filter(|w| !written.contains(w))
+        .collect();
+    // (The structure is read only when some word is not written.)
+    let lost = !missing.is_empty() && {
+        let allowed = structural(text);
+        missing.iter().any(|w| !allowed.contains(w))
+    };
     if lost {
         kept_in_body = true;
         let keep: Vec<std::ops::Range<usize>> = draft.taken.drain(..).collect();
@@ -426,6 +457,7 @@ pub fn import_text(name: &str, bytes: &[u8], config: &Config) -> Result<String, 
         rel: name.to_string(),
     };
     let opts = Options {
+        progress: None,
         paths: Vec::new(),
         into: PathBuf::from("/nonexistent"),
         shown_root: PathBuf::from("/nonexistent"),
