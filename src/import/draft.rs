@@ -48,6 +48,8 @@ pub struct Draft {
     pub day_context: Option<Date>,
     pub status: Option<String>,
     pub severity: Option<String>,
+    /// A severity the document states that is not one of the site's.
+    pub severity_stated: Option<String>,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     pub timezone: Option<String>,
@@ -125,10 +127,17 @@ pub fn front_matter(d: &Draft, severities: &[&str]) -> String {
     }
     match &d.severity {
         Some(s) => line(format!("severity: {s}")),
-        None => line(format!(
-            "severity:   # TODO: not in the source; one of {} (or import with --severity)",
-            severities.join(", ")
-        )),
+        None => match &d.severity_stated {
+            Some(stated) => line(format!(
+                "severity:   # TODO: the source says {}; one of {} (or import with --severity)",
+                quoted(stated),
+                severities.join(", ")
+            )),
+            None => line(format!(
+                "severity:   # TODO: not in the source; one of {} (or import with --severity)",
+                severities.join(", ")
+            )),
+        },
     }
     if d.authors.is_empty() {
         line("authors:   # TODO: not in the source; a list such as [your-team] (or import with --author)".into());

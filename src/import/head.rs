@@ -157,7 +157,7 @@ const PLAIN_LABELS: &[&str] = &[
 
 /// A line `**Label:** value`, `**Label**: value` or, for a known label,
 /// `Label: value`.
-fn labelled(line: &str) -> Option<(String, String)> {
+pub fn labelled(line: &str) -> Option<(String, String)> {
     let t = line.trim();
     if let Some(rest) = t.strip_prefix("**") {
         let (label, value) = rest.split_once("**")?;

@@ -17,6 +17,7 @@ mod item;
 mod lessons;
 mod links;
 mod moment;
+mod severity;
 mod text;
 mod timeline;
 mod vet;
