@@ -170,31 +170,95 @@ fn importing_again_writes_nothing_and_never_overwrites() {
     assert_eq!(import(&site, &[doc]).code, 0);
     let path = "content/2022-11-22-cache-stampede-on-the-product-pages.md";
     let first = site.read(path);
+    // The write-up records its source: the path, and the bytes' SHA-256.
+    let sha256 = "99e5c2f975d09533726b61f9beb08bad1be5b4fa4dfc419974d798e93b8fb800";
+    assert!(
+        first.contains(&format!("  \"imported_sha256\": \"{sha256}\"\n")),
+        "{first}"
+    );
+    let recorded =
+        "already imported (the write-up records this document as its source), nothing written";
     let again = import(&site, &[doc]);
     assert_eq!(again.code, 0, "{}", again.stderr);
-    assert!(
-        again.stdout.contains(&format!(
-            "{path}  (from {doc}): already imported, nothing written"
-        )),
-        "{}",
-        again.stdout
+    assert_eq!(
+        again.stdout,
+        format!("{path}  (from {doc}): {recorded}\nimported 0 of 1 documents (1 already imported, 0 failed)\n")
     );
-    assert!(
-        again
-            .stdout
-            .contains("imported 0 of 1 documents (1 already imported, 0 failed)"),
-        "{}",
-        again.stdout
-    );
-    site.write(path, format!("{first}\nEdited by hand.\n").as_bytes());
+    // Renamed and edited, it is still known by what it records.
+    let renamed = "content/db-cache.md";
+    site.write(renamed, format!("{first}\nEdited by hand.\n").as_bytes());
+    std::fs::remove_file(site.path().join(path)).unwrap();
     let edited = import(&site, &[doc]);
-    assert_eq!(edited.code, 1);
+    assert_eq!(edited.code, 0, "{}", edited.stderr);
     assert!(
-        edited.stdout.contains(&format!("error: {doc}: {path} already exists and differs; it was not overwritten (move it away to import again)")),
+        edited
+            .stdout
+            .starts_with(&format!("{renamed}  (from {doc}): {recorded}\n")),
         "{}",
         edited.stdout
     );
-    assert!(site.read(path).ends_with("Edited by hand.\n"));
+    assert!(!site.path().join(path).exists());
+    // A copy of the document under another name is the same document.
+    let copy = site.path().join("copy.md");
+    std::fs::copy(doc, &copy).unwrap();
+    let copied = import(&site, &[copy.to_str().unwrap()]);
+    assert!(
+        copied.stdout.starts_with(&format!(
+            "{renamed}  (from {}): {recorded}\n",
+            copy.display()
+        )),
+        "{}",
+        copied.stdout
+    );
+    // The same path with other bytes: changed since, not imported beside it.
+    std::fs::remove_file(site.path().join(renamed)).unwrap();
+    assert_eq!(import(&site, &[copy.to_str().unwrap()]).code, 0);
+    std::fs::write(
+        &copy,
+        format!(
+            "{}\nOne more line.\n",
+            std::fs::read_to_string(doc).unwrap()
+        ),
+    )
+    .unwrap();
+    let changed = import(&site, &[copy.to_str().unwrap()]);
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    assert_eq!(
+        changed.stdout,
+        format!(
+            "{path}  (from {}): imported before from this path and changed since (the write-up records other bytes), nothing written; to import it anew, move {path} away\nimported 0 of 1 documents (1 already imported, 0 failed)\n",
+            copy.display()
+        )
+    );
+    // Two documents with the same bytes in one run: imported once.
+    std::fs::remove_file(site.path().join(path)).unwrap();
+    let twins = site.path().join("twins");
+    std::fs::create_dir(&twins).unwrap();
+    std::fs::copy(doc, twins.join("a.md")).unwrap();
+    std::fs::copy(doc, twins.join("b.md")).unwrap();
+    let run = import(&site, &[twins.to_str().unwrap()]);
+    let a = twins.join("a.md");
+    let b = twins.join("b.md");
+    assert!(
+        run.stdout.contains(&format!(
+            "{path}  (from {}): the same document as {}, imported once, nothing written\nimported 1 of 2 documents (1 already imported, 0 failed)\n",
+            b.display(),
+            a.display()
+        )),
+        "{}",
+        run.stdout
+    );
+    // A write-up that records no source is never overwritten.
+    std::fs::remove_file(site.path().join(path)).unwrap();
+    site.write(path, b"---\ntitle: Someone else's\n---\n");
+    let taken = import(&site, &[doc]);
+    assert_eq!(taken.code, 1);
+    assert!(
+        taken.stdout.contains(&format!("error: {doc}: {path} already exists and differs; it was not overwritten (move it away to import again)")),
+        "{}",
+        taken.stdout
+    );
+    assert_eq!(site.read(path), "---\ntitle: Someone else's\n---\n");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! of every guess and what the sources lacked.
 
 use super::{Error, Global};
-use crate::import::{import as run, Imported, Options, Outcome};
+use crate::import::{import as run, Imported, Options, Outcome, Recognized};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -95,12 +95,22 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                     out.push_str("  the sections read into fields also stay in the body: not all of their words fit the fields\n");
                 }
             }
-            Outcome::AlreadyImported { file } => {
+            Outcome::AlreadyImported { file, recognized } => {
                 already += 1;
-                out.push_str(&format!(
-                    "{file}  (from {}): already imported, nothing written\n",
-                    doc.source
-                ));
+                let how = match recognized {
+                    Recognized::SameText => "already imported, nothing written".to_string(),
+                    Recognized::RecordedSource => "already imported (the write-up records this \
+                         document as its source), nothing written"
+                        .to_string(),
+                    Recognized::SourceChanged => format!(
+                        "imported before from this path and changed since (the write-up \
+                         records other bytes), nothing written; to import it anew, move {file} away"
+                    ),
+                    Recognized::SameBytesAs(first) => {
+                        format!("the same document as {first}, imported once, nothing written")
+                    }
+                };
+                out.push_str(&format!("{file}  (from {}): {how}\n", doc.source));
             }
             Outcome::Skipped { reason } => {
                 skipped += 1;

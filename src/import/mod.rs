@@ -9,6 +9,7 @@
 
 mod actions;
 mod clock;
+mod compose;
 mod document;
 mod draft;
 mod files;
@@ -17,6 +18,7 @@ mod item;
 mod lessons;
 mod links;
 mod moment;
+mod provenance;
 mod severity;
 mod text;
 mod timeline;
@@ -24,7 +26,9 @@ mod vet;
 mod when;
 mod write;
 
-pub use write::{import, import_text, Imported, Options, Outcome};
+pub use compose::import_text;
+pub use provenance::Recognized;
+pub use write::{import, Imported, Options, Outcome};
 
 /// The words of a text, lower-cased, for the check that nothing is lost.
 /// (An 8 MB document has a million words and some thousands of distinct
