@@ -430,3 +430,63 @@ fn a_moment_the_text_contradicts_is_a_todo_with_its_candidate_and_check_warns() 
         check.stdout
     );
 }
+
+#[test]
+fn office_exports_are_read_as_their_tools_mean_them() {
+    let site = empty_site();
+    let exports = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/exports");
+    let run = import(
+        &site,
+        &[
+            exports.to_str().unwrap(),
+            "--author",
+            "importer",
+            "--severity",
+            "SEV3",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // Confluence: the title without its space, the author of the page's
+    // metadata, a page-properties table as labels (the lozenge's word), a
+    // task list as check boxes with mentions as owners and <time> as due.
+    let confluence = site.read("content/2023-05-02-2023-05-02-queue-backlog-postmortem.md");
+    for line in [
+        "title: \"2023-05-02 Queue backlog postmortem\"\n",
+        "severity: SEV2\n",
+        "authors: [\"Ana Ruiz\"]\n",
+        "  - task: \"Raise the consumer limit to 128\"\n    owner: \"Ana Ruiz\"\n    status: done\n    due: 2023-05-03\n",
+        "  - task: \"Alert on the age of the oldest job\"\n    owner: \"Bo Chen\"\n    status: open\n    due: 2023-05-19\n",
+        "  \"status\": \"RESOLVED\"\n",
+    ] {
+        assert!(confluence.contains(line), "{line}\n{confluence}");
+    }
+    for wiki in [
+        "breadcrumb",
+        "Postmortems_98765",
+        "Document generated",
+        "Ops :",
+        "#id-2023",
+    ] {
+        assert!(!confluence.contains(wiki), "{wiki}\n{confluence}");
+    }
+    // Google Docs: bold by class is a label, <p class="title"> the title, a
+    // table of <td><p> cells a timeline, a redirect link where it goes.
+    let gdocs = site.read("content/2024-03-12-checkout-errors-after-the-pool-change.md");
+    for line in [
+        "title: \"Checkout errors after the pool change\"\n",
+        "authors: [\"Dana Whit\", \"Omar Lind\"]\n",
+        "  started: \"2024-03-12 14:02 UTC\"\n  detected: \"2024-03-12 14:09 UTC\"\n  mitigated: \"2024-03-12 14:31 UTC\"\n  resolved: \"2024-03-12 14:43 UTC\"\n",
+        "  - at: \"2024-03-12 14:09 UTC\"\n    type: detection\n    event: \"Error-rate alert fires for checkout.\"\n",
+        "[checkout runbook](https://runbooks.example.com/checkout#pool)",
+    ] {
+        assert!(gdocs.contains(line), "{line}\n{gdocs}");
+    }
+    assert!(!gdocs.contains("google.com/url"), "{gdocs}");
+    let check = site.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("check ok: 0 errors"),
+        "{}",
+        check.stderr
+    );
+}

@@ -154,6 +154,14 @@ fn structural(text: &str) -> FxHashSet<String> {
         }
     }
     for line in text.lines() {
+        // The mark of a checked box (`- [x] task`) is its status.
+        let item = line
+            .trim_start()
+            .trim_start_matches(['-', '*', '+'])
+            .trim_start();
+        if item.starts_with("[x]") || item.starts_with("[X]") {
+            out.insert("x".to_string());
+        }
         if let Some(rest) = line.trim().strip_prefix("**") {
             if let Some((label, _)) = rest.split_once("**") {
                 out.extend(words(label));

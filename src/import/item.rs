@@ -156,6 +156,46 @@ fn owner_in(text: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
+/// `due 2023-05-19`, `(due: 19 May 2023)`, `due by May 19, 2023`: the
+/// date (a whole one) and the text without that clause.
+fn due_in(text: &str) -> Option<(String, String)> {
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("due") {
+        let at = from + found;
+        from = at + 3;
+        let starts_word = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+        let rest = &text[at + 3..];
+        let rest = rest.trim_start_matches(':').trim_start();
+        let rest = ["by ", "on ", "date: ", "date "]
+            .iter()
+            .find_map(|w| {
+                rest.get(..w.len())
+                    .filter(|h| h.eq_ignore_ascii_case(w))
+                    .map(|_| &rest[w.len()..])
+            })
+            .unwrap_or(rest);
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let Some((super::when::Day::Full(date), n)) =
+            super::when::date_at(&words).filter(|_| starts_word)
+        else {
+            continue;
+        };
+        // The clause ends after the date's last word (and its punctuation).
+        let last = words[n - 1];
+        let offset = rest.as_ptr() as usize - text.as_ptr() as usize;
+        let end = offset + rest.find(last).map_or(0, |i| i + last.len());
+        let end = end + text[end..].len() - text[end..].trim_start_matches([')', ']']).len();
+        let before = text[..at]
+            .trim_end()
+            .trim_end_matches(['(', '[', ',', ';', '-', '–'])
+            .trim_end();
+        let without = format!("{before}{}", &text[end..]);
+        return Some((date.to_string(), without.trim_end().to_string()));
+    }
+    None
+}
+
 /// The sentence a lead's explanation starts with.
 fn first_sentence(text: &str) -> &str {
     match text.find(". ") {
@@ -279,6 +319,12 @@ pub fn parse(source: &str, priorities: &[String], refs: &dyn Fn(&str) -> Option<
                 && last[1..].bytes().all(|b| b.is_ascii_digit()))
             .then(|| last.to_string())
         });
+    let without_due;
+    if let Some((due, without)) = due_in(text) {
+        parsed.item.due = Some(due);
+        without_due = without;
+        text = &without_due;
+    }
     parsed.item.owner = owner_in(text);
     // The owner is a field, not part of the task.
     let without_owner;
@@ -365,6 +411,41 @@ mod tests {
             (r == "#88").then(|| "https://git.example.com/ops/infra/issues/88".to_string())
         };
         parse(text, &["P1".to_string(), "P2".to_string()], &refs)
+    }
+
+    #[test]
+    fn a_due_date_is_a_field_and_leaves_the_task() {
+        let got = |t: &str| {
+            let p = read(t);
+            (p.item.task, p.item.due, p.item.owner)
+        };
+        assert_eq!(
+            got("Alert on the age of the oldest job (due 2023-05-19)"),
+            (
+                "Alert on the age of the oldest job".into(),
+                Some("2023-05-19".into()),
+                None
+            )
+        );
+        assert_eq!(
+            got("Raise the limit. Owner: Ana Ruiz. Due: 3 May 2023"),
+            (
+                "Raise the limit.".into(),
+                Some("2023-05-03".into()),
+                Some("Ana Ruiz".into())
+            )
+        );
+        assert_eq!(
+            got("Move the backups, due by May 19, 2023, then test a restore"),
+            (
+                "Move the backups then test a restore".into(),
+                Some("2023-05-19".into()),
+                None
+            )
+        );
+        // Not a date after it, or due inside a word: the task as written.
+        assert_eq!(got("Find what the delay was due to").1, None);
+        assert_eq!(got("Check the residue 2023-05-19 logs").1, None);
     }
 
     #[test]

@@ -49,7 +49,9 @@ fn kind_of(title: &str) -> Option<&'static str> {
         | "where we got lucky with"
         | "lucky" => Some("lucky"),
         "lessons learned" | "lessons learnt" | "lessons" | "key takeaways" | "takeaways"
-        | "learnings" | "what we learned" | "what we learnt" => Some("learned"),
+        | "learnings" | "what we learned" | "what we learnt" | "insights" | "key insights" => {
+            Some("learned")
+        }
         _ => None,
     }
 }
@@ -295,6 +297,8 @@ mod tests {
         assert_eq!(d.lucky, ["A colleague had a copy"]);
         // Three whole sections and the list of the fourth (whose prose stays).
         assert_eq!(d.taken.len(), 7);
+        assert_eq!(kind_of("Key insights"), Some("learned"));
+        assert_eq!(kind_of("Insights:"), Some("learned"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod clock;
 mod compose;
 mod document;
 mod draft;
+mod exports;
 mod files;
 mod head;
 mod item;

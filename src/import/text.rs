@@ -51,9 +51,7 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
             crate::html_nesting::MAX_DEPTH
         ));
     }
-    let converter = htmd::HtmlToMarkdown::builder()
-        .skip_tags(vec!["script", "style", "head", "nav", "footer"])
-        .build();
+    let converter = super::exports::converter(&text);
     let markdown = converter
         .convert(&text)
         .map_err(|e| format!("cannot convert its HTML: {e}"))?;
