@@ -16,12 +16,57 @@ pub fn split_front_matter(text: &str) -> (Option<serde_yaml::Mapping>, usize) {
         return found;
     }
     let Ok(split) = crate::content::split_front_matter(text) else {
-        return (None, 0);
+        return metadata_lines(text).unwrap_or((None, 0));
     };
     match serde_yaml::from_str::<Value>(&text[split.yaml.clone()]) {
         Ok(Value::Mapping(map)) => (Some(map), split.body_start),
         _ => (None, 0),
     }
+}
+
+/// Keys one of which opens a block of metadata lines without fences
+/// (Pelican, MultiMarkdown: `Title: ...` then `Date: ...` at the top).
+const METADATA_FIRST: &[&str] = &["title", "date", "author", "authors"];
+
+/// Metadata lines at the top of `text`, unfenced, up to the first blank
+/// line: at least two `Key: value` lines (an indented line continues the
+/// value), the first a title, date or author. Keys are lower-cased.
+fn metadata_lines(text: &str) -> Option<(Option<serde_yaml::Mapping>, usize)> {
+    let mut map = serde_yaml::Mapping::new();
+    let mut last: Option<String> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            let key = last.as_ref()?;
+            let value = map.get_mut(key.as_str())?;
+            let joined = format!("{} {}", value.as_str()?, line.trim());
+            *value = Value::String(joined);
+        } else {
+            let (key, value) = line.split_once(':')?;
+            let key = key.trim().to_lowercase();
+            let plain_key = !key.is_empty()
+                && key.len() <= 30
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !plain_key
+                || value.trim().is_empty()
+                || (map.is_empty() && !METADATA_FIRST.contains(&key.as_str()))
+            {
+                return None;
+            }
+            map.insert(
+                Value::String(key.clone()),
+                Value::String(value.trim().to_string()),
+            );
+            last = Some(key);
+        }
+        at += line.len();
+    }
+    (map.len() >= 2).then_some((Some(map), at))
 }
 
 /// A TOML front matter between `+++` lines (Hugo, Zola), as the same
@@ -80,9 +125,13 @@ pub fn read_front_matter(d: &mut Draft, map: &serde_yaml::Mapping, text: &str) {
         };
         let shown = shown.as_str();
         // The line of `key:` in the file (the front matter starts at line 2).
+        let label = format!("{key}:");
         let line = text
             .lines()
-            .position(|l| l.starts_with(&format!("{key}:")))
+            .position(|l| {
+                l.get(..label.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&label))
+            })
             .map_or(2, |i| i + 1);
         match key {
             "title" => d.title = text_of(value),
@@ -422,6 +471,29 @@ mod tests {
         let d = draft("# Cert expiry\n\n## Authors\nBo Chen and [Cy Diaz](https://example.com/cy)\n\n## Summary\nNote: nothing else.\n", "c.md");
         assert_eq!(d.authors, ["Bo Chen", "Cy Diaz"]);
         assert!(d.extra.is_empty(), "{:?}", d.extra);
+    }
+
+    #[test]
+    fn metadata_lines_without_fences_are_a_front_matter() {
+        let text =
+            "Title: Relay backlog\nDate: 2021-06-02\nAuthors: ana,\n    bo\n\n# Relay backlog\n";
+        let (map, start) = split_front_matter(text);
+        let map = map.unwrap();
+        assert_eq!(
+            map.get("title").and_then(Value::as_str),
+            Some("Relay backlog")
+        );
+        assert_eq!(map.get("authors").and_then(Value::as_str), Some("ana, bo"));
+        assert_eq!(&text[start..], "\n# Relay backlog\n");
+        // A label block that names no title, date or author, one line, or
+        // prose with a colon: not metadata.
+        for text in [
+            "Summary: it broke\nImpact: all\n\nText.\n",
+            "Title: alone\n\nText.\n",
+            "Date: 2021-06-02\nWe saw this: errors.\n",
+        ] {
+            assert!(split_front_matter(text).0.is_none(), "{text}");
+        }
     }
 
     #[test]
