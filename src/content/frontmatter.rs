@@ -272,11 +272,27 @@ fn read_impact(r: &mut Reader, value: &Value, path: &FieldPath) -> Impact {
             .string(v, &path.key("summary"))
             .filter(|s| !s.trim().is_empty());
     }
-    if let Some(v) = map.get("users") {
-        impact.users = r.whole_number(v, &path.key("users"));
-    }
-    if let Some(v) = map.get("requests") {
-        impact.requests = r.whole_number(v, &path.key("requests"));
+    for key in ["users", "requests"] {
+        let Some(v) = map.get(key) else { continue };
+        let field = path.key(key);
+        // `users:   # TODO: 6?`: a count nobody is sure of yet (import
+        // writes a bound so) is not shown, and said.
+        let n = if matches!(v, Value::Null) {
+            r.warning(
+                &field,
+                format!("{field} is empty, so pages leave it out"),
+                Some(format!(
+                    "write the count if it is known (the comment may suggest one), for example `{key}: 1200`, or remove the key"
+                )),
+            );
+            None
+        } else {
+            r.whole_number(v, &field)
+        };
+        match key {
+            "users" => impact.users = n,
+            _ => impact.requests = n,
+        }
     }
     if let Some(v) = map.get("revenue") {
         impact.revenue = r.number(v, &path.key("revenue"));

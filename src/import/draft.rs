@@ -57,6 +57,7 @@ pub struct Draft {
     pub moments: [Option<(String, bool)>; 4],
     pub impact: Option<String>,
     pub users: Option<u64>,
+    pub requests: Option<u64>,
     pub timeline: Vec<Entry>,
     pub went_well: Vec<String>,
     pub went_wrong: Vec<String>,
@@ -153,7 +154,9 @@ pub fn front_matter(d: &Draft, severities: &[&str]) -> String {
     if let Some(summary) = &d.summary {
         line(format!("summary: {}", quoted(summary)));
     }
-    if d.moments.iter().any(Option::is_some) || !d.doubts.is_empty() {
+    if d.moments.iter().any(Option::is_some)
+        || d.doubts.iter().any(|x| x.field.starts_with("incident."))
+    {
         line("incident:".into());
         for (key, moment) in MOMENTS.iter().zip(&d.moments) {
             if let Some((at, approx)) = moment {
@@ -170,13 +173,26 @@ pub fn front_matter(d: &Draft, severities: &[&str]) -> String {
             }
         }
     }
-    if d.impact.is_some() || d.users.is_some() {
+    let impact_doubt = |key: &str| d.doubts.iter().find(|x| x.field == format!("impact.{key}"));
+    if d.impact.is_some()
+        || d.users.is_some()
+        || d.requests.is_some()
+        || d.doubts.iter().any(|x| x.field.starts_with("impact."))
+    {
         line("impact:".into());
         if let Some(s) = &d.impact {
             line(format!("  summary: {}", quoted(s)));
         }
-        if let Some(n) = d.users {
-            line(format!("  users: {n}"));
+        for (key, n) in [("users", d.users), ("requests", d.requests)] {
+            if let Some(n) = n {
+                line(format!("  {key}: {n}"));
+            } else if let Some(doubt) = impact_doubt(key) {
+                let why = doubt.why.replace('\n', " ");
+                line(format!(
+                    "  {key}:   # TODO: {}? not sure: {why}",
+                    doubt.candidate
+                ));
+            }
         }
     }
     if !d.timeline.is_empty() {

@@ -3,8 +3,7 @@
 //! Contributing factors count as went wrong; Lessons learned and Key
 //! takeaways, which do not sort them, as what was learned), as list items,
 //! paragraphs or marked paragraphs, and a list after a sentence that
-//! announces lessons; and impact (Impact, Customer impact, Data loss
-//! sections; a count of users with thousands separators).
+//! announces lessons.
 
 use super::document::{item_text, BlockKind, Document};
 use super::draft::Draft;
@@ -181,99 +180,6 @@ pub fn lessons(doc: &Document, d: &mut Draft) {
     }
 }
 
-fn is_impact(title: &str) -> bool {
-    let t = title.to_lowercase();
-    matches!(
-        t.trim(),
-        "impact"
-            | "customer impact"
-            | "user impact"
-            | "business impact"
-            | "data loss"
-            | "impact and data loss"
-    )
-}
-
-/// `47 000 users`, `5,000 customers`: the number before such a word.
-fn users_in(text: &str) -> Option<(u64, String)> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    for (i, w) in words.iter().enumerate() {
-        let w = w.trim_end_matches([',', '.', ';']).to_lowercase();
-        if !matches!(w.as_str(), "users" | "customers" | "accounts" | "people") || i == 0 {
-            continue;
-        }
-        // Digits, with groups of three after a space, comma or dot.
-        let mut j = i;
-        let mut digits = String::new();
-        while j > 0 {
-            let part = words[j - 1].replace([',', '\u{a0}', '\u{202f}'], "");
-            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-                break;
-            }
-            if !digits.is_empty() && part.len() > 3 && j < i {
-                break;
-            }
-            digits.insert_str(0, &part);
-            j -= 1;
-            if part.len() != 3 {
-                break;
-            }
-        }
-        let year = j + 1 == i && (1970..=2100).contains(&digits.parse::<u32>().unwrap_or(0));
-        if let (Ok(n), false) = (digits.parse(), year) {
-            return Some((n, words[j..=i].join(" ")));
-        }
-    }
-    None
-}
-
-pub fn impact(doc: &Document, d: &mut Draft) {
-    for section in &doc.sections {
-        if !is_impact(&section.title) || section.blocks.is_empty() {
-            continue;
-        }
-        let mut parts = Vec::new();
-        let mut all = true;
-        for block in &section.blocks {
-            match &block.kind {
-                BlockKind::Paragraph => {
-                    parts.push(crate::text::squash_whitespace(doc.source(&block.range)))
-                }
-                BlockKind::List(items) => {
-                    let texts: Vec<String> = items
-                        .iter()
-                        .map(|r| crate::text::squash_whitespace(item_text(doc.source(r))))
-                        .collect();
-                    parts.push(texts.join("; "));
-                }
-                _ => all = false,
-            }
-        }
-        if parts.is_empty() {
-            continue;
-        }
-        let text = parts.join(" ");
-        let line = doc.line(section.heading.clone().map_or(0, |h| h.start));
-        if let Some((n, words)) = users_in(&text) {
-            d.users = Some(n);
-            d.guess("impact.users", &n.to_string(), line, &words);
-        }
-        d.guess("impact.summary", &text, line, &section.title);
-        match &mut d.impact {
-            Some(existing) => {
-                existing.push(' ');
-                existing.push_str(&text);
-            }
-            None => d.impact = Some(text),
-        }
-        if all {
-            d.taken
-                .extend(section.blocks.iter().map(|b| b.range.clone()));
-            d.taken.extend(section.heading.clone());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,7 +188,6 @@ mod tests {
         let doc = Document::parse(text);
         let mut d = Draft::default();
         lessons(&doc, &mut d);
-        impact(&doc, &mut d);
         d
     }
 
@@ -322,21 +227,5 @@ mod tests {
         assert_eq!(d.went_well, ["Fast rollback – it took two minutes"]);
         assert_eq!(d.went_wrong, ["Late page – the alert waited an hour"]);
         assert!(d.learned.is_empty());
-    }
-
-    #[test]
-    fn impact_sections_and_counts() {
-        let d = read("## Customer Impact\n\n- 47 000 users could not log in\n- Payments failed\n\n## Data loss\n\nNone.\n");
-        assert_eq!(
-            d.impact.as_deref(),
-            Some("47 000 users could not log in; Payments failed None.")
-        );
-        assert_eq!(d.users, Some(47000));
-        assert_eq!(
-            users_in("about 5,000 customers saw errors").map(|u| u.0),
-            Some(5000)
-        );
-        // A year is not a count.
-        assert_eq!(users_in("in 2019 users saw errors"), None);
     }
 }

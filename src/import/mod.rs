@@ -15,6 +15,7 @@ mod draft;
 mod exports;
 mod files;
 mod head;
+mod impact;
 mod item;
 mod lessons;
 mod links;
