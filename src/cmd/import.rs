@@ -32,6 +32,7 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                 guesses,
                 missing,
                 doubts,
+                suggestions,
                 links_kept,
                 files_not_copied,
                 files,
@@ -60,6 +61,12 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                     out.push_str(&format!(
                         "  {} left as # TODO with {}: not sure, {}\n",
                         x.field, x.candidate, x.why
+                    ));
+                }
+                for s in suggestions {
+                    out.push_str(&format!(
+                        "  an action item? line {} says {:?} (not written as one; add it to action_items if it is)\n",
+                        s.line, s.source
                     ));
                 }
                 if !missing.is_empty() {

@@ -23,7 +23,7 @@ fn words_of(title: &str) -> String {
 
 /// A heading over action items: one that names them, or prevention and
 /// improvements.
-fn is_actions(title: &str) -> bool {
+pub fn is_actions(title: &str) -> bool {
     let t = words_of(title);
     !is_advice(&t)
         && (is_plainly_actions(title) || ["prevent", "improvements"].iter().any(|w| t.contains(w)))

@@ -32,6 +32,7 @@ fn recognize(text: &str, name: &str, opts: &Options, config: &Config) -> (Draft,
     actions::action_items(&doc, &mut d, opts.author.as_deref(), &config.priorities);
     lessons::lessons(&doc, &mut d);
     super::impact::impact(&doc, &mut d);
+    super::commitments::commitments(&doc, &mut d);
     super::severity::severity(&doc, &mut d, &config.severity_names());
     if d.date.is_none() {
         if let Some(date) = d.timeline.iter().find_map(|e| e.at.get(..10)?.parse().ok()) {

@@ -70,6 +70,8 @@ pub struct Draft {
     pub missing: Vec<String>,
     /// Moments found but not written as fact, with why.
     pub doubts: Vec<super::vet::Doubt>,
+    /// Commitments in prose (`We will ...`), reported, not written.
+    pub suggestions: Vec<Guess>,
     /// Ranges of the source the fields took, left out of the body.
     pub taken: Vec<Range<usize>>,
 }

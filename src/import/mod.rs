@@ -9,6 +9,7 @@
 
 mod actions;
 mod clock;
+mod commitments;
 mod compose;
 mod document;
 mod draft;

@@ -36,6 +36,9 @@ pub enum Outcome {
         missing: Vec<String>,
         /// Moments found but left as `# TODO` with the candidate, and why.
         doubts: Vec<super::vet::Doubt>,
+        /// Commitments in prose (`We will ...`), each a possible action
+        /// item that was not written as one.
+        suggestions: Vec<super::draft::Guess>,
         links_kept: Vec<String>,
         /// Links to files that did not come along, each with why.
         files_not_copied: Vec<String>,
@@ -312,6 +315,7 @@ fn write_one(
         guesses: draft.guesses,
         missing: draft.missing,
         doubts: draft.doubts,
+        suggestions: draft.suggestions,
         links_kept: found.kept,
         files_not_copied: found.not_copied,
         files: copied,
