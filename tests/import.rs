@@ -83,7 +83,8 @@ fn a_corpus_imports_passes_check_and_builds() {
         "  title Resolver outage in the office network from line 1: \"Resolver outage in the office network\"",
         "  date 2022-11-22 from line 10: \"2022-11-22\"",
         "  incident.started 2022-11-22 14:53 UTC from timeline entry 2: Database CPU at 100% OUTAGE BEGINS",
-        "  date 2019-05-14 from line 3: \"May 14th 2019\"",
+        // The line of the HTML file, not of the Markdown it was converted to.
+        "  date 2019-05-14 from line 5: \"May 14th 2019\"",
         "imported 4 of 4 documents (0 already imported, 0 failed)",
     ] {
         assert!(report.contains(line), "{line}\n{report}");

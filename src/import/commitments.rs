@@ -53,6 +53,22 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
+/// Whether `text` may hold a commitment, found without parsing it (most
+/// paragraphs of a large document hold none).
+fn may_commit(text: &str) -> bool {
+    static OPENING: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            let words = OPENINGS
+                .iter()
+                .flat_map(|o| [o.trim_end().to_string(), o.trim_end().replace('\'', "’")]);
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words)
+                .expect("the openings are plain words")
+        });
+    OPENING.is_match(text)
+}
+
 /// The commitments outside the sections of action items, with the line
 /// of the block each is in.
 pub fn commitments(doc: &Document, d: &mut Draft) {
@@ -69,7 +85,7 @@ pub fn commitments(doc: &Document, d: &mut Draft) {
                     .collect(),
                 _ => continue,
             };
-            for text in texts {
+            for text in texts.into_iter().filter(|t| may_commit(t)) {
                 let plain = super::text::plain(&text);
                 for sentence in sentences(&plain).into_iter().filter(|s| is_commitment(s)) {
                     let taken = d.items.iter().any(|i| sentence.contains(i.task.as_str()));

@@ -16,6 +16,7 @@ mod draft;
 mod exports;
 mod files;
 mod head;
+mod html_lines;
 mod impact;
 mod item;
 mod lessons;

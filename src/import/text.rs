@@ -17,11 +17,7 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
     if text.trim().is_empty() {
         return Err("it is empty".into());
     }
-    let html = std::path::Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.to_ascii_lowercase().starts_with("htm"));
-    if !html {
+    if !is_html(name) {
         return Ok((text, removed));
     }
     let lower = text.to_ascii_lowercase();
@@ -71,6 +67,14 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
         return Ok((markdown, removed));
     }
     Ok((format!("---\n{front}---\n\n{markdown}"), removed))
+}
+
+/// Whether the document `name` is HTML, by its extension.
+pub fn is_html(name: &str) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.to_ascii_lowercase().starts_with("htm"))
 }
 
 /// The text of an HTML page's `<title>`, its entities resolved: the

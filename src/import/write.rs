@@ -83,6 +83,17 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
                 super::text::markdown(&bytes, &source.rel).map(|(text, removed)| {
                     let mut p = prepare(source, text, record, opts, config);
                     p.removed_controls = removed;
+                    // The report names the lines of the file a person opens.
+                    if super::text::is_html(&source.rel) {
+                        let html = String::from_utf8_lossy(&bytes);
+                        let d = &mut p.draft;
+                        let mut found: Vec<&mut super::draft::Guess> = d
+                            .guesses
+                            .iter_mut()
+                            .chain(d.suggestions.iter_mut())
+                            .collect();
+                        super::html_lines::relocate(&html, &mut found);
+                    }
                     p
                 })
             })),
