@@ -34,12 +34,51 @@ pub fn moments(text: &str, d: &mut Draft) {
         .as_deref()
         .and_then(crate::datetime::known_zone)
         .unwrap_or(jiff::tz::TimeZone::UTC);
-    let at: Vec<Option<Timestamp>> = d
+    let mut at: Vec<Option<Timestamp>> = d
         .moments
         .iter()
         .map(|m| m.as_ref().and_then(|(at, _)| instant(at, &zone)))
         .collect();
     let mut why: [Option<String>; 4] = Default::default();
+
+    // A time to detect, mitigate or resolve the document states: the
+    // timeline entry it points to is the moment; a moment that disagrees
+    // with it, with no entry there, is doubted.
+    for (k, secs) in stated_times_to(text) {
+        let Some(started) = at[0] else { break };
+        let expected = started.as_second() + secs;
+        let near = |ts: Timestamp| (ts.as_second() - expected).abs() < 60;
+        if at[k].is_some_and(near) {
+            continue;
+        }
+        let field = format!("incident.{}", MOMENTS[k]);
+        let (verb, stated) = (VERBS[k], human_duration(secs));
+        let entry = d
+            .timeline
+            .iter()
+            .find(|e| instant(&e.at, &zone).is_some_and(near))
+            .map(|e| (e.at.clone(), e.approx));
+        match entry {
+            Some((entry_at, approx)) => {
+                at[k] = instant(&entry_at, &zone);
+                d.guesses.retain(|g| g.field != field);
+                d.guess(
+                    &field,
+                    &entry_at,
+                    0,
+                    &format!("the timeline entry at the stated time to {verb} ({stated})"),
+                );
+                d.moments[k] = Some((entry_at, approx));
+            }
+            None if at[k].is_some() => {
+                why[k] = Some(format!(
+                    "it is {} after incident.started, and the document states a time to {verb} of {stated}",
+                    human_duration(at[k].map_or(0, |ts| ts.as_second() - started.as_second()))
+                ));
+            }
+            None => {}
+        }
+    }
 
     // In order: a moment before one that comes before it in an incident.
     for j in 1..4 {
@@ -94,6 +133,61 @@ pub fn moments(text: &str, d: &mut Draft) {
             why,
         });
     }
+}
+
+/// What each moment is the time to, by its index in [`MOMENTS`].
+const VERBS: [&str; 4] = ["start", "detect", "mitigate", "resolve"];
+
+/// Names of a time to a moment (after `incident.started`), and the moment.
+const TIMES_TO: &[(&str, usize)] = &[
+    ("time to detect", 1),
+    ("time to detection", 1),
+    ("time to discovery", 1),
+    ("ttd", 1),
+    ("time to mitigate", 2),
+    ("time to mitigation", 2),
+    ("ttm", 2),
+    ("time to resolve", 3),
+    ("time to resolution", 3),
+    ("time to recover", 3),
+    ("time to recovery", 3),
+    ("time to restore", 3),
+    ("ttr", 3),
+];
+
+/// The times to a moment a document states (`Time to detection: 4
+/// minutes`, `TTD 4 min`, `time to resolve was 2 hours`): the moment's
+/// index in [`MOMENTS`] and the seconds after the start. A mean over
+/// incidents (`MTTR`) is not one.
+pub fn stated_times_to(text: &str) -> Vec<(usize, i64)> {
+    let mut out: Vec<(usize, i64)> = Vec::new();
+    for line in text.lines() {
+        let lower = line.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| {
+                c.is_whitespace() || matches!(c, ':' | '(' | ')' | '*' | '|' | '-' | '=')
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (name, k) in TIMES_TO {
+            let name_words: Vec<&str> = name.split(' ').collect();
+            let Some(at) = words
+                .windows(name_words.len())
+                .position(|w| w == name_words.as_slice())
+            else {
+                continue;
+            };
+            // A duration within the next few words (`was`, `of about`).
+            let after = &words[at + name_words.len()..];
+            let found = (0..after.len().min(4)).find_map(|i| part(&after[i..]));
+            if let Some((secs, _)) = found {
+                if !out.iter().any(|(j, _)| j == k) {
+                    out.push((*k, secs));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Words that make a sentence about the incident's length.
@@ -176,6 +270,69 @@ fn part(words: &[&str]) -> Option<(i64, usize)> {
 mod tests {
     use super::*;
     use crate::import::draft::Entry;
+
+    #[test]
+    fn times_to_a_moment_that_documents_state() {
+        assert_eq!(
+            stated_times_to(
+                "- Time to detection: 4 minutes\n- Time to resolution: 1 hour 5 minutes\n"
+            ),
+            [(1, 240), (3, 3600)]
+        );
+        assert_eq!(
+            stated_times_to("**TTD**: 12 min | TTM (time to mitigate) = 30m"),
+            [(1, 720), (2, 1800)]
+        );
+        // A mean over incidents, or no duration near: none.
+        assert!(stated_times_to("Our MTTR is 40 minutes.").is_empty());
+        assert!(stated_times_to(
+            "Time to detect was the hard part; it took us until the 14:00 page and 3 hours later"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_stated_time_to_detect_picks_the_entry_it_points_to() {
+        let mut d = draft(
+            [
+                Some("2024-03-13 10:01 UTC"),
+                Some("2024-03-13 10:03 UTC"),
+                None,
+                None,
+            ],
+            &[
+                "2024-03-13 10:01 UTC",
+                "2024-03-13 10:03 UTC",
+                "2024-03-13 10:05 UTC",
+                "2024-03-13 10:40 UTC",
+            ],
+        );
+        moments(
+            "Alert at 10:03, seen at 10:05.\nTime to detection: 4 minutes\n",
+            &mut d,
+        );
+        assert_eq!(
+            d.moments[1].as_ref().map(|m| m.0.as_str()),
+            Some("2024-03-13 10:05 UTC")
+        );
+        assert_eq!(
+            d.guesses[0].source,
+            "the timeline entry at the stated time to detect (4 min)"
+        );
+        // No entry there: the moment found is doubted, not replaced.
+        let mut d = draft(
+            [
+                Some("2024-03-13 10:01 UTC"),
+                Some("2024-03-13 10:03 UTC"),
+                None,
+                None,
+            ],
+            &["2024-03-13 10:01 UTC", "2024-03-13 10:03 UTC"],
+        );
+        moments("Time to detection: 30 minutes\n", &mut d);
+        assert_eq!(d.moments[1], None);
+        assert_eq!(d.doubts[0].why, "it is 2 min after incident.started, and the document states a time to detect of 30 min");
+    }
 
     #[test]
     fn durations_that_sentences_about_the_incident_state() {
