@@ -26,19 +26,13 @@ fn words_of(title: &str) -> String {
 pub fn is_actions(title: &str) -> bool {
     let t = words_of(title);
     !is_advice(&t)
-        && (is_plainly_actions(title) || ["prevent", "improvements"].iter().any(|w| t.contains(w)))
+        && (is_plainly_actions(title)
+            || super::vocab::ACTIONS_BROADLY.iter().any(|w| t.contains(w)))
 }
 
 /// Advice to readers, which is not the team's own work.
 fn is_advice(t: &str) -> bool {
-    [
-        "should i do",
-        "should you do",
-        "recommend",
-        "call to action",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    super::vocab::ADVICE.iter().any(|w| t.contains(w))
 }
 
 /// A heading that names nothing but the actions, so that even its
@@ -48,20 +42,7 @@ fn is_plainly_actions(title: &str) -> bool {
     if is_advice(&t) {
         return false;
     }
-    [
-        "action item",
-        "follow-up",
-        "follow up",
-        "followup",
-        "next step",
-        "remediation",
-        "corrective action",
-        "action plan",
-        "to do",
-        "todo",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    super::vocab::ACTIONS.iter().any(|w| t.contains(w))
         || (t.starts_with("improving") && t.contains("procedure"))
         || (t.starts_with("what")
             && [" done", "doing", "will do", "will be done", "going to do"]

@@ -12,16 +12,7 @@ use super::vet::Doubt;
 
 fn is_impact(title: &str) -> bool {
     let t = title.to_lowercase();
-    matches!(
-        t.trim().trim_end_matches(':'),
-        "impact"
-            | "customer impact"
-            | "user impact"
-            | "business impact"
-            | "data loss"
-            | "data loss impact"
-            | "impact and data loss"
-    )
+    super::vocab::IMPACT.contains(&t.trim().trim_end_matches(':'))
 }
 
 /// What a figure counts.

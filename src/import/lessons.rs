@@ -18,41 +18,16 @@ fn kind_of(title: &str) -> Option<&'static str> {
         .filter(|c| c.is_alphanumeric() || c.is_whitespace() || *c == '\'')
         .collect();
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    match t.as_str() {
-        "what went well"
-        | "things that went well"
-        | "went well"
-        | "what worked"
-        | "what worked well"
-        | "what went right"
-        | "the good" => Some("went_well"),
-        "what went wrong"
-        | "what went poorly"
-        | "what went badly"
-        | "what could have gone better"
-        | "what could have been better"
-        | "what could be improved"
-        | "what we could have done better"
-        | "what didn't go well"
-        | "what didn't go so well"
-        | "what did not go well"
-        | "things that went wrong"
-        | "where things went wrong"
-        | "went wrong"
-        | "the bad"
-        | "problems encountered"
-        | "contributing factors" => Some("went_wrong"),
-        "where we got lucky"
-        | "where we were lucky"
-        | "what we got lucky with"
-        | "where we got lucky with"
-        | "lucky" => Some("lucky"),
-        "lessons learned" | "lessons learnt" | "lessons" | "key takeaways" | "takeaways"
-        | "learnings" | "what we learned" | "what we learnt" | "insights" | "key insights" => {
-            Some("learned")
-        }
-        _ => None,
-    }
+    use super::vocab::{LEARNED, LUCKY, WENT_WELL, WENT_WRONG};
+    [
+        (WENT_WELL, "went_well"),
+        (WENT_WRONG, "went_wrong"),
+        (LUCKY, "lucky"),
+        (LEARNED, "learned"),
+    ]
+    .into_iter()
+    .find(|(names, _)| names.contains(&t.as_str()))
+    .map(|(_, kind)| kind)
 }
 
 /// A mark before a lesson that sorts it: ✅ went well, ❌ went wrong.

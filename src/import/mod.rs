@@ -27,6 +27,7 @@ mod severity;
 mod text;
 mod timeline;
 mod vet;
+mod vocab;
 mod when;
 mod write;
 

@@ -83,19 +83,17 @@ fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
 
 fn is_timeline(title: &str) -> bool {
     let t = title.to_lowercase();
-    t.contains("timeline") || t.contains("chronology") || t.contains("sequence of events")
+    super::vocab::TIMELINE.iter().any(|w| t.contains(w))
 }
 
 /// Sections whose times are not the incident's: logs and transcripts kept
 /// for the record.
 fn is_record(title: &str) -> bool {
     let t = title.to_lowercase();
-    ["appendix", "log", "transcript", "chat", "raw data"]
-        .iter()
-        .any(|w| {
-            t.split(|c: char| !c.is_alphanumeric())
-                .any(|x| x == *w || x.starts_with(w))
-        })
+    super::vocab::RECORDS.iter().any(|w| {
+        t.split(|c: char| !c.is_alphanumeric())
+            .any(|x| x == *w || x.starts_with(w))
+    })
 }
 
 /// The first sentence of a paragraph, as the event of a dated heading.
