@@ -530,3 +530,34 @@ fn a_bound_on_a_count_is_a_todo_and_check_warns_at_it() {
         check.stderr
     );
 }
+
+#[test]
+fn times_that_cannot_be_placed_stay_in_the_body_and_the_report_says_why() {
+    let site = empty_site();
+    site.write(
+        "in/search.md",
+        b"# Degraded search\n\nPublished 2023-11-15.\n\n## What happened\n\nAt 4:02 PM UTC a ranking change shipped. At 3:02 PM UTC it was reverted.\n",
+    );
+    site.write(
+        "in/mail.md",
+        b"# Mail backlog\n\n## Timeline\n\n- 16:02 UTC the relay stalls\n- 16:30 UTC a second relay stalls\n- 15:02 UTC relays restarted\n",
+    );
+    let run = import(&site, &["in", "--severity", "SEV3", "--author", "ana"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("  timeline of 2 entries left in the body: not sure, its times go back (2023-11-15 16:02 UTC, then 2023-11-15 15:02 UTC) and the document gives no day for the later\n"),
+        "{}",
+        run.stdout
+    );
+    // A list of times without any date that go back: the same.
+    assert!(
+        run.stdout.contains("  timeline of 3 entries left in the body: not sure, their times go back (16:30 UTC, then 15:02 UTC) and the document gives no date for them\n"),
+        "{}",
+        run.stdout
+    );
+    let written = site.read("content/2023-11-15-degraded-search.md");
+    assert!(
+        !written.contains("timeline:") && !written.contains("incident:"),
+        "{written}"
+    );
+}

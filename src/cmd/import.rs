@@ -58,10 +58,17 @@ pub fn report(imported: &[Imported], dry_run: bool) -> String {
                     }
                 }
                 for x in doubts {
-                    out.push_str(&format!(
-                        "  {} left as # TODO with {}: not sure, {}\n",
-                        x.field, x.candidate, x.why
-                    ));
+                    out.push_str(&if x.field == "timeline" {
+                        format!(
+                            "  timeline of {} left in the body: not sure, {}\n",
+                            x.candidate, x.why
+                        )
+                    } else {
+                        format!(
+                            "  {} left as # TODO with {}: not sure, {}\n",
+                            x.field, x.candidate, x.why
+                        )
+                    });
                 }
                 for s in suggestions {
                     out.push_str(&format!(

@@ -42,6 +42,7 @@ fn recognize(text: &str, name: &str, opts: &Options, config: &Config) -> (Draft,
     }
     // The page then shows the times as the document wrote them.
     d.timezone = zone.filter(|z| crate::datetime::known_zone(z).is_some());
+    super::vet::timeline(&mut d);
     super::vet::moments(&text[start..], &mut d);
     (d, start)
 }

@@ -10,8 +10,72 @@ use super::{is_record, At, BlockKind, Clock, Document, Found};
 /// Two at least, or none. With them, the entry the document opens with
 /// (`At 4:11 UTC on November 24th, our packages were compromised`), which
 /// is when the incident started even where the story goes further back.
-pub(super) fn narrative(doc: &Document, clock: &mut Clock) -> (Vec<(At, Found)>, Option<usize>) {
+/// A span the story states (`From November 11, 4:02 PM UTC to November
+/// 14, 3:02 PM UTC, search was degraded`): its end, whether the sentence
+/// is about the incident, and where it was read.
+pub(super) struct Span {
+    pub end: At,
+    pub approx: bool,
+    pub about_incident: bool,
+    pub line: usize,
+    pub source: String,
+}
+
+/// Words that make a sentence about the incident itself.
+const INCIDENT: &[&str] = &[
+    "degraded",
+    "outage",
+    "unavailable",
+    "down",
+    "errors",
+    "failing",
+    "failed",
+    "disrupted",
+    "disruption",
+    "impacted",
+    "affected",
+    "incident",
+    "broken",
+];
+
+/// Whether the words between two times join them as a span (`to`,
+/// `until`, a dash; a date of the second time aside) after a lead that
+/// opens one (`From`, `Between`).
+fn is_span(lead: &str, between: &str) -> bool {
+    use super::super::when::{month, weekday};
+    let opens = lead.split_whitespace().rev().take(6).any(|w| {
+        matches!(
+            w.to_lowercase().trim_matches(|c: char| !c.is_alphabetic()),
+            "from" | "between"
+        )
+    });
+    let joins: Vec<String> = between
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '–')
+                .to_lowercase()
+        })
+        .filter(|w| {
+            !w.is_empty()
+                && month(w).is_none()
+                && !weekday(w)
+                && !w.starts_with(|c: char| c.is_ascii_digit())
+                && w != "on"
+        })
+        .collect();
+    opens
+        && matches!(
+            joins.iter().map(String::as_str).collect::<Vec<_>>()[..],
+            ["to" | "until" | "till" | "through" | "and" | "-" | "–"]
+        )
+}
+
+pub(super) fn narrative(
+    doc: &Document,
+    clock: &mut Clock,
+) -> (Vec<(At, Found)>, Option<usize>, Vec<Span>) {
     let mut out = Vec::new();
+    let mut spans = Vec::new();
     let mut lead = None;
     let mut paragraphs = 0;
     for section in doc.sections.iter().filter(|s| !is_record(&s.title)) {
@@ -26,7 +90,57 @@ pub(super) fn narrative(doc: &Document, clock: &mut Clock) -> (Vec<(At, Found)>,
             if paragraphs <= 2 && out.is_empty() && !found.is_empty() {
                 lead = Some(0);
             }
+            let mut span_end = None;
             for (i, f) in found.iter().enumerate() {
+                if span_end == Some(i) {
+                    continue;
+                }
+                // `From T1 to T2, search was degraded`: one entry, at T1,
+                // that is the whole sentence; T2 is where the span ends.
+                let floor = i.checked_sub(1).map_or(0, |p| found[p].range.end);
+                if let Some(next) = found.get(i + 1) {
+                    let start = sentence_start(text, floor, f.range.start);
+                    if is_span(
+                        &text[start..f.range.start],
+                        &text[f.range.end..next.range.start],
+                    ) {
+                        let end = sentence_end(text, next.range.end.saturating_sub(1));
+                        let sentence = crate::text::squash_whitespace(text[start..end].trim());
+                        let moment = |m: &super::super::moment::Found| Moment {
+                            day: m.day,
+                            time: m.time,
+                            zone: m.zone.clone(),
+                            approx: m.approx,
+                            next_day: m.next_day,
+                            rest: sentence.clone(),
+                        };
+                        let at = clock.at(&moment(f));
+                        let end_at = clock.at(&moment(next));
+                        let line = doc.line(block.range.start)
+                            + text[..f.range.start].matches('\n').count();
+                        let lower = sentence.to_lowercase();
+                        spans.push(Span {
+                            end: end_at,
+                            approx: next.approx,
+                            about_incident: INCIDENT.iter().any(|w| {
+                                lower.split(|c: char| !c.is_alphabetic()).any(|x| x == *w)
+                            }),
+                            line,
+                            source: sentence.clone(),
+                        });
+                        out.push((
+                            at,
+                            Found {
+                                moment: moment(f),
+                                event: sentence.clone(),
+                                line,
+                                source: text[f.range.clone()].to_string(),
+                            },
+                        ));
+                        span_end = Some(i + 1);
+                        continue;
+                    }
+                }
                 let mut from = clause_start(text, 0, f.range.start).unwrap_or(0);
                 // Not the comma that closes this clause's own lead
                 // (`Around 9:30 UTC, the record …`).
@@ -92,10 +206,10 @@ pub(super) fn narrative(doc: &Document, clock: &mut Clock) -> (Vec<(At, Found)>,
             }
         }
     }
-    if out.len() < 2 {
+    if out.len() < 2 && spans.is_empty() {
         out.clear();
     }
-    (out, lead)
+    (out, lead, spans)
 }
 
 /// Where the clause holding byte `at` of `text` starts: after the last

@@ -360,8 +360,33 @@ pub fn timeline(doc: &Document, d: &mut Draft, default_zone: Option<&str>) {
         flush(&mut run, &mut entries, d, in_named);
     }
     let mut lead = None;
+    let mut spans = Vec::new();
     if entries.is_empty() {
-        (entries, lead) = narrative(doc, &mut clock);
+        (entries, lead, spans) = narrative(doc, &mut clock);
+        // A story whose times go back to one it gives no day for (`At 4:02
+        // PM a change shipped. At 3:02 PM it was reverted.`) moves across
+        // days it does not name: its entries cannot be placed.
+        let back = entries.windows(2).find(|w| {
+            let (a, b) = (&w[0].0, &w[1].0);
+            w[1].1.moment.day.is_none()
+                && !w[1].1.moment.next_day
+                && a.zone == b.zone
+                && (b.day, b.time) < (a.day, a.time)
+        });
+        if let Some(w) = back {
+            d.doubts.push(super::vet::Doubt {
+                field: "timeline".into(),
+                candidate: format!("{} entries", entries.len()),
+                why: format!(
+                    "its times go back ({}, then {}) and the document gives no day for the later",
+                    w[0].0.text(),
+                    w[1].0.text()
+                ),
+            });
+            entries.clear();
+            spans.clear();
+            lead = None;
+        }
     }
     let mut marks: Vec<(usize, usize)> = Vec::new();
     for (i, (at, f)) in entries.into_iter().enumerate() {
@@ -413,6 +438,19 @@ pub fn timeline(doc: &Document, d: &mut Draft, default_zone: Option<&str>) {
     }
     in_time_order(d, &mut marks);
     moments(d, &marks);
+    // The end of a span the story states about the incident, where no
+    // entry says when it was resolved.
+    if let Some(span) = spans.iter().find(|s| s.about_incident) {
+        if d.moments[3].is_none() {
+            d.moments[3] = Some((span.end.text(), span.approx));
+            d.guess(
+                "incident.resolved",
+                &span.end.text(),
+                span.line,
+                &span.source,
+            );
+        }
+    }
 }
 
 /// Puts the entries in time order when the document's rows were not (a

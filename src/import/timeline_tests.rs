@@ -362,3 +362,34 @@ fn a_story_told_in_prose_keeps_its_days_its_opening_and_its_completions() {
     assert_eq!(at(0), Some("2024-03-09 06:20 UTC"));
     assert_eq!(at(2), Some("2024-03-09 07:40 UTC"));
 }
+
+#[test]
+fn a_span_the_story_states_is_one_entry_and_the_incident_s_end() {
+    let d = entries(
+        "# Degraded search\n\nFrom November 11, 4:02 PM UTC to November 14, 3:02 PM UTC, search results were degraded for some customers.\n\nOn November 11 at 4:02 PM UTC a ranking change shipped. On November 14 at 3:02 PM UTC it was reverted.\n",
+        Some("2023-11-15"),
+    );
+    assert_eq!(
+        ats(&d),
+        [
+            ("2023-11-11 16:02 UTC".into(), "From November 11, 4:02 PM UTC to November 14, 3:02 PM UTC, search results were degraded for some customers.".into()),
+            ("2023-11-11 16:02 UTC".into(), "a ranking change shipped.".into()),
+            ("2023-11-14 15:02 UTC".into(), "it was reverted.".into()),
+        ]
+    );
+    assert_eq!(
+        d.moments.clone().map(|m| m.map(|(at, _)| at)),
+        [
+            Some("2023-11-11 16:02 UTC".to_string()),
+            None,
+            Some("2023-11-14 15:02 UTC".to_string()),
+            Some("2023-11-14 15:02 UTC".to_string())
+        ]
+    );
+    // Two times in a row that are not a span stay two entries.
+    let d = entries(
+        "# Deploy\n\nWe deployed at 10:02 UTC and saw errors at 10:09 UTC. From then on, the queue grew until 10:30 UTC.\n",
+        Some("2023-11-15"),
+    );
+    assert_eq!(d.timeline.len(), 3);
+}

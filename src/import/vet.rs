@@ -135,6 +135,66 @@ pub fn moments(text: &str, d: &mut Draft) {
     }
 }
 
+/// A time of day in minutes, for an entry or moment written without its
+/// date (`16:02 UTC`, `~09:30`); `None` for one with its date.
+fn time_only(at: &str) -> Option<u32> {
+    let t = at.trim_start_matches('~');
+    if t.get(..4)
+        .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (h, rest) = t.split_once(':')?;
+    let m = rest.get(..2)?;
+    Some(h.trim().parse::<u32>().ok()? * 60 + m.parse::<u32>().ok()?)
+}
+
+/// A timeline of times without their dates that go back (`16:02 UTC`,
+/// then `15:02 UTC`) cannot be placed: its entries would show on days
+/// they were not. It is left in the body (so are the moments without a
+/// date), and the doubt says why.
+pub fn timeline(d: &mut Draft) {
+    let mut last: Option<(u32, &str)> = None;
+    let mut back = None;
+    for e in &d.timeline {
+        match time_only(&e.at) {
+            Some(t) => {
+                if let Some((_, before_at)) = last.filter(|(b, _)| t < *b) {
+                    back = Some(format!("{before_at}, then {}", e.at));
+                    break;
+                }
+                last = Some((t, &e.at));
+            }
+            None => last = None,
+        }
+    }
+    let Some(back) = back else { return };
+    let n = d.timeline.len();
+    d.timeline.clear();
+    d.guesses.retain(|g| !g.field.starts_with("timeline"));
+    d.doubts.push(Doubt {
+        field: "timeline".into(),
+        candidate: format!("{n} entries"),
+        why: format!("their times go back ({back}) and the document gives no date for them"),
+    });
+    for (key, moment) in MOMENTS.iter().zip(d.moments.iter_mut()) {
+        if moment
+            .as_ref()
+            .is_some_and(|(at, _)| time_only(at).is_some())
+        {
+            if let Some((at, _)) = moment.take() {
+                let field = format!("incident.{key}");
+                d.guesses.retain(|g| g.field != field);
+                d.doubts.push(Doubt {
+                    field,
+                    candidate: at,
+                    why: "the document gives no date for it".into(),
+                });
+            }
+        }
+    }
+}
+
 /// What each moment is the time to, by its index in [`MOMENTS`].
 const VERBS: [&str; 4] = ["start", "detect", "mitigate", "resolve"];
 
@@ -270,6 +330,29 @@ fn part(words: &[&str]) -> Option<(i64, usize)> {
 mod tests {
     use super::*;
     use crate::import::draft::Entry;
+
+    #[test]
+    fn times_without_dates_that_go_back_are_not_a_timeline() {
+        let mut d = draft(
+            [Some("16:02 UTC"), None, None, Some("15:02 UTC")],
+            &["16:02 UTC", "15:02 UTC"],
+        );
+        timeline(&mut d);
+        assert!(d.timeline.is_empty());
+        assert_eq!(d.moments, [None, None, None, None]);
+        assert_eq!(
+            d.doubts[0].why,
+            "their times go back (16:02 UTC, then 15:02 UTC) and the document gives no date for them"
+        );
+        assert_eq!(d.doubts[1].field, "incident.started");
+        // In order, or with their dates: a timeline.
+        let mut d = draft([None; 4], &["09:02 UTC", "09:40 UTC"]);
+        timeline(&mut d);
+        assert_eq!(d.timeline.len(), 2);
+        let mut d = draft([None; 4], &["2024-03-13 16:02 UTC", "2024-03-14 15:02 UTC"]);
+        timeline(&mut d);
+        assert_eq!(d.timeline.len(), 2);
+    }
 
     #[test]
     fn times_to_a_moment_that_documents_state() {
