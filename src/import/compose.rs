@@ -26,6 +26,7 @@ fn recognize(text: &str, name: &str, opts: &Options, config: &Config) -> (Draft,
     let doc = Document::parse_after(&text[start..], text[..start].matches('\n').count());
     head::header_block(&doc, &mut d);
     head::title(&doc, &mut d);
+    super::byline::byline(&doc, &mut d);
     head::date(&doc, &mut d, name);
     let zone = super::when::stated_zone(doc.text).or(opts.timezone.clone());
     timeline::timeline(&doc, &mut d, zone.as_deref());

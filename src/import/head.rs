@@ -125,12 +125,15 @@ pub fn read_front_matter(d: &mut Draft, map: &serde_yaml::Mapping, text: &str) {
         };
         let shown = shown.as_str();
         // The line of `key:` in the file (the front matter starts at line 2).
-        let label = format!("{key}:");
+        // `key:` in YAML and metadata lines, `key =` in TOML.
+        let labels = [format!("{key}:"), format!("{key} ="), format!("{key}=")];
         let line = text
             .lines()
             .position(|l| {
-                l.get(..label.len())
-                    .is_some_and(|h| h.eq_ignore_ascii_case(&label))
+                labels.iter().any(|label| {
+                    l.get(..label.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(label))
+                })
             })
             .map_or(2, |i| i + 1);
         match key {
@@ -502,6 +505,12 @@ mod tests {
         assert_eq!(d.title.as_deref(), Some("Registry outage on 2022-02-03"));
         assert_eq!(d.authors, ["Ana Lima", "Bo Chen"]);
         assert_eq!(d.date.unwrap().to_string(), "2022-02-03");
+        // The report names the line of the key.
+        let authors = d.guesses.iter().find(|g| g.field == "authors").unwrap();
+        assert_eq!(
+            (authors.line, authors.source.as_str()),
+            (3, "authors = [\"Ana Lima\", \"Bo Chen\"]")
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! is an empty key with a `# TODO`, which `check` names.
 
 mod actions;
+mod byline;
 mod clock;
 mod commitments;
 mod compose;

@@ -72,6 +72,11 @@ fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
         "all systems operational",
         "returned to normal",
         "back to normal",
+        "updated to green",
+        "changed to green",
+        "all clear",
+        "operating normally",
+        "fully operational",
     ]) {
         (Some("resolution"), Some(3))
     } else if has(&["escalat"]) {

@@ -320,6 +320,10 @@ fn an_entry_is_a_detection_when_something_goes_off_not_when_alerting_is_worked_o
         kinds("Incident declared on the status page"),
         Some("detection")
     );
+    assert_eq!(
+        kinds("The mirrors were back in sync and the site status was updated to green."),
+        Some("resolution")
+    );
 }
 
 #[test]
