@@ -343,6 +343,26 @@ mod tests {
                 (None, "00:10", None, false, "the cron runs"),
             ),
             (
+                "2:10am SAST the mirrors were back in sync",
+                (
+                    None,
+                    "02:10",
+                    z("SAST"),
+                    false,
+                    "the mirrors were back in sync",
+                ),
+            ),
+            (
+                "Jan 14, 10:18 AM | Deploy starts",
+                (
+                    Some(Day::NoYear { month: 1, day: 14 }),
+                    "10:18",
+                    None,
+                    false,
+                    "Deploy starts",
+                ),
+            ),
+            (
                 "3:05pm UTC+2 - pages sent",
                 (None, "15:05", z("+02:00"), false, "pages sent"),
             ),
