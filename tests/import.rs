@@ -451,7 +451,7 @@ fn office_exports_are_read_as_their_tools_mean_them() {
     // Confluence: the title without its space, the author of the page's
     // metadata, a page-properties table as labels (the lozenge's word), a
     // task list as check boxes with mentions as owners and <time> as due.
-    let confluence = site.read("content/2023-05-02-2023-05-02-queue-backlog-postmortem.md");
+    let confluence = site.read("content/2023-05-02-queue-backlog-postmortem.md");
     for line in [
         "title: \"2023-05-02 Queue backlog postmortem\"\n",
         "severity: SEV2\n",

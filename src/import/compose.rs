@@ -241,6 +241,8 @@ pub fn prepare(
         .collect();
     let slug = slug.trim_end_matches('-').to_string();
     let stem = match d.date {
+        // A title that opens with the date already gives the name its date.
+        Some(date) if slug.starts_with(&date.to_string()) => slug,
         Some(date) => format!("{date}-{slug}"),
         None => slug,
     };
