@@ -1,8 +1,9 @@
 //! A byline near the top (`Oct. 24, 2019 · Rosa Vidal on behalf of the
-//! infrastructure team`, `By Ana Ruiz | March 3, 2021`): its author, where
-//! the document names none otherwise. The line holds a date and a name,
-//! apart by a separator; what follows the name (`on behalf of ...`, `for
-//! ...`) is not the author.
+//! infrastructure team`, `By Ana Ruiz | March 3, 2021`, `Written by Tomás
+//! Ferreira, SRE.`): its author, where the document names none otherwise.
+//! The line opens with `By` or `Written by`, or holds a date and a name
+//! apart by a separator; what follows the name (`on behalf of ...`, `,
+//! SRE`) is not the author.
 
 use super::document::{BlockKind, Document};
 use super::draft::Draft;
@@ -11,9 +12,42 @@ use super::when::date_in_prose;
 /// The lines from the top a byline is looked for in.
 const NEAR_TOP: usize = 3;
 
+/// How a line that names its author alone opens (`Written by Tomás
+/// Ferreira, SRE.`).
+const BY: &[&str] = &["Written by ", "Authored by ", "Posted by ", "By "];
+
+/// The name at the start of `text`: one to four capitalised words, up to
+/// what follows it (`on behalf of ...`, `, SRE`).
+fn name_at(text: &str) -> Option<String> {
+    let name = [
+        " on behalf of ",
+        " for ",
+        ", ",
+        " and the ",
+        " on ",
+        " · ",
+        " | ",
+    ]
+    .iter()
+    .filter_map(|cut| text.find(cut))
+    .min()
+    .map_or(text, |at| &text[..at])
+    .trim()
+    .trim_end_matches('.');
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let looks_like_a_name = (1..=4).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    looks_like_a_name.then(|| name.to_string())
+}
+
 /// The author a byline names, from its part that is not the date.
 fn author_in(line: &str) -> Option<String> {
     let line = super::text::plain(line).replace('\u{a0}', " ");
+    if let Some(rest) = BY.iter().find_map(|by| line.strip_prefix(by)) {
+        return name_at(rest);
+    }
     let parts: Vec<String> = line
         .split(" · ")
         .flat_map(|p| p.split(" | "))
@@ -28,18 +62,7 @@ fn author_in(line: &str) -> Option<String> {
         .strip_prefix("By ")
         .or_else(|| named.strip_prefix("by "))
         .unwrap_or(named);
-    let name = [" on behalf of ", " for ", ", ", " and the "]
-        .iter()
-        .filter_map(|cut| named.find(cut))
-        .min()
-        .map_or(named, |at| &named[..at])
-        .trim();
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let looks_like_a_name = (1..=4).contains(&words.len())
-        && words
-            .iter()
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
-    looks_like_a_name.then(|| name.to_string())
+    name_at(named)
 }
 
 pub fn byline(doc: &Document, d: &mut Draft) {

@@ -376,6 +376,11 @@ pub fn date(doc: &Document, d: &mut Draft, name: &str) {
             .map(|(date, _)| *date)
             .or(prose.as_ref().map(|(date, _, _)| *date));
     }
+    // A day the text states without its year (`on August 9th`), in the
+    // year nearest the document's own date.
+    if let (None, Some(dated)) = (d.day_context, d.date) {
+        d.day_context = first_yearless_day(doc).and_then(|day| day.resolve(Some(dated)));
+    }
     if d.date.is_some() {
         return;
     }
@@ -411,6 +416,21 @@ pub fn date(doc: &Document, d: &mut Draft, name: &str) {
 
 /// The first whole date in the document's paragraphs, as written, and its
 /// line.
+/// The first day without its year in the document's paragraphs.
+fn first_yearless_day(doc: &Document) -> Option<super::when::Day> {
+    doc.sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter(|b| matches!(b.kind, BlockKind::Paragraph))
+        .find_map(|block| {
+            let words: Vec<&str> = doc.source(&block.range).split_whitespace().collect();
+            (0..words.len()).find_map(|i| match super::when::date_at(&words[i..]) {
+                Some((day @ super::when::Day::NoYear { .. }, _)) => Some(day),
+                _ => None,
+            })
+        })
+}
+
 fn first_date_in_prose(doc: &Document) -> Option<(jiff::civil::Date, String, usize)> {
     doc.sections
         .iter()
@@ -505,6 +525,16 @@ mod tests {
         assert_eq!(d.title.as_deref(), Some("Registry outage on 2022-02-03"));
         assert_eq!(d.authors, ["Ana Lima", "Bo Chen"]);
         assert_eq!(d.date.unwrap().to_string(), "2022-02-03");
+        // A day stated without its year is in the document's year.
+        let d = draft(
+            "---\ndate: 2022-08-09\n---\n\nFor 52 minutes on August 9th logins failed.\n",
+            "x.md",
+        );
+        assert_eq!(
+            d.day_context.map(|d| d.to_string()).as_deref(),
+            Some("2022-08-09")
+        );
+        let d = draft("+++\ntitle = \"Registry outage on 2022-02-03\"\nauthors = [\"Ana Lima\", \"Bo Chen\"]\n+++\n", "outage.md");
         // The report names the line of the key.
         let authors = d.guesses.iter().find(|g| g.field == "authors").unwrap();
         assert_eq!(

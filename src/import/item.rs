@@ -338,7 +338,15 @@ pub fn parse(source: &str, priorities: &[String], refs: &dyn Fn(&str) -> Option<
         let end = text[at..]
             .find([')', ']', ';', '\n'])
             .map_or(text.len(), |e| at + e + 1);
-        without_owner = format!("{}{}", &text[..at], &text[end.min(text.len())..])
+        // `… two minutes (owner: Tomás).`: what is left after it is only
+        // the sentence's stop.
+        let after = &text[end.min(text.len())..];
+        let after = if after.trim().chars().all(|c| matches!(c, '.' | ';' | ',')) {
+            ""
+        } else {
+            after
+        };
+        without_owner = format!("{}{after}", &text[..at])
             .trim_end()
             .trim_end_matches(['(', '[', ',', '-', '–'])
             .trim_end()
@@ -446,6 +454,18 @@ mod tests {
         // Not a date after it, or due inside a word: the task as written.
         assert_eq!(got("Find what the delay was due to").1, None);
         assert_eq!(got("Check the residue 2023-05-19 logs").1, None);
+        assert_eq!(
+            got("Add per-rack dashboards (owner: Lin, due 2021-03-31)."),
+            (
+                "Add per-rack dashboards".into(),
+                Some("2021-03-31".into()),
+                Some("Lin".into())
+            )
+        );
+        assert_eq!(
+            got("Shorten the alert window (owner: Tomás).").0,
+            "Shorten the alert window"
+        );
     }
 
     #[test]

@@ -227,7 +227,29 @@ pub fn says_next_day(words: &[&str]) -> Option<usize> {
 /// `On 2021-04-27 at 15:09 UTC`), with a date written just before or after
 /// it. A time without a zone in prose is too often a version, a score or
 /// a duration to be taken for a moment.
+#[cfg(test)]
 pub fn times_in(text: &str) -> Vec<Found> {
+    times_in_zone(text, None)
+}
+
+/// Words that lead a time in a sentence (`at 15:10`, `by 16:05`).
+const TIME_LEADS: &[&str] = &[
+    "at",
+    "by",
+    "around",
+    "until",
+    "till",
+    "from",
+    "since",
+    "between",
+    "approximately",
+    "about",
+];
+
+/// [`times_in`], where a time the story gives no zone takes `zone` (the
+/// one its times were last given in) when a word leads it (`At 15:10 we
+/// moved traffic`): without a zone, a bare `14:38` could be anything.
+pub fn times_in_zone(text: &str, zone_default: Option<&str>) -> Vec<Found> {
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut at = 0;
     for w in text.split_whitespace() {
@@ -239,7 +261,23 @@ pub fn times_in(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < plain.len() {
-        let Some((time, Some(zone), n)) = time_at(&plain, i) else {
+        let Some((time, zone, n)) = time_at(&plain, i) else {
+            i += 1;
+            continue;
+        };
+        let led = i > 0 && TIME_LEADS.contains(&bare(plain[i - 1]).to_lowercase().as_str());
+        // `Between 14:20 and 16:05 CET`: the span's zone is its end's.
+        let span_zone = || {
+            let joint = bare(plain.get(i + n)?).to_lowercase();
+            if !["and", "to", "until", "-", "–"].contains(&joint.as_str()) {
+                return None;
+            }
+            time_at(&plain, i + n + 1).and_then(|(_, zone, _)| zone)
+        };
+        let zone = zone
+            .or_else(|| led.then(span_zone).flatten())
+            .or_else(|| zone_default.filter(|_| led).map(str::to_string));
+        let Some(zone) = zone else {
             i += 1;
             continue;
         };

@@ -1,7 +1,7 @@
 //! A timeline told in sentences, for a document that keeps none of its
 //! own: each time with its zone is an entry, its text the clause it is in.
 
-use super::super::moment::{moment_at_start, says_next_day, times_in, Moment};
+use super::super::moment::{moment_at_start, says_next_day, times_in_zone, Moment};
 use super::{is_record, At, BlockKind, Clock, Document, Found};
 
 /// Times with their zone in the sentences of a document that has no
@@ -77,6 +77,8 @@ pub(super) fn narrative(
     let mut out = Vec::new();
     let mut spans = Vec::new();
     let mut lead = None;
+    // The zone the story last gave a time in, for the times after it.
+    let mut zone: Option<String> = None;
     let mut paragraphs = 0;
     for section in doc.sections.iter().filter(|s| !is_record(&s.title)) {
         for block in section
@@ -85,7 +87,10 @@ pub(super) fn narrative(
             .filter(|b| matches!(b.kind, BlockKind::Paragraph))
         {
             let text = doc.source(&block.range);
-            let found = times_in(text);
+            let found = times_in_zone(text, zone.as_deref());
+            if let Some(last) = found.iter().rev().find_map(|f| f.zone.clone()) {
+                zone = Some(last);
+            }
             paragraphs += 1;
             if paragraphs <= 2 && out.is_empty() && !found.is_empty() {
                 lead = Some(0);
@@ -175,9 +180,16 @@ pub(super) fn narrative(
                 let clause = crate::text::squash_whitespace(clause);
                 let mut clause = clause.trim_end_matches([',', ';', '-', ' ']);
                 // `came back and⏎by 8:35 …`: the joining word goes with the cut.
+                // (`fall at 15:25, and by⏎16:05 …`: the next time's lead too.)
+                for lead in [" by", " at", " around", " until"] {
+                    clause = clause.strip_suffix(lead).unwrap_or(clause);
+                }
+                let clause = clause.trim_end_matches([',', ' ']);
+                let mut clause = clause;
                 for joint in [" and", " but", " then"] {
                     clause = clause.strip_suffix(joint).unwrap_or(clause);
                 }
+                let clause = clause.trim_end_matches([',', ' ']);
                 // `the following morning, published …`: the day is in `at`.
                 let words: Vec<&str> = clause.split_whitespace().collect();
                 let clause = match says_next_day(&words) {

@@ -35,6 +35,7 @@ fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
         (Some("resolution"), Some(3))
     } else if has(&[
         "paged",
+        "pages the",
         "pinged",
         "alerted",
         "detected",
@@ -73,6 +74,8 @@ fn kind_of(event: &str) -> (Option<&'static str>, Option<usize>) {
         "returned to normal",
         "back to normal",
         "updated to green",
+        "incident closed",
+        "closed the incident",
         "changed to green",
         "all clear",
         "operating normally",

@@ -324,6 +324,11 @@ fn an_entry_is_a_detection_when_something_goes_off_not_when_alerting_is_worked_o
         kinds("The mirrors were back in sync and the site status was updated to green."),
         Some("resolution")
     );
+    assert_eq!(kinds("PagerDuty pages the auth on-call"), Some("detection"));
+    assert_eq!(
+        kinds("Monitoring confirms normal error rates; incident closed"),
+        Some("resolution")
+    );
 }
 
 #[test]

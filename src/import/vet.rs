@@ -220,8 +220,25 @@ const TIMES_TO: &[(&str, usize)] = &[
 /// index in [`MOMENTS`] and the seconds after the start. A mean over
 /// incidents (`MTTR`) is not one.
 pub fn stated_times_to(text: &str) -> Vec<(usize, i64)> {
+    static NAMED: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["time to", "ttd", "ttm", "ttr"])
+            .expect("plain words")
+    });
     let mut out: Vec<(usize, i64)> = Vec::new();
-    for line in text.lines() {
+    // Only the lines that name one are read (a large document has few).
+    let mut lines: Vec<&str> = Vec::new();
+    for m in NAMED.find_iter(text) {
+        let start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[m.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| m.end() + i);
+        if lines.last() != Some(&&text[start..end]) {
+            lines.push(&text[start..end]);
+        }
+    }
+    for line in lines {
         let lower = line.to_lowercase();
         let words: Vec<&str> = lower
             .split(|c: char| {

@@ -111,7 +111,8 @@ impl Day {
 /// `2019-12-04`, `2017/01/31`, `31.01.2017`, or `01/31/2017` and
 /// `31/01/2017` when the order is not in doubt (a part over 12).
 fn numeric_date(word: &str) -> Option<Date> {
-    let w = bare(word).trim_end_matches('.');
+    // `2021-03-31).`: the closing marks after a date are not part of it.
+    let w = bare(bare(word).trim_end_matches('.'));
     let parts: Vec<&str> = w.split(['-', '/', '.']).collect();
     if parts.len() != 3
         || !parts
