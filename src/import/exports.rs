@@ -49,6 +49,12 @@ fn has_class(class: Option<&str>, wanted: &str) -> bool {
     class.is_some_and(|c| c.split_whitespace().any(|c| c == wanted))
 }
 
+/// A Confluence mention of a person (`<a class="confluence-userlink
+/// user-mention">`).
+fn is_mention(class: Option<&str>) -> bool {
+    has_class(class, "user-mention") || has_class(class, "confluence-userlink")
+}
+
 /// The visible text below `node`, its whitespace squashed.
 fn text_of(node: &Node) -> String {
     fn walk(node: &Node, out: &mut String) {
@@ -189,9 +195,7 @@ fn task_text(li: &Node) -> String {
         match &node.data {
             NodeData::Text { contents } => task.push_str(&contents.borrow()),
             NodeData::Element { name, .. }
-                if &*name.local == "a"
-                    && (has_class(class.as_deref(), "user-mention")
-                        || has_class(class.as_deref(), "confluence-userlink")) =>
+                if &*name.local == "a" && is_mention(class.as_deref()) =>
             {
                 owners.push(text_of(node).trim_start_matches('@').to_string());
             }
@@ -248,9 +252,7 @@ pub fn converter(html: &str) -> htmd::HtmlToMarkdown {
         )
         .add_handler(vec!["a"], |h: &dyn Handlers, e: Element| {
             let class = attr(&e, "class");
-            if has_class(class.as_deref(), "user-mention")
-                || has_class(class.as_deref(), "confluence-userlink")
-            {
+            if is_mention(class.as_deref()) {
                 return Some(text_of(e.node).trim_start_matches('@').to_string().into());
             }
             let href = attr(&e, "href").unwrap_or_default();

@@ -216,11 +216,9 @@ pub fn impact(doc: &Document, d: &mut Draft) {
         }
         let text = parts.join(" ");
         let line = doc.line(section.heading.clone().map_or(0, |h| h.start));
+        let stated = figures(&super::text::plain(&text));
         for unit in [Unit::Users, Unit::Requests] {
-            let found: Vec<Figure> = figures(&super::text::plain(&text))
-                .into_iter()
-                .filter(|f| f.unit == unit)
-                .collect();
+            let found: Vec<&Figure> = stated.iter().filter(|f| f.unit == unit).collect();
             let taken = match unit {
                 Unit::Users => d.users.is_some(),
                 Unit::Requests => d.requests.is_some(),
