@@ -109,11 +109,7 @@ fn deep_nesting_and_large_aliases_are_refused_before_parsing() {
     ]);
     let run = check(&site);
     assert_eq!(run.code, 1);
-    let firsts: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("content/"))
-        .collect();
+    let firsts = run.problem_lines();
     assert_eq!(
         firsts,
         [
@@ -200,11 +196,7 @@ fn names_that_cannot_be_files_and_control_characters_are_errors_at_their_place()
     );
     let run = check(&site);
     assert_eq!(run.code, 1);
-    let firsts: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("content/"))
-        .collect();
+    let firsts = run.problem_lines();
     assert_eq!(
         firsts,
         [

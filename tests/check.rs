@@ -160,11 +160,7 @@ fn bom_and_crlf_are_accepted_nul_bytes_and_bad_utf8_are_not() {
     site.write("content/empty.md", b"  \n");
     let run = site.run(&["check", "--color", "never"]);
     assert_eq!(run.code, 1);
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("content/"))
-        .collect();
+    let lines = run.problem_lines();
     assert_eq!(
         lines,
         [

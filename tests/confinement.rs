@@ -441,11 +441,7 @@ fn a_name_that_cannot_be_a_file_is_said_so() {
     ]);
     let run = check(&site);
     assert_eq!(run.code, 1);
-    let firsts: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("content/"))
-        .collect();
+    let firsts = run.problem_lines();
     assert_eq!(
         firsts,
         [

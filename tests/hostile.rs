@@ -230,10 +230,7 @@ fn oversized_files_and_lines_get_a_clear_limit() {
     let run = check(&site);
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr
-            .lines()
-            .filter(|l| l.starts_with("content/"))
-            .collect::<Vec<_>>(),
+        run.problem_lines(),
         [
             "content/big.md: error: the file is 50.0 MiB; a write-up may be at most 8 MiB",
             "content/long-line.md: error: the file is 10.0 MiB; a write-up may be at most 8 MiB",
@@ -314,11 +311,7 @@ fn malformed_yaml_gets_clear_errors_not_panics() {
     let run = check(&site);
     assert_eq!(run.code, 1);
     assert!(!run.stderr.contains("crashed"), "{}", run.stderr);
-    let firsts: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("content/"))
-        .collect();
+    let firsts = run.problem_lines();
     assert_eq!(
         firsts,
         [

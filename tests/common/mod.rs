@@ -11,6 +11,17 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// The first line of each problem `check` reported about a write-up
+    /// (`content/a.md:7:1: error: ...`), in order.
+    pub fn problem_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("content/"))
+            .collect()
+    }
+}
+
 /// A temporary site folder; removed when dropped.
 pub struct Site {
     pub dir: tempfile::TempDir,
