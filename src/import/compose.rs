@@ -367,7 +367,7 @@ pub fn import_text(name: &str, bytes: &[u8], config: &Config) -> Result<String, 
         status: None,
         dry_run: true,
     };
-    let record = provenance::record(&source, bytes, &source.root);
+    let record = provenance::record(&source, bytes, &provenance::canonical(&source.root));
     let mut p = prepare(&source, text, record, &opts, config);
     let stem = p.stem.clone();
     Ok(compose(&mut p, &stem, &BTreeMap::new(), config).out)

@@ -118,20 +118,27 @@ fn bold_classes(html: &str) -> HashSet<String> {
     out
 }
 
-/// The rows of a table whose every row is one `<th>` and one `<td>`: the
-/// label and the value of each.
-fn label_rows(table: &Node) -> Option<Vec<(String, String)>> {
-    let mut rows = Vec::new();
-    let mut stack = Vec::new();
+/// The rows of a table: its `<tr>`s, also inside the row groups `groups`
+/// names; `None` when it holds anything else (a caption and column widths
+/// aside).
+fn table_rows(table: &Node, groups: &[&str]) -> Option<Vec<Rc<Node>>> {
+    let mut trs = Vec::new();
     for child in element_children(table) {
         match tag(&child).as_deref() {
-            Some("tbody" | "thead") => stack.extend(element_children(&child)),
-            Some("tr") => stack.push(child),
+            Some(t) if groups.contains(&t) => trs.extend(element_children(&child)),
+            Some("tr") => trs.push(child),
             Some("colgroup" | "caption") => {}
             _ => return None,
         }
     }
-    for tr in stack {
+    Some(trs)
+}
+
+/// The rows of a table whose every row is one `<th>` and one `<td>`: the
+/// label and the value of each.
+fn label_rows(table: &Node) -> Option<Vec<(String, String)>> {
+    let mut rows = Vec::new();
+    for tr in table_rows(table, &["tbody", "thead"])? {
         let cells = element_children(&tr);
         match &cells[..] {
             [th, td] if tag(th).as_deref() == Some("th") && tag(td).as_deref() == Some("td") => {
@@ -146,17 +153,8 @@ fn label_rows(table: &Node) -> Option<Vec<(String, String)>> {
 /// The rows of a table of plain rows and cells (no cell spans rows or
 /// holds a table), each cell's content as one line of Markdown.
 fn grid(table: &Node, h: &dyn Handlers) -> Option<Vec<Vec<String>>> {
-    let mut trs = Vec::new();
-    for child in element_children(table) {
-        match tag(&child).as_deref() {
-            Some("tbody" | "thead" | "tfoot") => trs.extend(element_children(&child)),
-            Some("tr") => trs.push(child),
-            Some("colgroup" | "caption") => {}
-            _ => return None,
-        }
-    }
     let mut rows = Vec::new();
-    for tr in trs {
+    for tr in table_rows(table, &["tbody", "thead", "tfoot"])? {
         if tag(&tr).as_deref() != Some("tr") {
             return None;
         }

@@ -27,17 +27,22 @@ pub struct Record {
     pub sha256: String,
 }
 
-/// The record of `source`, read as `bytes`.
+/// The record of `source`, read as `bytes`; `project` is the project's
+/// folder, canonical (see [`canonical`]).
 pub fn record(source: &Source, bytes: &[u8], project: &Path) -> Record {
     let path = source.path();
     let found = path.canonicalize().unwrap_or(path);
-    let project = project
-        .canonicalize()
-        .unwrap_or_else(|_| project.to_path_buf());
     Record {
-        from: crate::text::display_path(&project, &found),
+        from: crate::text::display_path(project, &found),
         sha256: sha256(bytes),
     }
+}
+
+/// `folder` as [`record`] takes it, found once for all the documents.
+pub fn canonical(folder: &Path) -> std::path::PathBuf {
+    folder
+        .canonicalize()
+        .unwrap_or_else(|_| folder.to_path_buf())
 }
 
 fn sha256(bytes: &[u8]) -> String {

@@ -40,6 +40,8 @@ pub fn moments(text: &str, d: &mut Draft) {
         .map(|m| m.as_ref().and_then(|(at, _)| instant(at, &zone)))
         .collect();
     let mut why: [Option<String>; 4] = Default::default();
+    let entries: Vec<Option<Timestamp>> =
+        d.timeline.iter().map(|e| instant(&e.at, &zone)).collect();
 
     // A time to detect, mitigate or resolve the document states: the
     // timeline entry it points to is the moment; a moment that disagrees
@@ -56,11 +58,12 @@ pub fn moments(text: &str, d: &mut Draft) {
         let entry = d
             .timeline
             .iter()
-            .find(|e| instant(&e.at, &zone).is_some_and(near))
-            .map(|e| (e.at.clone(), e.approx));
+            .zip(&entries)
+            .find(|(_, ts)| ts.is_some_and(near))
+            .map(|(e, ts)| (e.at.clone(), e.approx, *ts));
         match entry {
-            Some((entry_at, approx)) => {
-                at[k] = instant(&entry_at, &zone);
+            Some((entry_at, approx, ts)) => {
+                at[k] = ts;
                 d.guesses.retain(|g| g.field != field);
                 d.guess(
                     &field,
@@ -89,12 +92,10 @@ pub fn moments(text: &str, d: &mut Draft) {
     }
 
     // Inside the timeline's span, give or take a day.
-    let entries: Vec<Timestamp> = d
-        .timeline
-        .iter()
-        .filter_map(|e| instant(&e.at, &zone))
-        .collect();
-    if let (Some(first), Some(last)) = (entries.iter().min(), entries.iter().max()) {
+    if let (Some(first), Some(last)) = (
+        entries.iter().flatten().min(),
+        entries.iter().flatten().max(),
+    ) {
         for (k, ts) in at.iter().enumerate() {
             let Some(ts) = *ts else { continue };
             let outside = first.duration_since(ts).as_secs() > SPAN_SLACK_SECS

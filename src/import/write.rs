@@ -75,11 +75,12 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
     use rayon::prelude::*;
     let found = files::documents(&opts.paths);
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let project = provenance::canonical(&opts.shown_root);
     let prepared: Vec<Option<Result<Prepared, String>>> = found
         .par_iter()
         .map(|f| match f {
             Found::Document(source) => Some(files::read_document(source).and_then(|bytes| {
-                let record = provenance::record(source, &bytes, &opts.shown_root);
+                let record = provenance::record(source, &bytes, &project);
                 super::text::markdown(&bytes, &source.rel).map(|(text, removed)| {
                     let mut p = prepare(source, text, record, opts, config);
                     p.removed_controls = removed;
