@@ -1,6 +1,6 @@
 //! `init`, `new`, help, version and exit codes.
 
-mod common;
+use crate::common;
 use common::{run_in, Site};
 
 #[test]

@@ -4,7 +4,7 @@
 //! sidebar, search facets and query syntax, stats, exports, and the exact
 //! errors of a value outside the vocabulary and of keys that collide.
 
-mod common;
+use crate::common;
 use common::{html, texts, Site};
 use scraper::Selector;
 

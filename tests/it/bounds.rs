@@ -3,7 +3,7 @@
 //! message as long as the input. How long each takes is measured by
 //! `scripts/bench-hostile`, not here.
 
-mod common;
+use crate::common;
 use common::{writeup, Site};
 
 fn check(site: &Site) -> common::Run {

@@ -2,7 +2,7 @@
 //! change touched, in place) give exactly the output of a whole build, for
 //! every kind of edit; and the edits that can be updated are.
 
-mod common;
+use crate::common;
 use blameless::build::{self, Plan};
 use blameless::config::Config;
 use blameless::content::Loader;

@@ -3,7 +3,7 @@
 //! cache is used, that what it must not reuse is made again, and that the
 //! output is the same bytes as without it.
 
-mod common;
+use crate::common;
 use common::{built, writeup, Site};
 
 #[test]

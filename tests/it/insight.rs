@@ -1,7 +1,7 @@
 //! Stats, action items, exports and `blameless stats` on a fixture whose
 //! figures were worked out by hand (see tests/fixtures/insight).
 
-mod common;
+use crate::common;
 use common::Site;
 use scraper::{Html, Selector};
 

@@ -3,7 +3,7 @@
 //! write-ups that pass `check` and build, with every guess reported, no word
 //! lost, nothing overwritten, and bad documents named.
 
-mod common;
+use crate::common;
 use common::Site;
 use std::collections::BTreeSet;
 use std::path::Path;

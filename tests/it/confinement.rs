@@ -5,7 +5,7 @@
 //! site says how. Each test is a reproduction from issue 29.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 use common::{writeup, Site};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::symlink;

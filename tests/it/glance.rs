@@ -4,7 +4,7 @@
 //! its markers, labels, bars and broken axis. (`.ci/run` checks it in a
 //! browser: valid, accessible, labels apart at both widths and schemes.)
 
-mod common;
+use crate::common;
 use common::{html, texts, Site};
 use scraper::{Html, Selector};
 

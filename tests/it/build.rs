@@ -1,7 +1,7 @@
 //! `blameless build`: pages, feeds and output rules, checked on parsed HTML
 //! and parsed RSS.
 
-mod common;
+use crate::common;
 use common::{built, html, texts, Site};
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;

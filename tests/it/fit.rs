@@ -4,7 +4,7 @@
 //! and errors that keep anything from being lost without a word. The
 //! fixture `tests/fixtures/fit` uses all of it.
 
-mod common;
+use crate::common;
 use common::{html, texts, writeup, Site};
 
 fn fit() -> Site {

@@ -1,6 +1,6 @@
 //! `blameless check`: exact messages, positions and exit codes in each format.
 
-mod common;
+use crate::common;
 use common::{writeup, Site};
 
 const B_HUMAN: &str = r#"content/b.md:2:1: error: missing required key `severity`

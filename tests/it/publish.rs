@@ -3,7 +3,7 @@
 //! `--replace-foreign`, permissions checked before anything is swapped, and
 //! an output that is a mount point updated in place.
 
-mod common;
+use crate::common;
 use blameless::output::OutputLock;
 use common::{built, run_in, snapshot, Site};
 use std::io::{BufRead, BufReader};

@@ -3,7 +3,7 @@
 //! action-item-incomplete, late-publication), their levels, `lint_allow`,
 //! and the configuration's errors about them.
 
-mod common;
+use crate::common;
 use common::{writeup, Site};
 
 /// `check --format json` on `site`: each finding as

@@ -1,7 +1,7 @@
 //! `blameless serve`: a real server on a free port, real HTTP requests,
 //! edits to the site and the reload events they cause.
 
-mod common;
+use crate::common;
 use common::{writeup, Site};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -443,6 +443,7 @@ fn open_stream(addr: &str) -> (TcpStream, u16) {
 }
 
 #[test]
+#[ignore = "stress test; run by .ci/run with --include-ignored"]
 fn slow_clients_and_many_streams_never_stop_the_server() {
     allow_many_connections();
     let site = Site::fixture("site");

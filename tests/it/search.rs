@@ -3,7 +3,7 @@
 //! steps `search.js` takes in the browser; `tests/e2e/search-parity.mjs`
 //! checks that the two agree) and through `blameless search`.
 
-mod common;
+use crate::common;
 
 use blameless::search::{parse, Index, Sort};
 use common::Site;
