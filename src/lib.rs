@@ -1,10 +1,27 @@
 //! blameless: a static site generator for incident write-ups.
 //!
-//! Modules stand in layers, each using only those listed before it:
-//! `text`, `diagnostic`, `memo`, `tickets`, `phrases`, `confine`, `html_nesting` -> `yaml` -> `config` -> `datetime` -> `highlight`
-//! -> `markdown` -> `content` -> `import`, `taxonomy` -> `insight`, `search` ->
-//! `templates`, `feeds` -> `output` -> `build` -> `project` (the driver
-//! commands share) -> `scaffold`, `serve` -> `cmd` (a file per CLI command).
+//! Modules stand in layers, each using only those in the layers before it
+//! (never one of its own layer, never one after it; `tests/it/architecture.rs`
+//! holds this, and that no files of a folder use each other in a circle):
+//!
+//! 1. `text`
+//! 2. `diagnostic`, `memo`, `tickets`, `phrases`, `confine`, `html_nesting`
+//! 3. `yaml`
+//! 4. `config`
+//! 5. `datetime`
+//! 6. `highlight`
+//! 7. `markdown`
+//! 8. `content`
+//! 9. `import`, `taxonomy`
+//! 10. `insight`, `search`
+//! 11. `templates`, `feeds`
+//! 12. `output`
+//! 13. `build`
+//! 14. `scaffold` (`init` and `new`)
+//! 15. `project` (the driver the commands share)
+//! 16. `serve`
+//! 17. `cmd` (a file per CLI command)
+//!
 //! `ARCHITECTURE.md` maps them and says what must stay true.
 
 pub mod build;

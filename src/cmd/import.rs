@@ -2,7 +2,7 @@
 //! of every guess and what the sources lacked.
 
 use super::{Error, Global};
-use crate::import::{import as run, Imported, Options, Outcome, Recognized};
+use crate::import::{import as run, Defaults, Imported, Options, Outcome, Recognized};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -212,10 +212,12 @@ pub fn import(global: &Global, args: ImportArgs) -> Result<(), Error> {
             paths: args.paths,
             into,
             shown_root: project.root.clone(),
-            severity: args.severity,
-            author: args.author,
-            timezone: args.timezone,
-            status: args.status,
+            defaults: Defaults {
+                severity: args.severity,
+                author: args.author,
+                timezone: args.timezone,
+                status: args.status,
+            },
             dry_run: args.dry_run,
             progress,
         },

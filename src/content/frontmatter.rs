@@ -48,26 +48,6 @@ const KEY_HINTS: &[(&str, &str)] = &[
     ("categories", "did you mean `tags`?"),
 ];
 
-/// A value that must be one of `allowed`; otherwise an error listing them.
-pub(super) fn one_of(
-    r: &mut Reader,
-    value: &Value,
-    path: &FieldPath,
-    allowed: &[&str],
-    what: &str,
-) -> Option<String> {
-    let text = r.text(value, path)?;
-    if allowed.contains(&text.as_str()) {
-        return Some(text);
-    }
-    let hint = match did_you_mean(&text, allowed) {
-        Some(s) => format!("did you mean `{s}`? Allowed: {}", allowed.join(", ")),
-        None => format!("use one of {}", allowed.join(", ")),
-    };
-    r.error(path, format!("{path}: {text:?} is not {what}"), Some(hint));
-    None
-}
-
 fn required<'v>(r: &mut Reader, map: &'v Mapping, key: &str, example: &str) -> Option<&'v Value> {
     let value = map.get(key);
     if value.is_none() || value == Some(&Value::Null) {
@@ -129,7 +109,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
             .unwrap_or("SEV3")
     );
     if let Some(v) = required(r, map, "severity", &example) {
-        f.severity = one_of(r, v, &p("severity"), &severities, "a configured severity");
+        f.severity = r.one_of(v, &p("severity"), &severities, "a configured severity");
     }
     if let Some(v) = required(r, map, "authors", "authors: [your-name]") {
         f.authors = r.text_list(v, &p("authors"));
@@ -172,8 +152,9 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
         }
     }
     if let Some(v) = map.get("status") {
-        f.status =
-            one_of(r, v, &p("status"), Status::NAMES, "a status").map(|s| match s.as_str() {
+        f.status = r
+            .one_of(v, &p("status"), Status::NAMES, "a status")
+            .map(|s| match s.as_str() {
                 "draft" => Status::Draft,
                 "review" => Status::Review,
                 _ => Status::Published,
@@ -361,30 +342,24 @@ fn read_action_items(
         };
         let task = need(r, "task", "what will be done");
         let owner = need(r, "owner", "a person or team");
-        let priority = map.get("priority").and_then(|v| {
-            one_of(
-                r,
-                v,
-                &ip.key("priority"),
-                &priorities,
-                "a configured priority",
-            )
-        });
+        let priority = map
+            .get("priority")
+            .and_then(|v| r.one_of(v, &ip.key("priority"), &priorities, "a configured priority"));
         let status = match map.get("status") {
             None => Some(ItemStatus::Open),
-            Some(v) => one_of(
-                r,
-                v,
-                &ip.key("status"),
-                ItemStatus::NAMES,
-                "an action item status",
-            )
-            .map(|s| match s.as_str() {
-                "in-progress" => ItemStatus::InProgress,
-                "done" => ItemStatus::Done,
-                "wontfix" => ItemStatus::Wontfix,
-                _ => ItemStatus::Open,
-            }),
+            Some(v) => r
+                .one_of(
+                    v,
+                    &ip.key("status"),
+                    ItemStatus::NAMES,
+                    "an action item status",
+                )
+                .map(|s| match s.as_str() {
+                    "in-progress" => ItemStatus::InProgress,
+                    "done" => ItemStatus::Done,
+                    "wontfix" => ItemStatus::Wontfix,
+                    _ => ItemStatus::Open,
+                }),
         };
         let due = map.get("due").and_then(|v| {
             let text = r.text(v, &ip.key("due"))?;

@@ -9,7 +9,6 @@ mod frontmatter;
 mod lint;
 mod load;
 mod parse;
-mod plausible;
 mod sources;
 mod warnings;
 mod when;

@@ -2,7 +2,6 @@
 //! moments and the timeline, each time read in the zone it names or else
 //! the write-up's, and marked approximate where the text says so.
 
-use super::frontmatter::one_of;
 use super::{Moments, TimelineEntry, ENTRY_TYPES};
 use crate::datetime::{self, Reading, Stamp};
 use crate::yaml::{FieldPath, Reader};
@@ -206,8 +205,7 @@ pub(super) fn read_timeline(
         };
         let kind = match map.get("type") {
             None => Some("note".to_string()),
-            Some(v) => one_of(
-                r,
+            Some(v) => r.one_of(
                 v,
                 &item_path.key("type"),
                 ENTRY_TYPES,

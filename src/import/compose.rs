@@ -9,15 +9,24 @@ use super::draft::{front_matter, Draft};
 use super::files::Source;
 use super::links::{links, Links};
 use super::provenance::{self, Record};
-use super::write::Options;
 use super::{actions, head, lessons, timeline, words};
 use crate::config::Config;
 use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// What a write-up says where its document says nothing (`import`'s
+/// `--severity`, `--author`, `--timezone` and `--status`).
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    pub severity: Option<String>,
+    pub author: Option<String>,
+    pub timezone: Option<String>,
+    pub status: Option<String>,
+}
+
 /// The recognizers, in order, over one document's text.
-fn recognize(text: &str, name: &str, opts: &Options, config: &Config) -> (Draft, usize) {
+fn recognize(text: &str, name: &str, opts: &Defaults, config: &Config) -> (Draft, usize) {
     let mut d = Draft::default();
     let (front, start) = head::split_front_matter(text);
     if let Some(map) = &front {
@@ -190,7 +199,7 @@ pub fn prepare(
     source: &Source,
     text: String,
     record: Record,
-    opts: &Options,
+    opts: &Defaults,
     config: &Config,
 ) -> Prepared {
     let path = source.path();
@@ -356,19 +365,8 @@ pub fn import_text(name: &str, bytes: &[u8], config: &Config) -> Result<String, 
         root: PathBuf::from("/nonexistent"),
         rel: name.to_string(),
     };
-    let opts = Options {
-        progress: None,
-        paths: Vec::new(),
-        into: PathBuf::from("/nonexistent"),
-        shown_root: PathBuf::from("/nonexistent"),
-        severity: None,
-        author: None,
-        timezone: None,
-        status: None,
-        dry_run: true,
-    };
     let record = provenance::record(&source, bytes, &provenance::canonical(&source.root));
-    let mut p = prepare(&source, text, record, &opts, config);
+    let mut p = prepare(&source, text, record, &Defaults::default(), config);
     let stem = p.stem.clone();
     Ok(compose(&mut p, &stem, &BTreeMap::new(), config).out)
 }

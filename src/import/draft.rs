@@ -2,6 +2,7 @@
 //! guess with the line it came from, the parts of the source they took
 //! (left out of the body), and the write-up's text.
 
+use super::text::quoted;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,6 +35,14 @@ pub struct Item {
     pub ticket: Option<String>,
     pub priority: Option<String>,
     pub due: Option<String>,
+}
+
+/// A moment left out of the write-up, with what it would have been.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Doubt {
+    pub field: String,
+    pub candidate: String,
+    pub why: String,
 }
 
 #[derive(Debug, Default)]
@@ -69,7 +78,7 @@ pub struct Draft {
     pub guesses: Vec<Guess>,
     pub missing: Vec<String>,
     /// Moments found but not written as fact, with why.
-    pub doubts: Vec<super::vet::Doubt>,
+    pub doubts: Vec<Doubt>,
     /// Commitments in prose (`We will ...`), reported, not written.
     pub suggestions: Vec<Guess>,
     /// Ranges of the source the fields took, left out of the body.
@@ -89,14 +98,6 @@ impl Draft {
             source,
         });
     }
-}
-
-/// A text as a YAML double-quoted scalar (a JSON string is one), without
-/// the control characters a foreign front matter's escapes may have put
-/// in it.
-pub fn quoted(text: &str) -> String {
-    let (text, _) = super::text::without_controls(text);
-    serde_json::to_string(&text).unwrap_or_else(|_| "\"\"".into())
 }
 
 fn list(items: &[String]) -> String {

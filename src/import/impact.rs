@@ -7,8 +7,8 @@
 //! `up to 3M requests`) is an empty key with `# TODO` and the candidate.
 
 use super::document::{item_text, BlockKind, Document};
+use super::draft::Doubt;
 use super::draft::Draft;
-use super::vet::Doubt;
 
 fn is_impact(title: &str) -> bool {
     let t = title.to_lowercase();

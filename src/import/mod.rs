@@ -32,7 +32,7 @@ mod vocab;
 mod when;
 mod write;
 
-pub use compose::import_text;
+pub use compose::{import_text, Defaults};
 pub use provenance::Recognized;
 pub use write::{import, Imported, Options, Outcome};
 

@@ -61,7 +61,7 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
         .find(|l| l.starts_with('#'))
         .is_some_and(|l| l.starts_with("# "));
     if let Some(title) = title.filter(|_| !opens_with_title) {
-        front.push_str(&format!("title: {}\n", super::draft::quoted(&title)));
+        front.push_str(&format!("title: {}\n", quoted(&title)));
     }
     if front.is_empty() {
         return Ok((markdown, removed));
@@ -118,6 +118,14 @@ fn page_title(html: &str) -> Option<String> {
 /// carry (tabs and line breaks can).
 pub fn is_unwritable(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// A text as a YAML double-quoted scalar (a JSON string is one), without
+/// the control characters a foreign front matter's escapes may have put
+/// in it.
+pub fn quoted(text: &str) -> String {
+    let (text, _) = without_controls(text);
+    serde_json::to_string(&text).unwrap_or_else(|_| "\"\"".into())
 }
 
 /// `text` without [`is_unwritable`] characters, and how many there were.

@@ -382,7 +382,7 @@ pub fn timeline(doc: &Document, d: &mut Draft, default_zone: Option<&str>) {
                 && (b.day, b.time) < (a.day, a.time)
         });
         if let Some(w) = back {
-            d.doubts.push(super::vet::Doubt {
+            d.doubts.push(super::draft::Doubt {
                 field: "timeline".into(),
                 candidate: format!("{} entries", entries.len()),
                 why: format!(

@@ -5,17 +5,9 @@
 //! empty key with a `# TODO` and the candidate, and the report says why:
 //! a figure the site would show is never a guess it could not back.
 
-use super::draft::{Draft, MOMENTS};
+use super::draft::{Doubt, Draft, MOMENTS};
 use crate::datetime::{human_duration, parse_stamp, Stamp};
 use jiff::Timestamp;
-
-/// A moment left out of the write-up, with what it would have been.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Doubt {
-    pub field: String,
-    pub candidate: String,
-    pub why: String,
-}
 
 /// Slack around the timeline's span before a moment is doubted.
 const SPAN_SLACK_SECS: i64 = 24 * 3600;

@@ -3,7 +3,7 @@
 //! hold, telling the documents imported before (`provenance.rs`), and
 //! writing each write-up after its files, without ever overwriting.
 
-use super::compose::{compose, prepare, Composed, Prepared};
+use super::compose::{compose, prepare, Composed, Defaults, Prepared};
 use super::files::{self, Found, Written};
 use super::provenance::{self, Known, Recognized};
 use crate::config::Config;
@@ -17,10 +17,8 @@ pub struct Options {
     pub into: PathBuf,
     /// Paths in the report are shown relative to it (the site root).
     pub shown_root: PathBuf,
-    pub severity: Option<String>,
-    pub author: Option<String>,
-    pub timezone: Option<String>,
-    pub status: Option<String>,
+    /// What a write-up says where its document says nothing.
+    pub defaults: Defaults,
     pub dry_run: bool,
     /// Told of each document read: how many so far, of how many.
     pub progress: Option<Box<dyn Fn(usize, usize) + Sync>>,
@@ -35,7 +33,7 @@ pub enum Outcome {
         guesses: Vec<super::draft::Guess>,
         missing: Vec<String>,
         /// Moments found but left as `# TODO` with the candidate, and why.
-        doubts: Vec<super::vet::Doubt>,
+        doubts: Vec<super::draft::Doubt>,
         /// Commitments in prose (`We will ...`), each a possible action
         /// item that was not written as one.
         suggestions: Vec<super::draft::Guess>,
@@ -82,7 +80,7 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
             Found::Document(source) => Some(files::read_document(source).and_then(|bytes| {
                 let record = provenance::record(source, &bytes, &project);
                 super::text::markdown(&bytes, &source.rel).map(|(text, removed)| {
-                    let mut p = prepare(source, text, record, opts, config);
+                    let mut p = prepare(source, text, record, &opts.defaults, config);
                     p.removed_controls = removed;
                     // The report names the lines of the file a person opens.
                     if super::text::is_html(&source.rel) {

@@ -232,6 +232,27 @@ impl Reader {
         None
     }
 
+    /// A text that must be one of `allowed`; another is an error naming
+    /// them, with a did-you-mean when one is close.
+    pub fn one_of(
+        &mut self,
+        value: &Value,
+        path: &FieldPath,
+        allowed: &[&str],
+        what: &str,
+    ) -> Option<String> {
+        let text = self.text(value, path)?;
+        if allowed.contains(&text.as_str()) {
+            return Some(text);
+        }
+        let hint = match did_you_mean(&text, allowed) {
+            Some(s) => format!("did you mean `{s}`? Allowed: {}", allowed.join(", ")),
+            None => format!("use one of {}", allowed.join(", ")),
+        };
+        self.error(path, format!("{path}: {text:?} is not {what}"), Some(hint));
+        None
+    }
+
     /// A list of non-empty texts.
     pub fn text_list(&mut self, value: &Value, path: &FieldPath) -> Vec<String> {
         let Some(items) = self.list(value, path) else {

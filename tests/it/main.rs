@@ -8,6 +8,7 @@
 
 mod common;
 
+mod architecture;
 mod bounds;
 mod build;
 mod cache;

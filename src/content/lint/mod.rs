@@ -7,6 +7,8 @@
 //! These run where a write-up is validated, so every command sees the
 //! same findings, and a clean file stays in the parse cache.
 
+mod plausible;
+
 use super::{Status, WriteUp};
 use crate::config::{Config, Rule, RuleLevel};
 use crate::diagnostic::{Diagnostic, Level};
@@ -64,7 +66,7 @@ pub(super) fn lint(w: &WriteUp, yaml: Range<usize>, config: &Config) -> Vec<Diag
         }
     }
     if let Some(level) = level(w, config, Rule::ImplausibleTimeline) {
-        super::plausible::findings(&front, &w.tz(&config.tz), level, &mut out);
+        plausible::findings(&front, &w.tz(&config.tz), level, &mut out);
     }
     if w.status != Status::Draft {
         if let Some(policy) = config.policy.get(&w.severity) {

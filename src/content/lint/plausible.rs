@@ -4,7 +4,7 @@
 //! month), a resolution before anything was detected, an incident that
 //! lasts longer than incidents do. Pages would show them as facts.
 
-use super::lint::Front;
+use super::Front;
 use crate::config::Rule;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::yaml::FieldPath;
