@@ -8,7 +8,7 @@ use super::{BuildError, Site};
 use crate::content::ItemStatus;
 use crate::datetime::human_duration;
 use crate::insight::charts::{self, Series};
-use crate::insight::export::{self, is_overdue};
+use crate::insight::export;
 use crate::insight::{Figures, Period, Spread};
 use crate::taxonomy::Kind;
 use crate::text::{slugify, thousands};
@@ -446,9 +446,9 @@ fn action_items_context(
                     priority: a.priority.clone(),
                     status: a.status.as_str(),
                     due: a.due.map(|d| d.to_string()),
-                    overdue: is_overdue(a, today),
-                    ticket: a.ticket.as_deref().map(export::ticket_label),
-                    ticket_url: export::ticket_url(a, site.config),
+                    overdue: a.is_overdue(today),
+                    ticket: a.ticket.as_deref().map(crate::tickets::label),
+                    ticket_url: a.ticket_link(site.config),
                     incident_title: w.title.clone(),
                     incident_url: site.entries[i].view.url.clone(),
                 },

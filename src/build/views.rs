@@ -466,11 +466,8 @@ pub(crate) fn page_view<'a>(
             status: a.status.as_str(),
             closed: a.status.is_closed(),
             due: a.due.map(|d| d.to_string()),
-            ticket: a
-                .ticket
-                .as_deref()
-                .map(crate::insight::export::ticket_label),
-            ticket_url: crate::insight::export::ticket_url(a, config),
+            ticket: a.ticket.as_deref().map(crate::tickets::label),
+            ticket_url: a.ticket_link(config),
         })
         .collect();
     let timezone = w

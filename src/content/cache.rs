@@ -10,6 +10,7 @@
 //! messages come from the one place that makes them.
 
 use super::parse::{parse_text, Parsed};
+use super::sources::Source;
 use super::WriteUp;
 use crate::config::Config;
 use crate::memo::{self, Memo};
@@ -41,28 +42,21 @@ impl<'a> ParseCache<'a> {
         }
     }
 
-    /// What [`parse_text`] makes of `text`, whose source hash is `hash`,
-    /// from the cache when it holds the file.
-    pub(super) fn parse(
-        &self,
-        file: String,
-        content_path: String,
-        stem: String,
-        text: String,
-        hash: u64,
-        config: &Config,
-    ) -> Parsed {
+    /// What [`parse_text`] makes of `source`, from the cache when it holds
+    /// the file.
+    pub(super) fn parse(&self, source: Source, config: &Config) -> Parsed {
+        let hash = source.hash;
         // 64 bits of the text suffice: the cache holds about one version
         // of each file.
         let key = memo::key(&["parse", &self.config, &format!("{hash:016x}")]);
         if let Some(parsed) = self
             .memo
             .get(key)
-            .and_then(|json| cached(&json, &file, &text, hash))
+            .and_then(|json| cached(&json, &source.file, &source.text, hash))
         {
             return parsed;
         }
-        let parsed = parse_text(file, content_path, stem, text, hash, config);
+        let parsed = parse_text(source, config);
         if parsed.problems.is_empty() && parsed.diagnostics.is_empty() {
             if let Some(json) = parsed
                 .writeup
@@ -109,14 +103,13 @@ mod tests {
 
     fn parse(cache: &ParseCache, text: &str) -> Parsed {
         let config = Config::default();
-        cache.parse(
+        let source = Source::new(
             "content/a.md".into(),
             "a.md".into(),
             "a".into(),
             text.into(),
-            source_hash("content/a.md", "a.md", text),
-            &config,
-        )
+        );
+        cache.parse(source, &config)
     }
 
     #[test]

@@ -270,7 +270,7 @@ pub fn overdue_warnings(
             .action_items
             .iter()
             .enumerate()
-            .filter(|(_, a)| !a.status.is_closed() && a.due.is_some_and(|due| due < today))
+            .filter(|(_, a)| a.is_overdue(today))
             .map(|(i, a)| crate::yaml::Problem {
                 path: FieldPath::root().key("action_items").index(i).key("due"),
                 on_key: false,

@@ -2,42 +2,13 @@
 //! into the content model, recording every problem with its field path.
 
 use super::when;
-use super::{ActionItem, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry};
+use super::{ActionItem, Impact, ItemStatus, Lessons, Status, WriteUp};
 use crate::config::{Config, FRONT_MATTER_KEYS};
 use crate::datetime;
 use crate::text::did_you_mean;
 use crate::yaml::{FieldPath, Reader};
 use jiff::civil::Date;
 use serde_yaml::{Mapping, Value};
-
-/// The fields of a write-up as read from its front matter.
-#[derive(Debug, Default)]
-pub struct Fields {
-    pub title: Option<String>,
-    pub dek: Option<String>,
-    pub date: Option<Date>,
-    pub slug: Option<String>,
-    pub status: Option<Status>,
-    pub severity: Option<String>,
-    pub authors: Vec<String>,
-    pub tags: Vec<String>,
-    pub services: Vec<String>,
-    pub summary: Option<String>,
-    pub incident: Moments,
-    pub impact: Impact,
-    pub timeline: Vec<TimelineEntry>,
-    pub lessons: Lessons,
-    pub action_items: Vec<ActionItem>,
-    pub related: Vec<String>,
-    /// The write-up's own IANA zone, when it names one.
-    pub timezone: Option<String>,
-    /// The team's own keys, kept as they are.
-    pub extra: Option<serde_json::Value>,
-    /// The values of the site's own taxonomies, by key.
-    pub terms: std::collections::BTreeMap<String, Vec<String>>,
-    /// The `check` rules this write-up allows (`lint_allow:`).
-    pub lint_allow: Vec<String>,
-}
 
 /// Keys people write for ones the format names otherwise.
 const KEY_HINTS: &[(&str, &str)] = &[
@@ -61,16 +32,16 @@ fn required<'v>(r: &mut Reader, map: &'v Mapping, key: &str, example: &str) -> O
     value
 }
 
-/// Reads the front matter; `named` is the date the write-up's file or
-/// folder name starts with, which stands for a missing `date`.
-pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>) -> Fields {
-    let mut f = Fields::default();
+/// Reads the front matter into `w`, whose fields it does not give keep
+/// their defaults; `named` is the date the write-up's file or folder name
+/// starts with, which stands for a missing `date`.
+pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>, w: &mut WriteUp) {
     let root = FieldPath::root();
     let declared = config.declared_taxonomies();
     let mut keys: Vec<&str> = FRONT_MATTER_KEYS.to_vec();
     keys.extend(declared.iter().map(|t| t.key.as_str()));
     let Some(map) = r.mapping_hinted(value, &root, &keys, KEY_HINTS) else {
-        return f;
+        return;
     };
     // The zone comes first: every other time is read in it.
     let zone = map
@@ -79,7 +50,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
     let tz = &zone
         .as_ref()
         .map_or_else(|| config.tz.clone(), |(_, tz)| tz.clone());
-    f.timezone = zone.map(|(name, _)| name);
+    w.timezone = zone.map(|(name, _)| name);
     let p = |k: &str| root.key(k);
 
     if let Some(v) = required(
@@ -88,17 +59,24 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
         "title",
         "title: Database replaced with a stale snapshot",
     ) {
-        f.title = r.text(v, &p("title"));
+        if let Some(title) = r.text(v, &p("title")) {
+            w.title = title;
+        }
     }
+    // The date as given: a missing one is no day for the timeline's times.
+    let mut date = None;
     if named.is_some() && map.get("date").is_none() {
-        f.date = named;
+        date = named;
     } else if let Some(v) = required(r, map, "date", "date: 2018-10-07") {
         if let Some(text) = r.text(v, &p("date")) {
             match datetime::parse_date(&text, tz) {
-                Ok(d) => f.date = Some(d),
+                Ok(d) => date = Some(d),
                 Err(e) => r.error(&p("date"), format!("date: {e}"), None),
             }
         }
+    }
+    if let Some(date) = date {
+        w.date = date;
     }
     let severities = config.severity_names();
     let example = format!(
@@ -109,12 +87,14 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
             .unwrap_or("SEV3")
     );
     if let Some(v) = required(r, map, "severity", &example) {
-        f.severity = r.one_of(v, &p("severity"), &severities, "a configured severity");
+        if let Some(severity) = r.one_of(v, &p("severity"), &severities, "a configured severity") {
+            w.severity = severity;
+        }
     }
     if let Some(v) = required(r, map, "authors", "authors: [your-name]") {
-        f.authors = r.text_list(v, &p("authors"));
+        w.authors = r.text_list(v, &p("authors"));
         // An author whose name is wrong is named as such, not as none.
-        if f.authors.is_empty() && matches!(v, Value::Sequence(items) if items.is_empty()) {
+        if w.authors.is_empty() && matches!(v, Value::Sequence(items) if items.is_empty()) {
             r.error(
                 &p("authors"),
                 "authors: name at least one author",
@@ -123,7 +103,7 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
         }
     }
     if let Some(v) = map.get("dek") {
-        f.dek = r.string(v, &p("dek")).filter(|s| !s.trim().is_empty());
+        w.dek = r.string(v, &p("dek")).filter(|s| !s.trim().is_empty());
     }
     if let Some(v) = map.get("slug") {
         if let Some(slug) = r.text(v, &p("slug")) {
@@ -139,7 +119,8 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
                     Some("shorten it".into()),
                 );
             } else if clean == slug {
-                f.slug = Some(slug);
+                w.slug = slug;
+                w.slug_explicit = true;
             } else {
                 r.error(
                     &p("slug"),
@@ -152,21 +133,21 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
         }
     }
     if let Some(v) = map.get("status") {
-        f.status = r
-            .one_of(v, &p("status"), Status::NAMES, "a status")
-            .map(|s| match s.as_str() {
+        if let Some(status) = r.one_of(v, &p("status"), Status::NAMES, "a status") {
+            w.status = match status.as_str() {
                 "draft" => Status::Draft,
                 "review" => Status::Review,
                 _ => Status::Published,
-            });
+            };
+        }
     }
-    for (key, slot) in [("tags", &mut f.tags), ("services", &mut f.services)] {
+    for (key, slot) in [("tags", &mut w.tags), ("services", &mut w.services)] {
         if let Some(v) = map.get(key) {
             *slot = r.text_list(v, &p(key));
         }
     }
     if let Some(v) = map.get("related") {
-        f.related = r.text_list(v, &p("related"));
+        w.related = r.text_list(v, &p("related"));
     }
     for taxonomy in declared {
         let Some(v) = map.get(taxonomy.key.as_str()) else {
@@ -189,39 +170,35 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
                 }
             }
         }
-        f.terms.insert(taxonomy.key.clone(), names);
+        w.terms.insert(taxonomy.key.clone(), names);
     }
     if let Some(v) = map.get("summary") {
-        f.summary = r.string(v, &p("summary")).filter(|s| !s.trim().is_empty());
+        w.summary = r.string(v, &p("summary")).filter(|s| !s.trim().is_empty());
     }
     if let Some(v) = map.get("incident") {
-        f.incident = when::read_moments(r, v, &p("incident"), tz);
+        w.incident = when::read_moments(r, v, &p("incident"), tz);
     }
     if let Some(v) = map.get("impact") {
-        f.impact = read_impact(r, v, &p("impact"));
+        w.impact = read_impact(r, v, &p("impact"));
     }
     if let Some(v) = map.get("timeline") {
-        let first_day = f
-            .incident
-            .started
-            .map(|t| datetime::day_of(t, tz))
-            .or(f.date);
-        f.timeline = when::read_timeline(r, v, &p("timeline"), tz, first_day);
+        let first_day = w.incident.started.map(|t| datetime::day_of(t, tz)).or(date);
+        w.timeline = when::read_timeline(r, v, &p("timeline"), tz, first_day);
     }
     if let Some(v) = map.get("lessons") {
-        f.lessons = read_lessons(r, v, &p("lessons"));
+        w.lessons = read_lessons(r, v, &p("lessons"));
     }
     if let Some(v) = map.get("action_items") {
-        f.action_items = read_action_items(r, v, &p("action_items"), config, tz);
+        w.action_items = read_action_items(r, v, &p("action_items"), config, tz);
     }
     if let Some(v) = map.get("extra") {
-        f.extra = read_extra(r, v, &p("extra"));
+        w.extra = read_extra(r, v, &p("extra"));
     }
     if let Some(v) = map.get("lint_allow") {
         let rules = crate::config::Rule::names();
         for (i, name) in r.text_list(v, &p("lint_allow")).into_iter().enumerate() {
             if rules.contains(&name.as_str()) {
-                f.lint_allow.push(name);
+                w.lint_allow.push(name);
             } else {
                 let hint = match did_you_mean(&name, &rules) {
                     Some(s) => format!("did you mean `{s}`? The rules: {}", rules.join(", ")),
@@ -236,7 +213,6 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>)
             }
         }
     }
-    f
 }
 
 fn read_impact(r: &mut Reader, value: &Value, path: &FieldPath) -> Impact {

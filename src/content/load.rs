@@ -5,7 +5,7 @@
 use super::cache::ParseCache;
 use super::checks;
 use super::parse::{parse_text, Parsed};
-use super::sources::{find_sources, read_text, source_hash};
+use super::sources::{find_sources, read_text, Source};
 use super::WriteUp;
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
@@ -46,11 +46,10 @@ fn parse_file(
     let stem = super::sources::stem_of(content_dir, path);
     match read_text(path, &file) {
         Ok(text) => {
-            let content_path = display_path(content_dir, path);
-            let hash = source_hash(&file, &content_path, &text);
+            let source = Source::new(file, display_path(content_dir, path), stem, text);
             match cache {
-                Some(cache) => cache.parse(file, content_path, stem, text, hash, config),
-                None => parse_text(file, content_path, stem, text, hash, config),
+                Some(cache) => cache.parse(source, config),
+                None => parse_text(source, config),
             }
         }
         Err(d) => Parsed {

@@ -3,8 +3,8 @@
 //! `content`: the loader, the parse cache and the checks across files all
 //! start from what it makes ([`Parsed`]).
 
-use super::frontmatter::{self, Fields};
-use super::sources::source_hash;
+use super::frontmatter;
+use super::sources::Source;
 use super::{Status, WriteUp};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
@@ -68,16 +68,15 @@ pub(super) struct Parsed {
     pub from_cache: bool,
 }
 
-/// Splits, parses and validates one write-up's text, whose
-/// [`source_hash`] is `hash`.
-pub(super) fn parse_text(
-    file: String,
-    content_path: String,
-    stem: String,
-    text: String,
-    hash: u64,
-    config: &Config,
-) -> Parsed {
+/// Splits, parses and validates one write-up file.
+pub(super) fn parse_text(source: Source, config: &Config) -> Parsed {
+    let Source {
+        file,
+        content_path,
+        stem,
+        text,
+        hash,
+    } = source;
     let mut parsed = Parsed {
         writeup: None,
         problems: Vec::new(),
@@ -131,22 +130,15 @@ pub(super) fn parse_text(
             return parsed;
         }
     };
-    let mut reader = Reader::default();
-    let fields = frontmatter::read(&mut reader, &value, config, name_date(&stem));
-    parsed.problems = reader.problems;
     let scan = markdown::scan(&text[split.body_start..]);
     // The write-up and the checks across files share the one copy.
     let text: Arc<str> = text.into();
-    let mut writeup = build_writeup(
-        fields,
-        &file,
-        content_path,
-        stem,
-        text.clone(),
-        &split,
-        scan,
-    );
+    let named = name_date(&stem);
+    let mut writeup = unread(&file, content_path, stem, text.clone(), &split, scan);
     writeup.source_hash = hash;
+    let mut reader = Reader::default();
+    frontmatter::read(&mut reader, &value, config, named, &mut writeup);
+    parsed.problems = reader.problems;
     if let Some(offset) = writeup.scan.html_too_deep {
         let (line, column) = writeup.body_position(offset);
         parsed.diagnostics.push(
@@ -185,14 +177,8 @@ pub fn check_text(name: &str, text: &str, config: &Config) -> (Option<WriteUp>, 
         .unwrap_or(name)
         .trim_end_matches(".md")
         .to_string();
-    let mut parsed = parse_text(
-        name.to_string(),
-        name.to_string(),
-        stem,
-        text.to_string(),
-        source_hash(name, name, text),
-        config,
-    );
+    let source = Source::new(name.to_string(), name.to_string(), stem, text.to_string());
+    let mut parsed = parse_text(source, config);
     let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
     if !parsed.problems.is_empty() {
         let yaml_text = &parsed.text[parsed.yaml.clone()];
@@ -233,8 +219,11 @@ fn default_slug(stem: &str) -> String {
     crate::text::slugify(if is_dated(stem) { &stem[11..] } else { stem })
 }
 
-fn build_writeup(
-    f: Fields,
+/// A write-up of `file` before its front matter is read: every field at
+/// its default. A write-up with missing or bad required fields is still
+/// made (and then left out, as its file has errors) so that the checks
+/// across files report its other problems too.
+fn unread(
     file: &str,
     content_path: String,
     stem: String,
@@ -242,43 +231,35 @@ fn build_writeup(
     split: &FrontMatterSplit,
     scan: markdown::Scan,
 ) -> WriteUp {
-    // A write-up with missing or bad required fields is still built (and
-    // then left out, as its file has errors) so that the checks across
-    // files report its other problems too.
-    let title = f.title.unwrap_or_default();
-    let date = f.date.unwrap_or(jiff::civil::date(1970, 1, 1));
-    let severity = f.severity.unwrap_or_default();
-    let slug_explicit = f.slug.is_some();
-    let slug = f.slug.unwrap_or_else(|| default_slug(&stem));
     WriteUp {
         file: file.to_string(),
         content_path,
+        slug: default_slug(&stem),
         stem,
         text,
         source_hash: 0,
         body_start: split.body_start,
         body_line: split.body_line,
-        title,
-        dek: f.dek,
-        date,
-        slug,
-        slug_explicit,
-        status: f.status.unwrap_or(Status::Published),
-        severity,
-        authors: f.authors,
-        tags: f.tags,
-        services: f.services,
-        summary: f.summary,
-        incident: f.incident,
-        impact: f.impact,
-        timeline: f.timeline,
-        lessons: f.lessons,
-        action_items: f.action_items,
-        related: f.related,
-        timezone: f.timezone,
-        extra: f.extra,
-        terms: f.terms,
-        lint_allow: f.lint_allow,
+        title: String::new(),
+        dek: None,
+        date: jiff::civil::date(1970, 1, 1),
+        slug_explicit: false,
+        status: Status::Published,
+        severity: String::new(),
+        authors: Vec::new(),
+        tags: Vec::new(),
+        services: Vec::new(),
+        summary: None,
+        incident: Default::default(),
+        impact: Default::default(),
+        timeline: Vec::new(),
+        lessons: Default::default(),
+        action_items: Vec::new(),
+        related: Vec::new(),
+        timezone: None,
+        extra: None,
+        terms: Default::default(),
+        lint_allow: Vec::new(),
         scan,
         assets: Vec::new(),
     }

@@ -152,6 +152,33 @@ pub(super) fn read_text(path: &Path, shown: &str) -> Result<String, Box<Diagnost
     Ok(text)
 }
 
+/// One write-up file as read, what parsing starts from: who it is (the
+/// names it goes by) and its text.
+pub(super) struct Source {
+    /// Path shown in messages, relative to the site root (`content/a.md`).
+    pub file: String,
+    /// Path inside `content/`, with `/` separators (`2018/a.md`).
+    pub content_path: String,
+    /// File name without `.md`.
+    pub stem: String,
+    pub text: String,
+    /// [`source_hash`] of the above.
+    pub hash: u64,
+}
+
+impl Source {
+    pub fn new(file: String, content_path: String, stem: String, text: String) -> Source {
+        let hash = source_hash(&file, &content_path, &text);
+        Source {
+            file,
+            content_path,
+            stem,
+            text,
+            hash,
+        }
+    }
+}
+
 /// The [`super::WriteUp::source_hash`] of a file.
 pub(super) fn source_hash(file: &str, content_path: &str, text: &str) -> u64 {
     use std::hash::{Hash, Hasher};

@@ -3,7 +3,7 @@
 //! documents both shapes.
 
 use crate::config::Config;
-use crate::content::{ActionItem, WriteUp};
+use crate::content::WriteUp;
 use crate::datetime::rfc3339;
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -109,21 +109,6 @@ struct Head<'a> {
     count: usize,
 }
 
-/// Whether an action item is still to do and due before `today`.
-pub fn is_overdue(item: &ActionItem, today: Date) -> bool {
-    !item.status.is_closed() && item.due.is_some_and(|due| due < today)
-}
-
-/// The ticket link for an item: its URL, or through `ticket_url`.
-pub fn ticket_url(item: &ActionItem, config: &Config) -> Option<String> {
-    crate::tickets::link(config.ticket_url.as_ref(), item.ticket.as_deref()?)
-}
-
-/// A ticket as pages name it.
-pub fn ticket_label(ticket: &str) -> String {
-    crate::tickets::label(ticket)
-}
-
 fn stamp(ts: Option<Timestamp>, tz: &jiff::tz::TimeZone) -> Option<String> {
     ts.map(|t| rfc3339(t, tz))
 }
@@ -199,9 +184,9 @@ fn incident<'a>(
                 priority: a.priority.as_deref(),
                 status: a.status.as_str(),
                 due: a.due.map(|d| d.to_string()),
-                overdue: is_overdue(a, today),
-                ticket: a.ticket.as_deref().map(ticket_label),
-                ticket_url: ticket_url(a, config),
+                overdue: a.is_overdue(today),
+                ticket: a.ticket.as_deref().map(crate::tickets::label),
+                ticket_url: a.ticket_link(config),
             })
             .collect(),
         related: &w.related,
@@ -281,9 +266,12 @@ pub fn action_items_csv(
                 a.priority.clone().unwrap_or_default(),
                 a.status.as_str().to_string(),
                 a.due.map(|d| d.to_string()).unwrap_or_default(),
-                is_overdue(a, today).to_string(),
-                a.ticket.as_deref().map(ticket_label).unwrap_or_default(),
-                ticket_url(a, config).unwrap_or_default(),
+                a.is_overdue(today).to_string(),
+                a.ticket
+                    .as_deref()
+                    .map(crate::tickets::label)
+                    .unwrap_or_default(),
+                a.ticket_link(config).unwrap_or_default(),
             ];
             let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
             out.push_str(&row.join(","));
