@@ -7,20 +7,32 @@ use crate::text::{display_path, plural};
 use std::path::PathBuf;
 
 /// Arguments of `blameless build`.
-#[derive(Debug, Clone, Default)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct BuildArgs {
-    /// `--today`: the date for future write-ups and overdue action items.
-    pub today: Option<String>,
+    /// Include write-ups with status draft or review
+    #[arg(long)]
     pub drafts: bool,
+    /// Include write-ups dated after today
+    #[arg(long)]
     pub future: bool,
+    /// Override base_url from the configuration
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Output folder [default: build.output, public]
+    #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Rebuild even if nothing changed.
+    /// Rebuild even if nothing changed since the last build
+    #[arg(long)]
     pub force: bool,
-    /// Replace an output folder that blameless did not make.
+    /// Write the site to an output folder that blameless did not make, deleting the files in it
+    #[arg(long)]
     pub replace_foreign: bool,
-    /// Stop instead of waiting when another build holds the output.
+    /// Exit (status 2) instead of waiting when another build or serve writes to the output
+    #[arg(long)]
     pub no_wait: bool,
+    /// The build date, for reproducible builds: future write-ups and overdue action items are judged against it [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 /// `blameless build`.

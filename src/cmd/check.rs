@@ -7,13 +7,36 @@ use crate::project::Project;
 use crate::text::plural;
 use std::io::Write;
 
+/// Arguments of `blameless check`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// The date action items are overdue against [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+/// How `check` prints its problems.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
 /// `blameless check`.
-pub fn check(
-    global: &Global,
-    format: Format,
-    strict: bool,
-    today: Option<&str>,
-) -> Result<(), Error> {
+pub fn check(global: &Global, args: &CheckArgs) -> Result<(), Error> {
+    let format = match args.format {
+        CheckFormat::Human => Format::Human,
+        CheckFormat::Json => Format::Json,
+        CheckFormat::Github => Format::Github,
+    };
+    let (strict, today) = (args.strict, args.today.as_deref());
     // With a configuration that failed, the defaults stand in (so that the
     // write-ups' problems are reported too), without the parse cache, so
     // that it keeps what the site's own settings made.

@@ -1,7 +1,7 @@
 //! `blameless import`: existing postmortems into write-ups, with a report
 //! of every guess and what the sources lacked.
 
-use super::{Error, Global};
+use super::{Error, Global, ReportFormat};
 use crate::import::{import as run, Defaults, Imported, Options, Outcome, Recognized};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -9,15 +9,33 @@ use std::path::PathBuf;
 /// Folders of at least this many documents show a progress line.
 const PROGRESS_FROM: usize = 200;
 
+/// Arguments of `blameless import`.
+#[derive(clap::Args, Debug, Clone)]
 pub struct ImportArgs {
+    /// Markdown or HTML files, or folders of them
+    #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+    /// Where the write-ups are written [default: content/]
+    #[arg(long, value_name = "DIR")]
     pub into: Option<PathBuf>,
+    /// Severity for documents that give none
+    #[arg(long, value_name = "SEV")]
     pub severity: Option<String>,
+    /// Author (and action item owner) for documents that give none
+    #[arg(long, value_name = "NAME")]
     pub author: Option<String>,
+    /// Zone of times that name none, when the document states none
+    #[arg(long, value_name = "ZONE")]
     pub timezone: Option<String>,
-    pub status: Option<String>,
+    /// Status of the write-ups
+    #[arg(long, value_name = "STATUS", default_value = "published")]
+    pub status: String,
+    /// Report what would be written, and write nothing
+    #[arg(long)]
     pub dry_run: bool,
-    pub json: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 /// The report for people: per document, the file written and each guess
@@ -165,13 +183,13 @@ pub fn import(global: &Global, args: ImportArgs) -> Result<(), Error> {
             "name the documents or folders to import".into(),
         ));
     }
-    if let Some(status) = &args.status {
-        if !crate::content::Status::NAMES.contains(&status.as_str()) {
-            return Err(Error::Usage(format!(
-                "--status: {status:?} is not one of draft, review, published"
-            )));
-        }
+    let status = &args.status;
+    if !crate::content::Status::NAMES.contains(&status.as_str()) {
+        return Err(Error::Usage(format!(
+            "--status: {status:?} is not one of draft, review, published"
+        )));
     }
+    let json = args.format == ReportFormat::Json;
     if let Some(severity) = &args.severity {
         let names = project.config.severity_names();
         if !names.contains(&severity.as_str()) {
@@ -196,7 +214,7 @@ pub fn import(global: &Global, args: ImportArgs) -> Result<(), Error> {
     let into = args.into.unwrap_or_else(|| project.root.join("content"));
     // A line that counts the documents read, on a terminal, for large
     // folders: rewritten in place, cleared at the end.
-    let show_progress = !global.quiet && !args.json && std::io::stderr().is_terminal();
+    let show_progress = !global.quiet && !json && std::io::stderr().is_terminal();
     let progress = show_progress.then(|| {
         Box::new(|n: usize, total: usize| {
             if total >= PROGRESS_FROM && (n.is_multiple_of((total / 100).max(1)) || n == total) {
@@ -216,21 +234,21 @@ pub fn import(global: &Global, args: ImportArgs) -> Result<(), Error> {
                 severity: args.severity,
                 author: args.author,
                 timezone: args.timezone,
-                status: args.status,
+                status: Some(args.status),
             },
             dry_run: args.dry_run,
             progress,
         },
         &project.config,
     );
-    if global.quiet && !args.json {
+    if global.quiet && !json {
         // Only what failed, as errors.
         for doc in &imported {
             if let Outcome::Failed { message } = &doc.outcome {
                 eprintln!("error: {}: {message}", doc.source);
             }
         }
-    } else if args.json {
+    } else if json {
         let mut json = serde_json::to_string_pretty(&imported).unwrap_or_else(|_| "[]".into());
         json.push('\n');
         print!("{json}");

@@ -3,7 +3,7 @@
 use super::{Error, Global};
 use crate::scaffold::{self, ScaffoldError};
 use crate::text::display_path;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A scaffold error with its paths as the user's root shows them.
 fn scaffold_error(global: &Global, error: ScaffoldError) -> Error {
@@ -18,14 +18,37 @@ fn scaffold_error(global: &Global, error: ScaffoldError) -> Error {
     })
 }
 
+/// Arguments of `blameless new`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct NewArgs {
+    /// The title of the write-up
+    pub title: String,
+    /// Publication date, YYYY-MM-DD [default: today]
+    #[arg(long)]
+    pub date: Option<String>,
+    /// One of the configured severities [default: SEV3]
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Author [default: git config user.name]
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+/// Arguments of `blameless init`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InitArgs {
+    /// Folder to create the site in [default: the site root]
+    pub dir: Option<PathBuf>,
+}
+
 /// `blameless new`.
-pub fn new(
-    global: &Global,
-    title: &str,
-    date: Option<&str>,
-    severity: Option<&str>,
-    author: Option<&str>,
-) -> Result<(), Error> {
+pub fn new(global: &Global, args: &NewArgs) -> Result<(), Error> {
+    let (title, date, severity, author) = (
+        args.title.as_str(),
+        args.date.as_deref(),
+        args.severity.as_deref(),
+        args.author.as_deref(),
+    );
     let project = global.open()?;
     let config = &project.config;
     if title.trim().is_empty() {
@@ -59,10 +82,8 @@ pub fn new(
 }
 
 /// `blameless init [DIR]`.
-pub fn init(global: &Global, dir: Option<&Path>) -> Result<(), Error> {
-    let dir = dir
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| global.root.clone());
+pub fn init(global: &Global, args: &InitArgs) -> Result<(), Error> {
+    let dir = args.dir.clone().unwrap_or_else(|| global.root.clone());
     let today = crate::datetime::today(&jiff::tz::TimeZone::UTC);
     let files = scaffold::init(&dir, today).map_err(|e| scaffold_error(global, e))?;
     if !global.quiet {

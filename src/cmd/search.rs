@@ -1,20 +1,30 @@
 //! `blameless search`: a query answered from a built site's index, as the
 //! search page answers it in the browser.
 
-use super::{Error, Global};
+use super::{Error, Global, ReportFormat};
 use crate::text::{display_path, plural};
 use std::path::PathBuf;
 
 /// What `blameless search` is asked.
+#[derive(clap::Args, Debug, Clone)]
 pub struct SearchArgs {
+    /// The query
     pub query: String,
-    /// The built site [default: the build output].
+    /// The built site [default: build.output, public]
+    #[arg(long, value_name = "DIR")]
     pub site: Option<PathBuf>,
-    /// `facet=value` selections.
+    /// Select a facet value, FACET=VALUE (severity, service, tag, year, status, items, author); values of one facet are alternatives
+    #[arg(long = "filter", value_name = "FACET=VALUE")]
     pub filters: Vec<String>,
+    /// Order of results: relevance, newest, oldest, outage (longest first)
+    #[arg(long, default_value = "relevance")]
     pub sort: String,
+    /// How many results to print
+    #[arg(long, default_value_t = 10)]
     pub limit: usize,
-    pub json: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
 }
 
 /// `blameless search`: answers a query from a built site's index, as the
@@ -66,7 +76,7 @@ pub fn search(global: &Global, args: &SearchArgs) -> Result<(), Error> {
             "the search index is damaged: {e}\nhint: rebuild the site"
         ))
     })?;
-    if args.json {
+    if args.format == ReportFormat::Json {
         let json = serde_json::json!({
             "total": results.ids.len(),
             "results": shown.iter().map(|(id, score, hit)| serde_json::json!({

@@ -1,10 +1,26 @@
 //! `blameless stats`: the figures of the published history in the terminal.
 
-use super::{Error, Global};
+use super::{Error, Global, ReportFormat};
 use crate::diagnostic::{self, Format};
 
 /// `blameless stats`.
-pub fn stats(global: &Global, format: Format, today: Option<&str>) -> Result<(), Error> {
+/// Arguments of `blameless stats`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StatsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// The date that decides which write-ups are in the future [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+pub fn stats(global: &Global, args: &StatsArgs) -> Result<(), Error> {
+    let format = match args.format {
+        ReportFormat::Human => Format::Human,
+        ReportFormat::Json => Format::Json,
+    };
+    let today = args.today.as_deref();
     let project = global.open()?;
     let today = project.today(today)?;
     let mut loaded = project.load(global.notes());
