@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{self, Content};
 use crate::diagnostic::Diagnostic;
 use crate::memo::Memo;
-use crate::output::{OutputError, OutputLock};
+use crate::output::{Holder, OutputError, OutputLock};
 use crate::scaffold::ScaffoldError;
 use crate::templates::TemplateError;
 use jiff::civil::Date;
@@ -185,6 +185,20 @@ impl Project {
         given
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.join(&self.config.build.output))
+    }
+
+    /// Takes output folder `output` for `command` (`build`, `serve`): one
+    /// that is no place for a site (the root, a source folder, the home
+    /// folder) is refused; while another build or serve writes to it, this
+    /// waits, telling `waiting`, or with no `waiting` fails at once.
+    pub fn lock_output(
+        root: &Path,
+        output: &Path,
+        command: &str,
+        waiting: Option<&dyn Fn(&Holder)>,
+    ) -> Result<OutputLock, Error> {
+        crate::output::check_allowed(output, root)?;
+        Ok(OutputLock::acquire(output, command, waiting)?)
     }
 
     /// Loads the write-ups through the parse cache, which is saved on a

@@ -8,6 +8,7 @@
 use super::fields::FieldsHtml;
 use super::pages;
 use super::related::{self, Related};
+use super::sidebar;
 use super::views::{self, EntryView, SiteView, Taxonomies, Urls};
 use super::{fast_hash, hash_of, BuildError, RESERVED_IDS};
 use crate::config::Config;
@@ -39,7 +40,7 @@ pub(crate) struct Derived<'a> {
     pub body_hashes: Vec<u64>,
     pub tax: Taxonomies,
     /// Every term as its pages show it, by taxonomy.
-    pub term_views: Vec<Vec<pages::TermView>>,
+    pub term_views: Vec<Vec<views::TermView>>,
     pub sidebar: String,
     pub templates: Templates,
     pub related: Vec<Vec<Related>>,
@@ -167,8 +168,8 @@ pub(crate) fn derive<'a>(
     } else {
         related::related(&writeups, &tax)
     };
-    let sidebar = pages::sidebar(config, &urls, &site, &tax, &writeups, &templates, about)?;
-    let term_views = pages::term_views(config, &urls, &tax);
+    let sidebar = sidebar::sidebar(config, &urls, &site, &tax, &writeups, &templates, about)?;
+    let term_views = views::term_views(config, &urls, &tax);
     Ok(Derived {
         config,
         urls,

@@ -8,15 +8,20 @@
 
 mod derive;
 mod fields;
+mod fingerprint;
 mod glance;
 mod insight_pages;
 mod pages;
 mod plan;
 mod related;
 mod render;
+mod sidebar;
+mod stats_page;
 mod syndication;
+mod urls;
 pub mod views;
 
+pub use fingerprint::{content_fingerprint, fingerprint, setting_fingerprint};
 pub use plan::Plan;
 
 use crate::config::Config;
@@ -24,9 +29,9 @@ use crate::content::{Content, Status, WriteUp};
 use crate::output::{OutputError, OutputLock, Staging};
 use crate::taxonomy::Kind;
 use crate::templates::TemplateError;
+use fingerprint::{fast_hash, hash_of};
 use jiff::civil::Date;
-use rayon::prelude::*;
-use render::Site;
+use render::Rendering;
 use std::path::{Path, PathBuf};
 
 /// Ids the write-up template gives its own sections; body headings avoid them.
@@ -57,87 +62,6 @@ pub struct Options<'a> {
     pub replace_foreign: bool,
     /// Write-ups dated after this are future ones.
     pub today: Date,
-}
-
-/// A fingerprint of everything a build's output depends on: the blameless
-/// program and its embedded theme, the effective configuration, every
-/// source file (the write-ups, whose [`crate::content::source_hashes`] are
-/// `writeups`; `_about.md`, the site's templates and static files), and the
-/// options. Equal fingerprints give byte-identical output, so an unchanged
-/// site need not be rebuilt. The write-ups' hashes come from reading them
-/// without parsing, or from their load, so deciding "nothing changed" costs
-/// a fraction of loading, and a build that loads them reads them once.
-pub fn fingerprint(root: &Path, config: &Config, opts: &Options, writeups: &[u64]) -> String {
-    format!(
-        "{:016x}",
-        hash_of((setting_fingerprint(root, config, opts), writeups))
-    )
-}
-
-/// The [`fingerprint`] of a build of `content`, from the write-ups' hashes
-/// its load made.
-pub fn content_fingerprint(
-    root: &Path,
-    config: &Config,
-    opts: &Options,
-    content: &Content,
-) -> String {
-    fingerprint(
-        root,
-        config,
-        opts,
-        content.sources.as_deref().unwrap_or_default(),
-    )
-}
-
-/// The part of [`fingerprint`] that is not the write-ups: what every page
-/// depends on.
-pub fn setting_fingerprint(root: &Path, config: &Config, opts: &Options) -> u64 {
-    let mut sources = vec![root.join("content").join("_about.md")];
-    for dir in ["templates", "static"] {
-        sources.extend(
-            walkdir::WalkDir::new(root.join(dir))
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path()),
-        );
-    }
-    hash_of((
-        // The program itself: a rebuilt blameless of the same version
-        // (a new theme, a fix) must not trust output made by the old one.
-        crate::memo::program_stamp(),
-        crate::templates::THEME_TEMPLATES,
-        crate::templates::THEME_STATIC,
-        format!("{config:?}"),
-        (opts.drafts, opts.future, opts.today.to_string()),
-        hash_files(root, sources),
-    ))
-}
-
-/// A hash of many bytes (a body, the sidebar), faster than [`hash_of`].
-pub(crate) fn fast_hash(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
-    bytes.hash(&mut h);
-    h.finish()
-}
-
-pub(crate) fn hash_of(value: impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
-/// The paths (relative to `root`) and bytes of `files`, read in parallel.
-fn hash_files(root: &Path, files: Vec<PathBuf>) -> u64 {
-    let hashes: Vec<u64> = files
-        .par_iter()
-        .map(|path| hash_of((path.strip_prefix(root).ok(), std::fs::read(path).ok())))
-        .collect();
-    hash_of(hashes)
 }
 
 /// What an update tells `serve` once the pages that show write-ups are
@@ -251,7 +175,7 @@ pub fn build(
     let changes = previous.map(|p| plan::Changes::since(&p, &jobs, sidebar));
     laps.lap("plan");
     let (staging, changes) = stage(opts, root, changes)?;
-    let site = Site::new(derived, staging, opts.today);
+    let site = Rendering::new(derived, staging, opts.today);
     let (files, timings) = render::render_jobs(&site, root, &jobs, changes.as_ref(), pages_done)?;
     laps.timings.extend(timings);
     laps.restart();
@@ -259,7 +183,7 @@ pub fn build(
         site.staging.remove_files(&changes.removed)?;
     }
     let written_late = site.staging.take_written();
-    let Site {
+    let Rendering {
         derived, staging, ..
     } = site;
     staging.commit(&inputs())?;

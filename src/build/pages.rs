@@ -3,31 +3,30 @@
 //! files it wrote. Also the sidebar and the list entries' summaries, which
 //! the derive stage renders once for every page.
 
-use super::views::{self, page_path, pagination, LinkView, SiteView, Taxonomies, Urls};
-use super::{BuildError, Site};
+use super::views::{self, page_path, pagination, LinkView, SiteView, Urls};
+use super::{BuildError, Rendering};
 use crate::content::WriteUp;
 use crate::datetime;
-use crate::taxonomy::{Kind, Term};
+use crate::taxonomy::Kind;
 use crate::templates::{Templates, THEME_STATIC};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use tera::Context;
 
-impl Site<'_> {
+impl Rendering<'_> {
     /// The context every template gets.
     pub(super) fn context(&self, title: &str, path: &str, feeds: Vec<LinkView>) -> Context {
         let mut ctx = Context::new();
-        ctx.insert("site", &self.site);
+        ctx.insert("site", &self.derived.site);
         // Also on its own: pages link with it a dozen times, and a name
         // without a dot is the cheapest lookup Tera has.
-        ctx.insert("root", &self.site.root);
-        ctx.insert("sidebar", &self.sidebar);
+        ctx.insert("root", &self.derived.site.root);
+        ctx.insert("sidebar", &self.derived.sidebar);
         ctx.insert("page_title", title);
-        ctx.insert("canonical", &self.urls.absolute(path));
+        ctx.insert("canonical", &self.derived.urls.absolute(path));
         ctx.insert("current_path", path);
         let mut all = vec![LinkView {
-            name: format!("{} (all write-ups)", self.config.title),
-            url: self.urls.link("rss.xml"),
+            name: format!("{} (all write-ups)", self.derived.config.title),
+            url: self.derived.urls.link("rss.xml"),
         }];
         all.extend(feeds);
         ctx.insert("feeds", &all);
@@ -45,7 +44,7 @@ impl Site<'_> {
             static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         PAGE.with_borrow_mut(|html| {
-            self.templates.render_into(template, ctx, html)?;
+            self.derived.templates.render_into(template, ctx, html)?;
             self.staging.write(&format!("{path}index.html"), html)?;
             Ok(1)
         })
@@ -67,7 +66,7 @@ impl Site<'_> {
     ) -> Result<usize, BuildError> {
         let total = indices.len().div_ceil(per_page).max(1);
         let chunk = indices.chunks(per_page).nth(number).unwrap_or(&[]);
-        let full_posts = self.config.home_full_posts && base.is_empty();
+        let full_posts = self.derived.config.home_full_posts && base.is_empty();
         let number = number + 1;
         let path = page_path(base, number);
         let page_title = if number > 1 {
@@ -78,138 +77,33 @@ impl Site<'_> {
         let mut ctx = self.context(&page_title, &path, feeds);
         // Each list page would serialise its entries anew; the default term
         // pages show only the rendered summaries.
-        if self.templates.may_use(template, "entries") {
-            let entries: Vec<&views::EntryView> =
-                chunk.iter().map(|&i| &self.entries[i].view).collect();
+        if self.derived.templates.may_use(template, "entries") {
+            let entries: Vec<&views::EntryView> = chunk
+                .iter()
+                .map(|&i| &self.derived.entries[i].view)
+                .collect();
             ctx.insert("entries", &entries);
         }
         let summaries: Vec<&str> = chunk
             .iter()
-            .map(|&i| self.entries[i].summary.as_str())
+            .map(|&i| self.derived.entries[i].summary.as_str())
             .collect();
         ctx.insert("summaries", &summaries);
         if full_posts {
-            let bodies: Vec<&str> = chunk.iter().map(|&i| self.bodies[i].as_str()).collect();
+            let bodies: Vec<&str> = chunk
+                .iter()
+                .map(|&i| self.derived.bodies[i].as_str())
+                .collect();
             ctx.insert("bodies", &bodies);
         }
         ctx.insert("full_posts", &full_posts);
-        ctx.insert("pagination", &pagination(base, number, total, &self.urls));
+        ctx.insert(
+            "pagination",
+            &pagination(base, number, total, &self.derived.urls),
+        );
         extra(&mut ctx);
         self.page(template, &ctx, &path)
     }
-}
-
-#[derive(Serialize)]
-struct CloudTag {
-    name: String,
-    url: String,
-    count: usize,
-    size: u8,
-}
-
-/// A sidebar block of a taxonomy's most used terms.
-#[derive(Serialize)]
-struct SidebarBlock {
-    key: String,
-    title: String,
-    url: String,
-    terms: Vec<LinkView>,
-    total: usize,
-}
-
-#[derive(Serialize)]
-struct Counter {
-    incidents: String,
-    since_year: Option<i16>,
-    action_items_closed: String,
-}
-
-/// The sidebar, rendered once and placed on every page.
-pub(super) fn sidebar(
-    config: &crate::config::Config,
-    urls: &Urls,
-    site_view: &SiteView,
-    tax: &Taxonomies,
-    writeups: &[&WriteUp],
-    templates: &Templates,
-    about_markdown: Option<&str>,
-) -> Result<String, BuildError> {
-    let about_html = about_markdown.filter(|_| config.sidebar.about).map(|md| {
-        crate::markdown::render_with_base(md, config.markdown.raw_html, &[], &urls.root, &|_| None)
-    });
-    let tags = tax.get(Kind::TAGS);
-    let cloud: Vec<CloudTag> = tags
-        .cloud(config.sidebar.tag_cloud_size)
-        .into_iter()
-        .map(|(t, size)| CloudTag {
-            name: t.name.clone(),
-            url: urls.link(&Urls::term_path(tags.key(), &t.slug)),
-            count: t.pages.len(),
-            size,
-        })
-        .collect();
-    // The most used, in the order of all of them, so that the sidebar on
-    // every page does not grow with the number of terms.
-    let most_used = |taxonomy: &crate::taxonomy::Taxonomy| -> Vec<LinkView> {
-        let mut shown = taxonomy.most_used(config.sidebar.services_limit);
-        shown.sort_by_key(|t| t.slug.as_str());
-        shown
-            .into_iter()
-            .map(|t| LinkView {
-                name: t.name.clone(),
-                url: urls.link(&Urls::term_path(taxonomy.key(), &t.slug)),
-            })
-            .collect()
-    };
-    let services_taxonomy = tax.get(Kind::SERVICES);
-    let services = if services_taxonomy.def.sidebar {
-        most_used(services_taxonomy)
-    } else {
-        Vec::new()
-    };
-    // The others that ask for a block of their own.
-    let blocks: Vec<SidebarBlock> = tax
-        .0
-        .iter()
-        .filter(|t| t.def.sidebar && t.kind != Kind::TAGS && t.kind != Kind::SERVICES)
-        .map(|t| SidebarBlock {
-            key: t.key().to_string(),
-            title: t.def.title.clone(),
-            url: urls.link(&format!("{}/", t.key())),
-            terms: most_used(t),
-            total: t.terms.len(),
-        })
-        .collect();
-    let closed: usize = writeups
-        .iter()
-        .map(|w| {
-            w.action_items
-                .iter()
-                .filter(|a| a.status.is_closed())
-                .count()
-        })
-        .sum();
-    let counter = Counter {
-        incidents: crate::text::thousands(writeups.len()),
-        since_year: writeups.iter().map(|w| w.date.year()).min(),
-        action_items_closed: crate::text::thousands(closed),
-    };
-    let mut ctx = Context::new();
-    ctx.insert("site", site_view);
-    ctx.insert("about_html", &about_html);
-    ctx.insert("show_tags", &tags.def.sidebar);
-    ctx.insert("tag_cloud", &cloud);
-    ctx.insert("all_tags_url", &urls.link(&format!("{}/", tags.key())));
-    ctx.insert("services", &services);
-    ctx.insert("services_total", &services_taxonomy.terms.len());
-    ctx.insert(
-        "all_services_url",
-        &urls.link(&format!("{}/", services_taxonomy.key())),
-    );
-    ctx.insert("taxonomies", &blocks);
-    ctx.insert("links", &config.sidebar.links);
-    ctx.insert("counter", &counter);
-    Ok(templates.render("sidebar.html", &ctx)?)
 }
 
 /// One entry as list pages show it, rendered once per build with
@@ -225,27 +119,33 @@ pub(super) fn summary(
     Ok(templates.render("entry.html", &ctx)?)
 }
 
-pub(super) fn writeup_page(site: &Site, i: usize) -> Result<usize, BuildError> {
-    let n = site.writeups.len();
-    let w: &WriteUp = site.writeups[i];
+pub(super) fn writeup_page(site: &Rendering, i: usize) -> Result<usize, BuildError> {
+    let n = site.derived.writeups.len();
+    let w: &WriteUp = site.derived.writeups[i];
     let mut view = views::page_view(
         w,
-        views::page_entry(w, &site.entries[i].view, site.config, &site.urls, &site.tax),
-        &site.bodies[i],
-        &site.fields[i],
-        site.config,
+        views::page_entry(
+            w,
+            &site.derived.entries[i].view,
+            site.derived.config,
+            &site.derived.urls,
+            &site.derived.tax,
+        ),
+        &site.derived.bodies[i],
+        &site.derived.fields[i],
+        site.derived.config,
     );
     let link = |j: usize| LinkView {
-        name: site.entries[j].view.title.clone(),
-        url: site.entries[j].view.url.clone(),
+        name: site.derived.entries[j].view.title.clone(),
+        url: site.derived.entries[j].view.url.clone(),
     };
     // The list is newest first: the next (newer) one is before.
     view.next = (i > 0).then(|| link(i - 1));
     view.previous = (i + 1 < n).then(|| link(i + 1));
-    view.related = site.related[i]
+    view.related = site.derived.related[i]
         .iter()
         .map(|r| {
-            let e = &site.entries[r.index].view;
+            let e = &site.derived.entries[r.index].view;
             views::RelatedView {
                 title: e.title.clone(),
                 url: e.url.clone(),
@@ -255,97 +155,31 @@ pub(super) fn writeup_page(site: &Site, i: usize) -> Result<usize, BuildError> {
             }
         })
         .collect();
-    view.taxonomies = views::declared_terms(w, &site.tax, &site.urls);
+    view.taxonomies = views::declared_terms(w, &site.derived.tax, &site.derived.urls);
     let path = Urls::writeup_path(&w.slug);
     let mut ctx = site.context(&w.title, &path, Vec::new());
     ctx.insert("page", &view);
     site.page("incident.html", &ctx, &path)
 }
 
-pub(super) fn home_page(site: &Site, number: usize) -> Result<usize, BuildError> {
-    let all: Vec<usize> = (0..site.writeups.len()).collect();
+pub(super) fn home_page(site: &Rendering, number: usize) -> Result<usize, BuildError> {
+    let all: Vec<usize> = (0..site.derived.writeups.len()).collect();
     site.list_page(
         "index.html",
         "",
-        &site.config.title,
+        &site.derived.config.title,
         &all,
-        site.config.paginate.max(1),
+        site.derived.config.paginate.max(1),
         number,
         &|_| {},
         Vec::new(),
     )
 }
 
-#[derive(Serialize, Clone)]
-pub(super) struct TermView {
-    name: String,
-    slug: String,
-    url: String,
-    feed_url: Option<String>,
-    count: usize,
-    size: u8,
-    color: Option<String>,
-    description: Option<String>,
-}
-
-/// Every term of every taxonomy as its pages show it, by taxonomy.
-pub(super) fn term_views(
-    config: &crate::config::Config,
-    urls: &Urls,
-    tax: &Taxonomies,
-) -> Vec<Vec<TermView>> {
-    tax.0
-        .iter()
-        .map(|taxonomy| {
-            let sizes: BTreeMap<&str, u8> = taxonomy
-                .cloud(usize::MAX)
-                .into_iter()
-                .map(|(t, s)| (t.slug.as_str(), s))
-                .collect();
-            taxonomy
-                .terms
-                .iter()
-                .map(|term| {
-                    let size = sizes.get(term.slug.as_str()).copied().unwrap_or(3);
-                    term_view(config, urls, taxonomy, term, size)
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn term_view(
-    config: &crate::config::Config,
-    urls: &Urls,
-    taxonomy: &crate::taxonomy::Taxonomy,
-    term: &Term,
-    size: u8,
-) -> TermView {
-    let path = Urls::term_path(taxonomy.key(), &term.slug);
-    let severity =
-        (taxonomy.kind == Kind::SEVERITY).then(|| views::severity_view(&term.name, config, urls));
-    TermView {
-        name: term.name.clone(),
-        slug: term.slug.clone(),
-        url: urls.link(&path),
-        feed_url: taxonomy
-            .def
-            .feed
-            .then(|| urls.link(&format!("{path}rss.xml"))),
-        count: term.pages.len(),
-        size,
-        color: severity.as_ref().map(|s| s.color.clone()),
-        description: match severity {
-            Some(s) => Some(s.description),
-            None => taxonomy.description(term).map(str::to_string),
-        },
-    }
-}
-
 /// The site's `templates/KEY/NAME` for a taxonomy's page, else `theme`.
-fn taxonomy_template(site: &Site, key: &str, name: &str, theme: &str) -> String {
+fn taxonomy_template(site: &Rendering, key: &str, name: &str, theme: &str) -> String {
     let own = format!("{key}/{name}");
-    if site.templates.has(&own) {
+    if site.derived.templates.has(&own) {
         own
     } else {
         theme.to_string()
@@ -354,14 +188,14 @@ fn taxonomy_template(site: &Site, key: &str, name: &str, theme: &str) -> String 
 
 /// The page of taxonomy `k`'s terms and their counts (`taxonomy.html`, or
 /// the site's `templates/KEY/list.html`).
-pub(super) fn taxonomy_page(site: &Site, k: usize) -> Result<usize, BuildError> {
-    let taxonomy = &site.tax.0[k];
+pub(super) fn taxonomy_page(site: &Rendering, k: Kind) -> Result<usize, BuildError> {
+    let taxonomy = site.derived.tax.get(k);
     let key = taxonomy.key();
     let base = format!("{key}/");
     let mut ctx = site.context(&taxonomy.def.title, &base, Vec::new());
     ctx.insert("kind", key);
     ctx.insert("title", &taxonomy.def.title);
-    ctx.insert("terms", &site.term_views[k]);
+    ctx.insert("terms", &site.derived.term_views[k.0]);
     site.page(
         &taxonomy_template(site, key, "list.html", "taxonomy.html"),
         &ctx,
@@ -372,16 +206,16 @@ pub(super) fn taxonomy_page(site: &Site, k: usize) -> Result<usize, BuildError> 
 /// Page `number` of term `t` of taxonomy `k` (`term.html`, or the site's
 /// `templates/KEY/term.html`).
 pub(super) fn term_page(
-    site: &Site,
-    k: usize,
+    site: &Rendering,
+    k: Kind,
     t: usize,
     number: usize,
 ) -> Result<usize, BuildError> {
-    let taxonomy = &site.tax.0[k];
+    let taxonomy = site.derived.tax.get(k);
     let key = taxonomy.key();
     let def = &taxonomy.def;
     let term = &taxonomy.terms[t];
-    let view = &site.term_views[k][t];
+    let view = &site.derived.term_views[k.0][t];
     let base = format!("{key}/");
     let path = Urls::term_path(key, &term.slug);
     let title = format!("{}: {}", def.singular, term.name);
@@ -397,7 +231,7 @@ pub(super) fn term_page(
         ctx.insert("kind", key);
         ctx.insert("kind_singular", &def.singular);
         ctx.insert("kind_title", &def.title);
-        ctx.insert("kind_url", &site.urls.link(&base));
+        ctx.insert("kind_url", &site.derived.urls.link(&base));
         ctx.insert("term", view);
     };
     site.list_page(
@@ -405,7 +239,7 @@ pub(super) fn term_page(
         &path,
         &title,
         &term.pages,
-        taxonomy.per_page(site.config),
+        taxonomy.per_page(site.derived.config),
         number,
         &extra,
         feeds,
@@ -426,9 +260,9 @@ struct YearView<'a> {
     months: Vec<MonthView<'a>>,
 }
 
-pub(super) fn archive(site: &Site) -> Result<usize, BuildError> {
+pub(super) fn archive(site: &Rendering) -> Result<usize, BuildError> {
     let mut years: Vec<YearView> = Vec::new();
-    for (i, w) in site.writeups.iter().enumerate() {
+    for (i, w) in site.derived.writeups.iter().enumerate() {
         let month = datetime::month_name(w.date);
         if years.last().is_none_or(|y| y.year != w.date.year()) {
             years.push(YearView {
@@ -450,35 +284,35 @@ pub(super) fn archive(site: &Site) -> Result<usize, BuildError> {
         }
         if let Some(m) = year.months.last_mut() {
             m.count += 1;
-            m.entries.push(&site.entries[i].view);
+            m.entries.push(&site.derived.entries[i].view);
         }
     }
     let mut ctx = site.context("Archive", "archive/", Vec::new());
     ctx.insert("years", &years);
-    ctx.insert("total", &site.writeups.len());
+    ctx.insert("total", &site.derived.writeups.len());
     site.page("archive.html", &ctx, "archive/")
 }
 
-pub(super) fn search_page(site: &Site) -> Result<usize, BuildError> {
+pub(super) fn search_page(site: &Rendering) -> Result<usize, BuildError> {
     let ctx = site.context("Search", "search/", Vec::new());
     site.page("search.html", &ctx, "search/")
 }
 
-pub(super) fn not_found(site: &Site) -> Result<usize, BuildError> {
+pub(super) fn not_found(site: &Rendering) -> Result<usize, BuildError> {
     let ctx = site.context("Page not found", "404.html", Vec::new());
-    let html = site.templates.render("404.html", &ctx)?;
+    let html = site.derived.templates.render("404.html", &ctx)?;
     site.staging.write("404.html", html.as_bytes())?;
     Ok(1)
 }
 
 /// File `a` of write-up `i`, copied beside its page.
 pub(super) fn writeup_file(
-    site: &Site,
+    site: &Rendering,
     root: &std::path::Path,
     i: usize,
     a: usize,
 ) -> Result<usize, BuildError> {
-    let w = site.writeups[i];
+    let w = site.derived.writeups[i];
     let asset = &w.assets[a];
     let content = root.join("content");
     let to = Urls::asset_path(&w.slug, &asset.publish);
@@ -499,13 +333,13 @@ pub(super) fn writeup_file(
 
 /// The theme's static files, the highlighting stylesheet, then the site's
 /// `static/` folder (which may override them).
-pub(super) fn assets(site: &Site, root: &std::path::Path) -> Result<usize, BuildError> {
+pub(super) fn assets(site: &Rendering, root: &std::path::Path) -> Result<usize, BuildError> {
     for (name, text) in THEME_STATIC {
         site.staging.write(name, text.as_bytes())?;
     }
     let css = crate::highlight::stylesheet(
-        &site.config.markdown.highlight_theme,
-        &site.config.markdown.highlight_theme_dark,
+        &site.derived.config.markdown.highlight_theme,
+        &site.derived.config.markdown.highlight_theme_dark,
     );
     site.staging.write("highlight.css", css.as_bytes())?;
     let mut files = THEME_STATIC.len() + 1;

@@ -12,6 +12,7 @@
 use super::derive::{Derived, Reuse};
 use super::views::{page_path, Urls};
 use super::{fast_hash, hash_of};
+use crate::taxonomy::Kind;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
@@ -23,12 +24,12 @@ pub(crate) enum Job {
     Writeup(usize),
     /// A page of the home list (0 is the first).
     Home(usize),
-    /// The page of a taxonomy's terms, by taxonomy index.
-    Taxonomy(usize),
-    /// A page of a term's list: taxonomy, term, page.
-    Term(usize, usize, usize),
-    /// A term's feed: taxonomy, term.
-    TermFeed(usize, usize),
+    /// The page of a taxonomy's terms.
+    Taxonomy(Kind),
+    /// A page of a term's list: taxonomy, term (by index), page.
+    Term(Kind, usize, usize),
+    /// A term's feed: taxonomy, term (by index).
+    TermFeed(Kind, usize),
     Feed,
     Archive,
     Search,
@@ -205,10 +206,11 @@ pub(crate) fn plan(site: &Derived) -> Vec<Planned> {
             h.done(),
         );
     });
-    for (k, taxonomy) in site.tax.0.iter().enumerate() {
+    for taxonomy in &site.tax.0 {
+        let k = taxonomy.kind;
         let key = taxonomy.key();
         let term_per_page = taxonomy.per_page(config);
-        let view_hashes: Vec<u64> = site.term_views[k]
+        let view_hashes: Vec<u64> = site.term_views[k.0]
             .iter()
             .map(|v| hash_of(serde_json::to_vec(v).unwrap_or_default()))
             .collect();

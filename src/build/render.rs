@@ -9,14 +9,15 @@ use super::derive::Derived;
 use super::pages;
 use super::plan::{Changes, Job, Planned};
 use super::syndication::{self, FeedItems};
-use super::{insight_pages, BuildError, Laps, PagesDone, Timings};
+use super::{insight_pages, stats_page, BuildError, Laps, PagesDone, Timings};
 use crate::output::{OutputError, Staging};
 use crate::taxonomy::Kind;
 use rayon::prelude::*;
 use std::path::Path;
 
-/// What rendering needs: the derived site and where files go.
-pub(crate) struct Site<'a> {
+/// What rendering needs: the derived site, where files go, and the
+/// feed items made on the way.
+pub(crate) struct Rendering<'a> {
     pub derived: Derived<'a>,
     pub staging: Staging<'a>,
     /// Each write-up's feed item, made once for every feed it is in.
@@ -25,20 +26,16 @@ pub(crate) struct Site<'a> {
     pub today: jiff::civil::Date,
 }
 
-impl<'a> std::ops::Deref for Site<'a> {
-    type Target = Derived<'a>;
-
-    fn deref(&self) -> &Derived<'a> {
-        &self.derived
-    }
-}
-
-impl<'a> Site<'a> {
-    pub fn new(derived: Derived<'a>, staging: Staging<'a>, today: jiff::civil::Date) -> Site<'a> {
+impl<'a> Rendering<'a> {
+    pub fn new(
+        derived: Derived<'a>,
+        staging: Staging<'a>,
+        today: jiff::civil::Date,
+    ) -> Rendering<'a> {
         let feed_items = (0..derived.writeups.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
-        Site {
+        Rendering {
             derived,
             staging,
             feed_items,
@@ -48,7 +45,7 @@ impl<'a> Site<'a> {
 }
 
 /// Renders `job`; returns how many files it wrote.
-fn render(site: &Site, root: &Path, job: Job) -> Result<usize, BuildError> {
+fn render(site: &Rendering, root: &Path, job: Job) -> Result<usize, BuildError> {
     match job {
         Job::Writeup(i) => pages::writeup_page(site, i),
         Job::Home(n) => pages::home_page(site, n),
@@ -62,7 +59,7 @@ fn render(site: &Site, root: &Path, job: Job) -> Result<usize, BuildError> {
         Job::Sitemap => syndication::sitemap(site),
         Job::Robots => syndication::robots(site),
         Job::SearchIndex => Ok(search_index(site)?),
-        Job::Stats => insight_pages::stats_page(site),
+        Job::Stats => stats_page::stats_page(site),
         Job::ActionItems => insight_pages::action_item_pages(site, site.today),
         Job::Exports => insight_pages::export_files(site, site.today),
         Job::Assets => pages::assets(site, root),
@@ -72,7 +69,7 @@ fn render(site: &Site, root: &Path, job: Job) -> Result<usize, BuildError> {
 
 /// Renders the jobs in `jobs` whose `todo` is set, all of them in
 /// parallel; returns how many files they wrote.
-fn render_all(site: &Site, root: &Path, jobs: &[&Planned]) -> Result<usize, BuildError> {
+fn render_all(site: &Rendering, root: &Path, jobs: &[&Planned]) -> Result<usize, BuildError> {
     jobs.par_iter().map(|p| render(site, root, p.job)).sum()
 }
 
@@ -81,7 +78,7 @@ fn render_all(site: &Site, root: &Path, jobs: &[&Planned]) -> Result<usize, Buil
 /// write-ups as soon as they are written. Returns the files written and
 /// how long each part took.
 pub(crate) fn render_jobs(
-    site: &Site,
+    site: &Rendering,
     root: &Path,
     jobs: &[Planned],
     changes: Option<&Changes>,
@@ -124,22 +121,24 @@ pub(crate) fn render_jobs(
 }
 
 /// Writes the search index of the published write-ups.
-fn search_index(site: &Site) -> Result<usize, OutputError> {
-    let own = site.tax.declared();
+fn search_index(site: &Rendering) -> Result<usize, OutputError> {
+    let own = site.derived.tax.declared();
     let docs: Vec<crate::search::Document> = site
+        .derived
         .writeups
         .iter()
-        .zip(&site.entries)
+        .zip(&site.derived.entries)
         .map(|(w, e)| crate::search::Document {
             writeup: w,
             url: e.view.url.clone(),
             date: e.view.date_long.clone(),
             outage: e.view.duration.clone(),
             // All of them: a list entry carries only the first few.
-            services: super::views::term_names(&w.services, site.tax.get(Kind::SERVICES)),
-            tags: super::views::term_names(&w.tags, site.tax.get(Kind::TAGS)),
-            authors: super::views::term_names(&w.authors, site.tax.get(Kind::AUTHORS)),
+            services: super::views::term_names(&w.services, site.derived.tax.get(Kind::SERVICES)),
+            tags: super::views::term_names(&w.tags, site.derived.tax.get(Kind::TAGS)),
+            authors: super::views::term_names(&w.authors, site.derived.tax.get(Kind::AUTHORS)),
             severity_rank: site
+                .derived
                 .config
                 .severities
                 .iter()

@@ -3,26 +3,27 @@
 //! `robots.txt`.
 
 use super::views::{self, Urls};
-use super::{BuildError, Site};
+use super::{BuildError, Rendering};
 use crate::datetime;
 use crate::feeds::{self, Channel, Item, ItemXml};
+use crate::taxonomy::Kind;
 
 /// Each write-up's feed item, made the first time a feed needs it: an
 /// item reads the same in every feed it is in.
 pub(super) type FeedItems = Vec<std::sync::OnceLock<ItemXml>>;
 
 /// The items of a feed of `indices`, newest first, up to the limit.
-fn feed_items<'s>(site: &'s Site, indices: &[usize]) -> Vec<&'s ItemXml> {
+fn feed_items<'s>(site: &'s Rendering, indices: &[usize]) -> Vec<&'s ItemXml> {
     indices
         .iter()
-        .take(site.config.feed.limit)
+        .take(site.derived.config.feed.limit)
         .map(|&i| site.feed_items[i].get_or_init(|| feeds::item(&feed_item(site, i))))
         .collect()
 }
 
-fn feed_item<'s>(site: &'s Site, i: usize) -> Item<'s> {
-    let w = site.writeups[i];
-    let e = &site.entries[i].view;
+fn feed_item<'s>(site: &'s Rendering, i: usize) -> Item<'s> {
+    let w = site.derived.writeups[i];
+    let e = &site.derived.entries[i].view;
     let mut facts = vec![w.severity.clone()];
     // As many services as lists show: an item is in a feed of each.
     facts.extend(w.services.iter().take(views::LIST_TERMS).cloned());
@@ -38,14 +39,14 @@ fn feed_item<'s>(site: &'s Site, i: usize) -> Item<'s> {
     Item {
         title: &w.title,
         link: e.permalink.clone(),
-        pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.config.tz)),
+        pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.derived.config.tz)),
         description: format!("[{}] {}", facts.join(" · "), e.summary),
         // Feed readers show an item away from its page: every relative
         // address in it (a file beside the page, `/…`, `#…`) made absolute.
-        content_html: site.config.feed.full_content.then(|| {
+        content_html: site.derived.config.feed.full_content.then(|| {
             std::borrow::Cow::Owned(crate::markdown::refs::absolute(
-                &site.bodies[i],
-                site.config.origin(),
+                &site.derived.bodies[i],
+                site.derived.config.origin(),
                 &e.permalink,
             ))
         }),
@@ -60,13 +61,13 @@ fn feed_item<'s>(site: &'s Site, i: usize) -> Item<'s> {
 }
 
 /// `rss.xml`: every write-up.
-pub(super) fn site_feed(site: &Site) -> Result<usize, BuildError> {
-    let config = site.config;
-    let all: Vec<usize> = (0..site.writeups.len()).collect();
+pub(super) fn site_feed(site: &Rendering) -> Result<usize, BuildError> {
+    let config = site.derived.config;
+    let all: Vec<usize> = (0..site.derived.writeups.len()).collect();
     let channel = Channel {
         title: config.title.clone(),
         link: &config.base_url,
-        self_url: site.urls.absolute("rss.xml"),
+        self_url: site.derived.urls.absolute("rss.xml"),
         description: &config.description,
         language: &config.language,
     };
@@ -78,9 +79,9 @@ pub(super) fn site_feed(site: &Site) -> Result<usize, BuildError> {
 }
 
 /// The feed of term `t` of taxonomy `k`.
-pub(super) fn term_feed(site: &Site, k: usize, t: usize) -> Result<usize, BuildError> {
-    let config = site.config;
-    let taxonomy = &site.tax.0[k];
+pub(super) fn term_feed(site: &Rendering, k: Kind, t: usize) -> Result<usize, BuildError> {
+    let config = site.derived.config;
+    let taxonomy = site.derived.tax.get(k);
     let term = &taxonomy.terms[t];
     let path = Urls::term_path(taxonomy.key(), &term.slug);
     let channel = Channel {
@@ -90,8 +91,8 @@ pub(super) fn term_feed(site: &Site, k: usize, t: usize) -> Result<usize, BuildE
             taxonomy.def.singular.to_lowercase(),
             term.name
         ),
-        link: &site.urls.absolute(&path),
-        self_url: site.urls.absolute(&format!("{path}rss.xml")),
+        link: &site.derived.urls.absolute(&path),
+        self_url: site.derived.urls.absolute(&format!("{path}rss.xml")),
         description: &config.description,
         language: &config.language,
     };
@@ -101,17 +102,23 @@ pub(super) fn term_feed(site: &Site, k: usize, t: usize) -> Result<usize, BuildE
     Ok(1)
 }
 
-pub(super) fn sitemap(site: &Site) -> Result<usize, BuildError> {
-    let mut sitemap: Vec<(String, Option<String>)> = vec![(site.config.base_url.clone(), None)];
-    for taxonomy in &site.tax.0 {
+pub(super) fn sitemap(site: &Rendering) -> Result<usize, BuildError> {
+    let mut sitemap: Vec<(String, Option<String>)> =
+        vec![(site.derived.config.base_url.clone(), None)];
+    for taxonomy in &site.derived.tax.0 {
         let key = taxonomy.key();
-        sitemap.push((site.urls.absolute(&format!("{key}/")), None));
+        sitemap.push((site.derived.urls.absolute(&format!("{key}/")), None));
         for term in &taxonomy.terms {
-            sitemap.push((site.urls.absolute(&Urls::term_path(key, &term.slug)), None));
+            sitemap.push((
+                site.derived
+                    .urls
+                    .absolute(&Urls::term_path(key, &term.slug)),
+                None,
+            ));
         }
     }
-    sitemap.push((site.urls.absolute("archive/"), None));
-    for e in &site.entries {
+    sitemap.push((site.derived.urls.absolute("archive/"), None));
+    for e in &site.derived.entries {
         sitemap.push((e.view.permalink.clone(), Some(e.view.date.clone())));
     }
     site.staging
@@ -119,10 +126,10 @@ pub(super) fn sitemap(site: &Site) -> Result<usize, BuildError> {
     Ok(1)
 }
 
-pub(super) fn robots(site: &Site) -> Result<usize, BuildError> {
+pub(super) fn robots(site: &Rendering) -> Result<usize, BuildError> {
     let robots = format!(
         "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-        site.config.base_url
+        site.derived.config.base_url
     );
     site.staging.write("robots.txt", robots.as_bytes())?;
     Ok(1)

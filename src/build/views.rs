@@ -3,53 +3,14 @@
 //! README's "Theming" section documents these shapes.
 
 use super::fields::FieldsHtml;
+pub use super::urls::Urls;
 use crate::config::Config;
 use crate::content::{WriteUp, ENTRY_TYPES};
 use crate::datetime::{self, human_duration, long_date, offset_label};
-use crate::taxonomy::{Kind, Taxonomy};
+use crate::taxonomy::{Kind, Taxonomy, Term};
 use serde::Serialize;
 use std::borrow::Cow;
-
-/// URLs of the site: root-relative for links inside pages (so the site
-/// works under any sub-path), absolute for feeds and canonical links.
-#[derive(Clone)]
-pub struct Urls {
-    pub root: String,
-    pub base_url: String,
-}
-
-impl Urls {
-    pub fn new(config: &Config) -> Urls {
-        Urls {
-            root: config.base_path().to_string(),
-            base_url: config.base_url.clone(),
-        }
-    }
-
-    /// `path` has no leading slash: `tags/dns/` -> `/eng/tags/dns/`.
-    pub fn link(&self, path: &str) -> String {
-        format!("{}{}", self.root, path)
-    }
-
-    pub fn absolute(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path)
-    }
-
-    pub fn writeup_path(slug: &str) -> String {
-        format!("incidents/{slug}/")
-    }
-
-    /// Where a file of write-up `slug` is published, below the site root
-    /// (`publish` is relative to its page's folder).
-    pub fn asset_path(slug: &str, publish: &str) -> String {
-        format!("{}{publish}", Urls::writeup_path(slug))
-    }
-
-    /// A term's folder: `tags/dns/`; `key` is its taxonomy's key.
-    pub fn term_path(key: &str, slug: &str) -> String {
-        format!("{key}/{slug}/")
-    }
-}
+use std::collections::BTreeMap;
 
 #[derive(Serialize, Clone)]
 pub struct SiteView {
@@ -553,5 +514,72 @@ pub fn pagination(base: &str, current: usize, total: usize, urls: &Urls) -> Pagi
         total,
         previous_url: (current > 1).then(|| urls.link(&page_path(base, current - 1))),
         next_url: (current < total).then(|| urls.link(&page_path(base, current + 1))),
+    }
+}
+
+/// A term of a taxonomy as its pages show it.
+#[derive(Serialize, Clone)]
+pub struct TermView {
+    name: String,
+    slug: String,
+    url: String,
+    pub feed_url: Option<String>,
+    count: usize,
+    size: u8,
+    color: Option<String>,
+    description: Option<String>,
+}
+
+/// Every term of every taxonomy as its pages show it, by taxonomy.
+pub fn term_views(
+    config: &crate::config::Config,
+    urls: &Urls,
+    tax: &Taxonomies,
+) -> Vec<Vec<TermView>> {
+    tax.0
+        .iter()
+        .map(|taxonomy| {
+            let sizes: BTreeMap<&str, u8> = taxonomy
+                .cloud(usize::MAX)
+                .into_iter()
+                .map(|(t, s)| (t.slug.as_str(), s))
+                .collect();
+            taxonomy
+                .terms
+                .iter()
+                .map(|term| {
+                    let size = sizes.get(term.slug.as_str()).copied().unwrap_or(3);
+                    term_view(config, urls, taxonomy, term, size)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn term_view(
+    config: &crate::config::Config,
+    urls: &Urls,
+    taxonomy: &crate::taxonomy::Taxonomy,
+    term: &Term,
+    size: u8,
+) -> TermView {
+    let path = Urls::term_path(taxonomy.key(), &term.slug);
+    let severity =
+        (taxonomy.kind == Kind::SEVERITY).then(|| severity_view(&term.name, config, urls));
+    TermView {
+        name: term.name.clone(),
+        slug: term.slug.clone(),
+        url: urls.link(&path),
+        feed_url: taxonomy
+            .def
+            .feed
+            .then(|| urls.link(&format!("{path}rss.xml"))),
+        count: term.pages.len(),
+        size,
+        color: severity.as_ref().map(|s| s.color.clone()),
+        description: match severity {
+            Some(s) => Some(s.description),
+            None => taxonomy.description(term).map(str::to_string),
+        },
     }
 }

@@ -2,7 +2,8 @@
 
 use super::{free_in_background, Error, Global};
 use crate::diagnostic;
-use crate::output::{Holder, OutputLock};
+use crate::output::Holder;
+use crate::project::Project;
 use crate::text::{display_path, plural};
 use std::path::PathBuf;
 
@@ -45,13 +46,13 @@ pub fn build(global: &Global, args: &BuildArgs) -> Result<(), Error> {
     }
     let output = project.output(args.output.as_deref());
     let today = project.today(args.today.as_deref())?;
-    crate::output::check_allowed(&output, &global.root)?;
     let waiting = |holder: &Holder| {
         if !global.quiet {
             eprintln!("{}", holder.waiting_message(&output));
         }
     };
-    let lock = OutputLock::acquire(
+    let lock = Project::lock_output(
+        &global.root,
         &output,
         "build",
         (!args.no_wait).then_some(&waiting as &dyn Fn(&Holder)),

@@ -16,6 +16,12 @@ use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 use std::path::{Path, PathBuf};
 
+/// The folders of a site that hold its sources, beside `blameless.yaml`:
+/// the write-ups, template overrides, static files, and a theme's sources.
+/// A build's fingerprint covers them, `serve` watches them, and no output
+/// may go inside one.
+pub const SOURCE_DIRS: &[&str] = &["content", "templates", "static", "themes"];
+
 /// Syntax highlighting themes bundled with syntect, by name.
 pub const HIGHLIGHT_THEMES: &[&str] = &[
     "InspiredGitHub",

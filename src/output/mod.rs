@@ -198,7 +198,7 @@ pub fn refusal(output: &Path, root: &Path) -> Option<String> {
     if root.starts_with(&out) {
         return Some("it contains the site root".into());
     }
-    for source in ["content", "templates", "static", "themes"] {
+    for source in crate::config::SOURCE_DIRS {
         let dir = root.join(source);
         if out.starts_with(&dir) {
             return Some(format!("it is inside the site's {source}/ folder"));

@@ -6,6 +6,7 @@ pub mod http;
 mod live;
 
 use crate::build;
+use crate::config::SOURCE_DIRS;
 use crate::diagnostic::{self, Diagnostic, Level};
 use crate::output::{OutputError, OutputLock};
 use crate::project::{Error, Project};
@@ -195,12 +196,10 @@ fn is_source(root: &Path, config: &Path, output: &Path, path: &Path) -> bool {
     let top = parts
         .next()
         .map(|c| c.as_os_str().to_string_lossy().to_string());
-    matches!(
-        top.as_deref(),
-        Some("content" | "templates" | "static" | "themes")
-    ) && !relative
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with(".blameless"))
+    top.is_some_and(|top| SOURCE_DIRS.contains(&top.as_str()))
+        && !relative
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with(".blameless"))
 }
 
 /// Binds the port, or the next free one when it is taken.
@@ -260,41 +259,9 @@ pub fn run(mut opts: Options) -> Result<(), Error> {
     if let Ok(root) = opts.root.canonicalize() {
         opts.root = root;
     }
-    let (server, addr) = bind(&opts).map_err(Error::Usage)?;
-    let host = if addr.ip().is_unspecified() {
-        IpAddr::from([127, 0, 0, 1])
-    } else {
-        addr.ip()
-    };
-    let url = format!("http://{}/", SocketAddr::new(host, addr.port()));
-    if !addr.ip().is_loopback() {
-        eprintln!(
-            "warning: serving on {}: anyone who can reach this machine can read the site",
-            addr.ip()
-        );
-    }
+    let (server, url) = listen(&opts)?;
     let private = opts.output.is_none();
-    // A private preview gets a folder of its own, with its lock and
-    // staging folder inside, so that Ctrl-C removes all of it.
-    remove_dead_previews();
-    let private_dir = std::env::temp_dir().join(format!("blameless-serve-{}", std::process::id()));
-    let output = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| private_dir.join("site"));
-    let waiting = |holder: &crate::output::Holder| {
-        eprintln!("{}", holder.waiting_message(&output));
-    };
-    crate::output::check_allowed(&output, &opts.root)?;
-    let lock = OutputLock::acquire(&output, "serve", Some(&waiting))?;
-    let site_dir = output.clone();
-    let cleanup = if private { Some(private_dir) } else { None };
-    let _ = ctrlc::set_handler(move || {
-        if let Some(dir) = &cleanup {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        std::process::exit(0);
-    });
+    let (output, lock) = take_output(&opts)?;
 
     let hub = Hub::new();
     // Highlighted code from the last build or serve; later rebuilds reuse
@@ -337,34 +304,12 @@ pub fn run(mut opts: Options) -> Result<(), Error> {
         std::thread::spawn(move || http::run(server, root, hosts, hub));
     }
 
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = match notify::recommended_watcher(tx) {
-        Ok(w) => w,
-        Err(e) => {
-            return Err(Error::Io(format!("cannot watch for changes: {e}")));
-        }
-    };
-    let source_root = opts
-        .root
-        .canonicalize()
-        .unwrap_or_else(|_| opts.root.clone());
-    let config_path = opts
-        .config
-        .clone()
-        .unwrap_or_else(|| opts.root.join("blameless.yaml"));
-    let config_path = config_path.canonicalize().unwrap_or(config_path);
-    let output_real = site_dir.canonicalize().unwrap_or(site_dir);
-    for dir in ["content", "templates", "static", "themes"] {
-        let path = source_root.join(dir);
-        if path.is_dir() {
-            let _ = watcher.watch(&path, RecursiveMode::Recursive);
-        }
-    }
-    // The root itself, not recursively: the config file, and source folders created later.
-    let _ = watcher.watch(&source_root, RecursiveMode::NonRecursive);
+    let mut sources = Sources::watch(&opts, &output)?;
     if !opts.quiet {
+        let dirs: Vec<String> = SOURCE_DIRS.iter().map(|d| format!("{d}/")).collect();
         eprintln!(
-            "Watching content/, templates/, static/, themes/ and the configuration for changes."
+            "Watching {} and the configuration for changes.",
+            dirs.join(", ")
         );
     }
 
@@ -382,41 +327,7 @@ pub fn run(mut opts: Options) -> Result<(), Error> {
         .arg(&url)
         .spawn();
     }
-    // Reading files (as every build does) makes access events: only
-    // changes count, or each build would start the next.
-    let relevant = |event: &notify::Event| {
-        use notify::event::{EventKind, MetadataKind, ModifyKind};
-        let changes = match event.kind {
-            EventKind::Create(_) | EventKind::Remove(_) => true,
-            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
-            EventKind::Modify(_) => true,
-            _ => false,
-        };
-        changes
-            && event
-                .paths
-                .iter()
-                .any(|p| is_source(&source_root, &config_path, &output_real, p))
-    };
-    while let Ok(first) = rx.recv() {
-        let Ok(event) = first else { continue };
-        if !relevant(&event) {
-            continue;
-        }
-        // New source folders need watching too.
-        for dir in ["content", "templates", "static", "themes"] {
-            let path = source_root.join(dir);
-            if event.paths.contains(&path) && path.is_dir() {
-                let _ = watcher.watch(&path, RecursiveMode::Recursive);
-            }
-        }
-        // Wait until the burst of changes is over.
-        let mut changed = event.paths;
-        while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
-            if let Ok(event) = more {
-                changed.extend(event.paths);
-            }
-        }
+    while let Some(changed) = sources.next_changes() {
         match rebuild(&opts, &lock, &url, "Rebuilt", &mut state, &changed, &hub) {
             Ok(line) => {
                 if !opts.quiet {
@@ -432,6 +343,142 @@ pub fn run(mut opts: Options) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The listening socket and the address to browse, after warning when it
+/// serves more than this machine.
+fn listen(opts: &Options) -> Result<(std::net::TcpListener, String), Error> {
+    let (server, addr) = bind(opts).map_err(Error::Usage)?;
+    let host = if addr.ip().is_unspecified() {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    let url = format!("http://{}/", SocketAddr::new(host, addr.port()));
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {}: anyone who can reach this machine can read the site",
+            addr.ip()
+        );
+    }
+    Ok((server, url))
+}
+
+/// The output folder, locked: `--output`, or a private preview folder that
+/// Ctrl-C removes.
+fn take_output(opts: &Options) -> Result<(PathBuf, OutputLock), Error> {
+    // A private preview gets a folder of its own, with its lock and
+    // staging folder inside, so that Ctrl-C removes all of it.
+    remove_dead_previews();
+    let private_dir = std::env::temp_dir().join(format!("blameless-serve-{}", std::process::id()));
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| private_dir.join("site"));
+    let waiting = |holder: &crate::output::Holder| {
+        eprintln!("{}", holder.waiting_message(&output));
+    };
+    let lock = Project::lock_output(&opts.root, &output, "serve", Some(&waiting))?;
+    let cleanup = opts.output.is_none().then_some(private_dir);
+    let _ = ctrlc::set_handler(move || {
+        if let Some(dir) = &cleanup {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        std::process::exit(0);
+    });
+    Ok((output, lock))
+}
+
+/// The site's sources, watched for changes.
+struct Sources {
+    watcher: notify::RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+    root: PathBuf,
+    config: PathBuf,
+    /// The output, whose own writes are no change of the sources.
+    output: PathBuf,
+}
+
+impl Sources {
+    fn watch(opts: &Options, output: &Path) -> Result<Sources, Error> {
+        let (tx, events) = mpsc::channel();
+        let mut watcher = match notify::recommended_watcher(tx) {
+            Ok(w) => w,
+            Err(e) => {
+                return Err(Error::Io(format!("cannot watch for changes: {e}")));
+            }
+        };
+        let root = opts
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| opts.root.clone());
+        let config = opts
+            .config
+            .clone()
+            .unwrap_or_else(|| opts.root.join("blameless.yaml"));
+        let config = config.canonicalize().unwrap_or(config);
+        let output = output.canonicalize().unwrap_or(output.to_path_buf());
+        for dir in SOURCE_DIRS {
+            let path = root.join(dir);
+            if path.is_dir() {
+                let _ = watcher.watch(&path, RecursiveMode::Recursive);
+            }
+        }
+        // The root itself, not recursively: the config file, and source folders created later.
+        let _ = watcher.watch(&root, RecursiveMode::NonRecursive);
+        Ok(Sources {
+            watcher,
+            events,
+            root,
+            config,
+            output,
+        })
+    }
+
+    /// Whether `event` changes a source. Reading files (as every build
+    /// does) makes access events: only changes count, or each build would
+    /// start the next.
+    fn relevant(&self, event: &notify::Event) -> bool {
+        use notify::event::{EventKind, MetadataKind, ModifyKind};
+        let changes = match event.kind {
+            EventKind::Create(_) | EventKind::Remove(_) => true,
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+            EventKind::Modify(_) => true,
+            _ => false,
+        };
+        changes
+            && event
+                .paths
+                .iter()
+                .any(|p| is_source(&self.root, &self.config, &self.output, p))
+    }
+
+    /// The paths of the next burst of changes, once it is over; `None`
+    /// when no more can come.
+    fn next_changes(&mut self) -> Option<Vec<PathBuf>> {
+        while let Ok(first) = self.events.recv() {
+            let Ok(event) = first else { continue };
+            if !self.relevant(&event) {
+                continue;
+            }
+            // New source folders need watching too.
+            for dir in SOURCE_DIRS {
+                let path = self.root.join(dir);
+                if event.paths.contains(&path) && path.is_dir() {
+                    let _ = self.watcher.watch(&path, RecursiveMode::Recursive);
+                }
+            }
+            // Wait until the burst of changes is over.
+            let mut changed = event.paths;
+            while let Ok(more) = self.events.recv_timeout(DEBOUNCE) {
+                if let Ok(event) = more {
+                    changed.extend(event.paths);
+                }
+            }
+            return Some(changed);
+        }
+        None
+    }
 }
 
 #[cfg(test)]
