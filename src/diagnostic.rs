@@ -9,6 +9,32 @@
 use serde::Serialize;
 use std::fmt::Write as _;
 
+/// Why a value, a document or a file cannot be used, in words for people
+/// ("it is empty"). A function that judges one thing returns it; the
+/// caller says where (a file and position, a flag) as it reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason(pub String);
+
+impl From<String> for Reason {
+    fn from(message: String) -> Reason {
+        Reason(message)
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(message: &str) -> Reason {
+        Reason(message.to_string())
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Reason {}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {

@@ -73,17 +73,15 @@ impl Error {
                 vec![message.clone()]
             }
             Error::Template(e) => vec![
-                format!("{}: {}", e.file, e.message),
+                e.to_string(),
                 "the build failed; the previous output was left as it was".into(),
             ],
             Error::Output(e) => vec![e.to_string()],
-            Error::Scaffold(ScaffoldError::Exists(paths)) => paths
-                .iter()
-                .map(|p| format!("{} already exists; not overwriting it", p.display()))
-                .collect(),
-            Error::Scaffold(ScaffoldError::Io(path, e)) => {
-                vec![format!("cannot write {}: {e}", path.display())]
+            // One message a file that exists, each an error line.
+            Error::Scaffold(e @ ScaffoldError::Exists(_)) => {
+                e.to_string().lines().map(str::to_string).collect()
             }
+            Error::Scaffold(e @ ScaffoldError::Io(..)) => vec![e.to_string()],
         }
     }
 }
@@ -231,14 +229,14 @@ impl Project {
     }
 
     /// Keeps the highlighted code for the next build; a failure only costs
-    /// time, so it is returned as a note.
-    pub fn save_highlight_cache(&self) -> Result<(), String> {
+    /// time, so the caller shows it as a note.
+    pub fn save_highlight_cache(&self) -> Result<(), Error> {
         let file = crate::highlight::memo_file(&self.root);
         crate::highlight::memo().save(&file).map_err(|e| {
-            format!(
+            Error::Io(format!(
                 "cannot save {}: {e}",
                 crate::text::display_path(&self.root, &file)
-            )
+            ))
         })
     }
 

@@ -199,6 +199,30 @@ pub enum ScaffoldError {
     Io(PathBuf, std::io::Error),
 }
 
+impl std::fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScaffoldError::Exists(paths) => {
+                let lines: Vec<String> = paths
+                    .iter()
+                    .map(|p| format!("{} already exists; not overwriting it", p.display()))
+                    .collect();
+                f.write_str(&lines.join("\n"))
+            }
+            ScaffoldError::Io(path, e) => write!(f, "cannot write {}: {e}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for ScaffoldError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ScaffoldError::Io(_, e) => Some(e),
+            ScaffoldError::Exists(_) => None,
+        }
+    }
+}
+
 /// Writes a new site into `dir`. Writes nothing if any of the files exists.
 pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, ScaffoldError> {
     let example_name = format!("{today}-example-write-up.md");

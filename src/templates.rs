@@ -32,6 +32,14 @@ pub struct TemplateError {
     pub message: String,
 }
 
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
 pub struct Templates {
     tera: Tera,
     overridden: Vec<String>,

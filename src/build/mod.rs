@@ -89,6 +89,24 @@ pub enum BuildError {
     Output(OutputError),
 }
 
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Template(e) => e.fmt(f),
+            BuildError::Output(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Template(e) => Some(e),
+            BuildError::Output(e) => Some(e),
+        }
+    }
+}
+
 impl From<TemplateError> for BuildError {
     fn from(e: TemplateError) -> Self {
         BuildError::Template(e)

@@ -319,7 +319,7 @@ pub(super) fn writeup_file(
     if asset.sanitize {
         let svg = crate::confine::read(&content, &asset.source)
             .map_err(|e| e.to_string())
-            .and_then(|bytes| crate::content::sanitize_svg(&bytes))
+            .and_then(|bytes| crate::content::sanitize_svg(&bytes).map_err(|r| r.to_string()))
             .map_err(|reason| crate::output::OutputError::Source {
                 path: content.join(&asset.source),
                 reason,

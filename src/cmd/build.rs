@@ -98,8 +98,8 @@ pub fn build(global: &Global, args: &BuildArgs) -> Result<(), Error> {
     loaded.finish();
     let (report, plan) = built?;
     free_in_background(plan);
-    if let Err(message) = project.save_highlight_cache() {
-        global.note(&message);
+    if let Err(e) = project.save_highlight_cache() {
+        global.note(&e.to_string());
     }
     if !global.quiet {
         eprintln!(

@@ -9,7 +9,7 @@ mod taxonomies;
 pub use lint::{Lint, Rule, RuleLevel, SeverityPolicy, BLAME_WORDS, VAGUE_WORDS};
 pub use taxonomies::{TaxonomyDef, TermValue, BUILT_IN, FRONT_MATTER_KEYS};
 
-use crate::diagnostic::{Diagnostic, Level};
+use crate::diagnostic::{Diagnostic, Level, Reason};
 use crate::yaml::{self, Reader};
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -247,7 +247,7 @@ impl Config {
     }
 
     /// Replaces `base_url` (from `--base-url`), checked like the config key.
-    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), Reason> {
         self.base_url = normalize_base_url(url)?;
         Ok(())
     }
@@ -316,19 +316,17 @@ impl Config {
     }
 }
 
-pub(super) fn normalize_base_url(url: &str) -> Result<String, String> {
+pub(super) fn normalize_base_url(url: &str) -> Result<String, Reason> {
     let url = url.trim();
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| format!("base_url must start with http:// or https://, got {url:?}"))?;
     if rest.is_empty() || rest.starts_with('/') || url.contains(char::is_whitespace) {
-        return Err(format!("base_url {url:?} has no host name"));
+        return Err(format!("base_url {url:?} has no host name").into());
     }
     if url.contains(['?', '#']) {
-        return Err(format!(
-            "base_url {url:?} must not have a query or fragment"
-        ));
+        return Err(format!("base_url {url:?} must not have a query or fragment").into());
     }
     Ok(if url.ends_with('/') {
         url.to_string()

@@ -33,9 +33,9 @@ pub(super) fn read_config(r: &mut Reader, value: &Value) -> Config {
                 if let Some(url) = r.text(value, &path) {
                     match normalize_base_url(&url) {
                         Ok(url) => c.base_url = url,
-                        Err(message) => r.error(
+                        Err(reason) => r.error(
                             &path,
-                            message,
+                            reason.to_string(),
                             Some("for example https://intranet.example.com/incidents/".into()),
                         ),
                     }

@@ -10,6 +10,7 @@ use super::WriteUp;
 use crate::config::{ActiveAssets, Config};
 use crate::confine::Refusal;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Reason;
 use crate::markdown::refs::{place, Place};
 use crate::markdown::FileRef;
 use std::path::Path;
@@ -52,7 +53,7 @@ pub fn active_kind(name: &str) -> Option<Active> {
 /// An SVG image with nothing in it that could run or reach out: no
 /// script, event handler, foreign object or external reference (Cloudflare's
 /// `svg-hush`). Why not, for a file that is not well-formed SVG.
-pub fn sanitize_svg(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn sanitize_svg(bytes: &[u8]) -> Result<Vec<u8>, Reason> {
     let mut out = Vec::with_capacity(bytes.len());
     svg_hush::Filter::new()
         .filter(bytes, &mut out)

@@ -7,6 +7,7 @@ mod parse;
 
 pub use parse::{is_abbreviation, known_zone, parse_date, parse_stamp, parse_zone, Reading, Stamp};
 
+use crate::diagnostic::Reason;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -18,7 +19,7 @@ use jiff::Timestamp;
 pub fn local_to_timestamp(
     dt: DateTime,
     tz: &TimeZone,
-) -> Result<(Timestamp, Option<String>), String> {
+) -> Result<(Timestamp, Option<String>), Reason> {
     use jiff::tz::AmbiguousOffset;
     let shown = dt.strftime("%Y-%m-%d %H:%M");
     let zone = tz.iana_name().unwrap_or("the time zone");
@@ -26,9 +27,9 @@ pub fn local_to_timestamp(
     match ambiguous.offset() {
         AmbiguousOffset::Unambiguous { .. } => ambiguous.compatible().map(|ts| (ts, None)),
         AmbiguousOffset::Gap { before, after } => {
-            return Err(format!(
+            return Err(Reason(format!(
                 "{shown} did not happen in {zone}: the clocks went from {before} to {after} and skipped it"
-            ))
+            )))
         }
         AmbiguousOffset::Fold { before, after } => ambiguous.earlier().map(|ts| {
             let note = format!(
@@ -37,7 +38,7 @@ pub fn local_to_timestamp(
             (ts, Some(note))
         }),
     }
-    .map_err(|e| format!("{shown} does not exist in {zone}: {e}"))
+    .map_err(|e| Reason(format!("{shown} does not exist in {zone}: {e}")))
 }
 
 /// The calendar day of a moment in `tz`.

@@ -4,6 +4,7 @@
 //! offset) and marks of an approximate time.
 
 use super::local_to_timestamp;
+use crate::diagnostic::Reason;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -205,7 +206,7 @@ fn offset_minutes(text: &str) -> Option<i32> {
 
 /// Parses a publication date: `YYYY-MM-DD`, or an RFC 3339 timestamp whose
 /// date in the write-up's zone is taken.
-pub fn parse_date(text: &str, tz: &TimeZone) -> Result<Date, String> {
+pub fn parse_date(text: &str, tz: &TimeZone) -> Result<Date, Reason> {
     let text = text.trim();
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts.to_zoned(tz.clone()).date());
@@ -215,9 +216,7 @@ pub fn parse_date(text: &str, tz: &TimeZone) -> Result<Date, String> {
             return Ok(date);
         }
     }
-    Err(format!(
-        "{text:?} is not a date; write it as YYYY-MM-DD, for example 2018-10-07"
-    ))
+    Err(format!("{text:?} is not a date; write it as YYYY-MM-DD, for example 2018-10-07").into())
 }
 
 /// Parses a timestamp field. Local forms without a zone are read in `tz`.
@@ -268,7 +267,7 @@ pub fn parse_stamp(text: &str, tz: &TimeZone) -> Result<Reading, (String, Option
                     approx,
                     fold,
                 })
-                .map_err(|e| (e, None));
+                .map_err(|e| (e.0, None));
         }
     }
     if (4..=8).contains(&local.len()) && local.contains(':') {

@@ -11,6 +11,7 @@ use super::links::{links, Links};
 use super::provenance::{self, Record};
 use super::{actions, head, lessons, timeline, words};
 use crate::config::Config;
+use crate::diagnostic::Reason;
 use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -359,7 +360,7 @@ pub fn compose(
 /// The write-up the document `name` (Markdown, or HTML by its extension)
 /// becomes, as `import` would write it, with no file read or written: for
 /// fuzzing and for tools.
-pub fn import_text(name: &str, bytes: &[u8], config: &Config) -> Result<String, String> {
+pub fn import_text(name: &str, bytes: &[u8], config: &Config) -> Result<String, Reason> {
     let (text, _) = super::text::markdown(bytes, name)?;
     let source = Source {
         root: PathBuf::from("/nonexistent"),

@@ -9,6 +9,7 @@
 //! name, one writes it and the other finds it there.
 
 use crate::confine::{self, Refusal};
+use crate::diagnostic::Reason;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -118,7 +119,7 @@ pub fn documents(paths: &[PathBuf]) -> Vec<Found> {
 
 /// A document's bytes: a regular file, no link followed, at most
 /// [`MAX_BYTES`].
-pub fn read_document(source: &Source) -> Result<Vec<u8>, String> {
+pub fn read_document(source: &Source) -> Result<Vec<u8>, Reason> {
     let (mut file, len) = confine::open(&source.root, &source.rel).map_err(|e| match e {
         Refusal::Link(_) => {
             "it is a symbolic link; links are not followed (give the file it points to)".into()
@@ -131,7 +132,8 @@ pub fn read_document(source: &Source) -> Result<Vec<u8>, String> {
         return Err(format!(
             "it is {:.1} MiB; a document may be at most 8 MiB",
             len as f64 / 1048576.0
-        ));
+        )
+        .into());
     }
     let mut bytes = Vec::with_capacity(len as usize);
     std::io::Read::read_to_end(&mut file, &mut bytes)
@@ -151,7 +153,7 @@ pub struct Attachment {
 /// The file the link `dest` in `source` names, if it can come along: a
 /// regular file in the document's folder or below it, reached through no
 /// link. Otherwise why not.
-pub fn attachment(source: &Source, dest: &str) -> Result<Attachment, String> {
+pub fn attachment(source: &Source, dest: &str) -> Result<Attachment, Reason> {
     let folder = source.folder();
     let from = confine::join(folder, dest).map_err(|e| match e {
         Refusal::Outside => "it leaves the folder the document was found in".to_string(),
@@ -169,7 +171,7 @@ pub fn attachment(source: &Source, dest: &str) -> Result<Attachment, String> {
     match confine::inspect(&source.root, &from) {
         Ok(_) => Ok(Attachment { from, to }),
         Err(Refusal::Missing(_)) => Err("there is no such file".into()),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e.to_string().into()),
     }
 }
 
@@ -187,7 +189,7 @@ pub enum Written {
 /// Writes `bytes` to `rel` below `into`, unless a file is there: under a
 /// temporary name first, renamed into place only if the name is still
 /// free. No folder on the way may be a link.
-pub fn write_new(into: &Path, rel: &str, bytes: &[u8]) -> Result<Written, String> {
+pub fn write_new(into: &Path, rel: &str, bytes: &[u8]) -> Result<Written, Reason> {
     let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let dir = confine::make_dirs(into, folder).map_err(|e| e.to_string())?;
     let existing = |rel: &str| match confine::read(into, rel) {
@@ -198,7 +200,7 @@ pub fn write_new(into: &Path, rel: &str, bytes: &[u8]) -> Result<Written, String
     };
     match existing(rel) {
         Ok(found) => return Ok(found),
-        Err(Some(e)) => return Err(e),
+        Err(Some(e)) => return Err(e.into()),
         Err(None) => {}
     }
     let mut temp = tempfile::Builder::new()
@@ -211,8 +213,8 @@ pub fn write_new(into: &Path, rel: &str, bytes: &[u8]) -> Result<Written, String
         Ok(_) => Ok(Written::Created),
         // Another import wrote it meanwhile.
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
-            existing(rel).map_err(|e| e.unwrap_or_else(|| "it vanished".into()))
+            existing(rel).map_err(|e| e.unwrap_or_else(|| "it vanished".into()).into())
         }
-        Err(e) => Err(e.error.to_string()),
+        Err(e) => Err(e.error.to_string().into()),
     }
 }

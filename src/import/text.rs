@@ -2,11 +2,13 @@
 //! export (`.html`, `.htm`) converted with htmd once its nesting is known
 //! to be bounded ([`crate::html_nesting`]).
 
+use crate::diagnostic::Reason;
+
 /// The Markdown of a document named `name` (its extension says whether it
 /// is HTML) and how many control characters (a terminal's colour codes, a
 /// bell) were left out of it, since no page can carry them; or why it
 /// cannot be imported.
-pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
+pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), Reason> {
     if bytes.contains(&0) {
         return Err("it is not a text file (it contains a NUL byte)".into());
     }
@@ -45,12 +47,13 @@ pub fn markdown(bytes: &[u8], name: &str) -> Result<(String, usize), String> {
         return Err(format!(
             "its HTML nests elements more than {} deep (line {line}); no document needs that many levels",
             crate::html_nesting::MAX_DEPTH
-        ));
+        )
+        .into());
     }
     let converter = super::exports::converter(&text);
     let markdown = converter
         .convert(&text)
-        .map_err(|e| format!("cannot convert its HTML: {e}"))?;
+        .map_err(|e| Reason(format!("cannot convert its HTML: {e}")))?;
     if !markdown.chars().any(char::is_alphanumeric) {
         return Err("its HTML has no text".into());
     }

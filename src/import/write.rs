@@ -7,6 +7,7 @@ use super::compose::{compose, prepare, Composed, Defaults, Prepared};
 use super::files::{self, Found, Written};
 use super::provenance::{self, Known, Recognized};
 use crate::config::Config;
+use crate::diagnostic::Reason;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -74,7 +75,7 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
     let found = files::documents(&opts.paths);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let project = provenance::canonical(&opts.shown_root);
-    let prepared: Vec<Option<Result<Prepared, String>>> = found
+    let prepared: Vec<Option<Result<Prepared, Reason>>> = found
         .par_iter()
         .map(|f| match f {
             Found::Document(source) => Some(files::read_document(source).and_then(|bytes| {
@@ -163,9 +164,12 @@ pub fn import(opts: &Options, config: &Config) -> Vec<Imported> {
                     s.path().display().to_string(),
                     write_one(p, &stem, &stems, opts, config),
                 ),
-                (Found::Document(s), Some(Err(message)), ..) => {
-                    (s.path().display().to_string(), Outcome::Failed { message })
-                }
+                (Found::Document(s), Some(Err(reason)), ..) => (
+                    s.path().display().to_string(),
+                    Outcome::Failed {
+                        message: reason.to_string(),
+                    },
+                ),
                 (Found::Document(s), ..) => (
                     s.path().display().to_string(),
                     Outcome::Failed {
@@ -287,7 +291,7 @@ fn write_one(
         for file in &found.files {
             let to = format!("{stem}/{}", file.to);
             let written = crate::confine::read(&source.root, &file.from)
-                .map_err(|e| format!("cannot read {}: {e}", file.from))
+                .map_err(|e| Reason(format!("cannot read {}: {e}", file.from)))
                 .and_then(|bytes| files::write_new(&opts.into, &to, &bytes));
             match written {
                 Ok(Written::Created | Written::Same) => {}

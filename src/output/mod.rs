@@ -141,6 +141,8 @@ impl fmt::Display for OutputError {
     }
 }
 
+impl std::error::Error for OutputError {}
+
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |error| OutputError::Io {
         path: path.to_path_buf(),

@@ -79,6 +79,7 @@ fn page_paths(files: &[String]) -> Vec<String> {
 }
 
 /// Why a rebuild failed.
+#[derive(Debug)]
 enum Failure {
     /// Problems in the site, as `check` prints them: shown in browsers.
     Site(String),
@@ -94,6 +95,14 @@ impl Failure {
         }
     }
 }
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text().trim_end())
+    }
+}
+
+impl std::error::Error for Failure {}
 
 /// Rebuilds after a change to `changed` (paths; empty for the first
 /// build), telling browsers as soon as the pages they show are ready.

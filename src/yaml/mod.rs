@@ -78,6 +78,14 @@ pub struct SyntaxError {
     pub hint: Option<&'static str>,
 }
 
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
 /// Parses one YAML document. A text that could cost more than its size
 /// (deep nesting, aliases of large values) is read for that first
 /// ([`positions::prescan`]); serde_yaml's own limits are the second guard.

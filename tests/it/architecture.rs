@@ -280,3 +280,84 @@ fn the_layer_check_sees_an_upward_import_and_a_circle() {
         ["src/low: a -> b -> a", "src/low: b -> a -> b"]
     );
 }
+
+/// Each function that other modules may call (`pub`, `pub(crate)`,
+/// `pub(super)`), its signature (from `fn` to its body) on one line.
+fn public_signatures(text: &str) -> Vec<String> {
+    let code: String = text.lines().map(|l| format!("{} ", code(l))).collect();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(i) = code[at..].find("fn ") {
+        let start = at + i;
+        let end = code[start..]
+            .find(['{', ';'])
+            .map_or(code.len(), |e| start + e);
+        let before = code[..start].trim_end();
+        if before.ends_with("pub")
+            || before.ends_with("pub(crate)")
+            || before.ends_with("pub(super)")
+        {
+            found.push(
+                code[start..end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        at = end.max(start + 3);
+    }
+    found
+}
+
+#[test]
+fn no_public_function_returns_a_bare_string_as_its_error() {
+    let mut found = Vec::new();
+    for file in rust_files(&repo().join("src")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for signature in public_signatures(&text) {
+            if signature.ends_with(", String>") {
+                found.push(format!(
+                    "{}: {signature}",
+                    file.strip_prefix(repo()).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "return a typed error:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn every_error_type_implements_std_error() {
+    let mut declared = Vec::new();
+    let mut implemented = BTreeSet::new();
+    for file in rust_files(&repo().join("src")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines().map(code) {
+            for kind in ["pub enum ", "pub struct ", "enum ", "struct "] {
+                if let Some(name) = line.trim_start().strip_prefix(kind) {
+                    let name: String = name
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if name.ends_with("Error") {
+                        declared.push(name);
+                    }
+                }
+            }
+            if let Some(rest) = line.split("impl std::error::Error for ").nth(1) {
+                let name = rest.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+                implemented.insert(name.into_iter().next().unwrap_or("").to_string());
+            }
+        }
+    }
+    assert!(declared.len() >= 5, "{declared:?}");
+    let missing: Vec<&String> = declared
+        .iter()
+        .filter(|d| !implemented.contains(*d))
+        .collect();
+    assert!(missing.is_empty(), "no std::error::Error for {missing:?}");
+}
