@@ -189,41 +189,37 @@ pub fn truncate_words(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 
-/// Decodes `%XX` escapes; `None` when an escape is malformed or the
-/// result is not UTF-8.
+/// Decodes `%XX` escapes (with `percent-encoding`); `None` when an escape
+/// is malformed or the result is not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    // The crate keeps a `%` without two hex digits as it is; a path with
+    // one is refused here, as no link a browser makes has it.
+    let malformed = s.match_indices('%').any(|(i, _)| {
+        !s.get(i + 1..i + 3)
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
 }
+
+/// All but the unreserved characters of RFC 3986.
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encodes all but the unreserved characters of RFC 3986, for a
 /// value placed in a URL (a ticket id in `ticket_url`).
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
-/// A path as shown in messages: relative to the site root when inside it,
-/// with `/` separators.
 /// The 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -232,6 +228,8 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A path as shown in messages: relative to the site root when inside it,
+/// with `/` separators.
 pub fn display_path(root: &std::path::Path, path: &std::path::Path) -> String {
     let shown = path.strip_prefix(root).unwrap_or(path);
     let shown = shown.strip_prefix(".").unwrap_or(shown);

@@ -24,7 +24,7 @@ pub use stats::{stats, StatsArgs};
 use crate::diagnostic::{self, Diagnostic, Level};
 pub use crate::project::{exit, Error};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// The command line: the options every command takes, and the command.
@@ -75,9 +75,10 @@ impl GlobalArgs {
         let color = match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
+            // anstream's reading of the terminal and of NO_COLOR,
+            // CLICOLOR, CLICOLOR_FORCE and TERM=dumb.
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stderr().is_terminal()
+                anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
             }
         };
         Global {

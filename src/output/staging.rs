@@ -91,14 +91,26 @@ impl<'a> Staging<'a> {
                 Place::Beside
             }
         };
-        let folder = match place {
-            Place::Inside => target.join(format!(".{STAGE}-{}", std::process::id())),
-            _ => sibling(target, &format!("{STAGE}-{}", std::process::id())),
+        // A name of its own (from `tempfile`): builds in one process, or
+        // in two that share a pid across containers, never meet. Its
+        // prefix is what the next run cleans up after a killed one.
+        let (parent, prefix) = match place {
+            Place::Inside => (target.to_path_buf(), format!(".{STAGE}-")),
+            _ => {
+                let beside = sibling(target, &format!("{STAGE}-"));
+                let name = beside.file_name().map(|n| n.to_string_lossy().to_string());
+                let parent = beside.parent().map(Path::to_path_buf);
+                (parent.unwrap_or_default(), name.unwrap_or_default())
+            }
         };
-        if let Some(parent) = folder.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
-        std::fs::create_dir(&folder).map_err(io_error(&folder))?;
+        std::fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        // Made with `create_dir`, not as a temporary folder: its mode is
+        // the one the published site gets, as the umask says.
+        let (_, folder) = tempfile::Builder::new()
+            .prefix(&prefix)
+            .make_in(&parent, |path| std::fs::create_dir(path))
+            .and_then(|made| made.keep().map_err(|e| e.error))
+            .map_err(io_error(&parent))?;
         Ok(Staging {
             lock,
             folder,

@@ -62,24 +62,24 @@ const LIVE_RELOAD: &str = r#"<script>(() => {
   events.addEventListener("problem", (e) => overlay(JSON.parse(e.data)));
 })();</script>"#;
 
-pub fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
+/// The `Content-Type` of a file of the site, by its extension (from
+/// `mime_guess`), text as UTF-8.
+pub fn content_type(path: &Path) -> String {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    // A browser offers `text/markdown` as a download; feeds stay what
+    // feed readers have always been sent.
+    let mime = match extension.to_ascii_lowercase().as_str() {
+        "md" => mime_guess::mime::TEXT_PLAIN,
+        "xml" => "application/xml".parse().expect("a MIME type"),
+        _ => mime_guess::from_ext(extension).first_or_octet_stream(),
+    };
+    let text = mime.type_() == mime_guess::mime::TEXT
+        || mime.subtype() == mime_guess::mime::XML
+        || mime.subtype() == mime_guess::mime::JAVASCRIPT;
+    if text && mime.get_param(mime_guess::mime::CHARSET).is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -142,11 +142,13 @@ fn with_live_reload(mut html: Vec<u8>) -> Vec<u8> {
 
 type Body = Either<Full<Bytes>, EventStream>;
 
-fn response(status: StatusCode, kind: &'static str, bytes: impl Into<Bytes>) -> Response<Body> {
+fn response(status: StatusCode, kind: &str, bytes: impl Into<Bytes>) -> Response<Body> {
     let mut response = Response::new(Either::Left(Full::new(bytes.into())));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(kind));
+    let kind =
+        HeaderValue::from_str(kind).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(CONTENT_TYPE, kind);
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -163,7 +165,7 @@ fn file_response(root: &Path, rel: &str, status: StatusCode) -> Response<Body> {
     if kind.starts_with("text/html") {
         bytes = with_live_reload(bytes);
     }
-    response(status, kind, bytes)
+    response(status, &kind, bytes)
 }
 
 /// Whether a request's `Host` names this preview: `localhost` (and names
@@ -372,6 +374,21 @@ async fn serve(listener: std::net::TcpListener, shared: Arc<Shared>, connections
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_are_served_as_their_type_text_as_utf_8() {
+        let kind = |name: &str| content_type(Path::new(name));
+        assert_eq!(kind("index.html"), "text/html; charset=utf-8");
+        assert_eq!(kind("rss.xml"), "application/xml; charset=utf-8");
+        assert_eq!(kind("search.js"), "text/javascript; charset=utf-8");
+        assert_eq!(kind("incidents.json"), "application/json");
+        assert_eq!(kind("action-items.csv"), "text/csv; charset=utf-8");
+        // Shown in the browser, not offered as downloads.
+        assert_eq!(kind("incidents/x/notes.md"), "text/plain; charset=utf-8");
+        assert_eq!(kind("incidents/x/app.log"), "text/plain; charset=utf-8");
+        assert_eq!(kind("incidents/x/lag.PNG"), "image/png");
+        assert_eq!(kind("search/shard-1.bin"), "application/octet-stream");
+    }
 
     #[test]
     fn paths_cannot_leave_the_site() {
