@@ -10,6 +10,24 @@ use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::Path;
 
+/// The numbers the reader's matching and scoring depend on, written into
+/// `meta.json` so that `search.js` reads them instead of restating them.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// A term is cut to this many characters.
+    pub term_chars: usize,
+    /// A prefix stands for at most this many terms, the first in term order.
+    pub expansions: usize,
+    /// A prefix match counts this much of an exact one.
+    pub prefix_factor: f64,
+}
+
+pub const LIMITS: Limits = Limits {
+    term_chars: super::tokenize::MAX_TERM_CHARS,
+    expansions: 100,
+    prefix_factor: 0.8,
+};
+
 /// `search/meta.json`.
 #[derive(Serialize, Deserialize)]
 pub struct Meta {
@@ -27,6 +45,13 @@ pub struct Meta {
     /// site's own taxonomies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<String>,
+    /// (An index written before they were here was written with these.)
+    #[serde(default = "current_limits")]
+    pub limits: Limits,
+}
+
+fn current_limits() -> Limits {
+    LIMITS
 }
 
 /// One facet of `search/docs.bin`.

@@ -473,6 +473,7 @@ pub fn write_index(docs: &[Document], own: &[OwnFacet]) -> Vec<(String, Vec<u8>)
             .filter(|o| o.facet)
             .map(|o| o.key.clone())
             .collect(),
+        limits: super::format::LIMITS,
     };
     files.push((
         "search/meta.json".into(),

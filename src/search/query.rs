@@ -12,9 +12,9 @@ use std::rc::Rc;
 /// Facet keys a query can name, as `key:value`.
 pub const FILTER_KEYS: &[&str] = &["severity", "service", "tag", "year", "status", "author"];
 /// A prefix stands for at most this many terms, the first in term order.
-pub const MAX_EXPANSIONS: usize = 100;
+pub const MAX_EXPANSIONS: usize = format::LIMITS.expansions;
 /// A prefix match counts this much of an exact one.
-const PREFIX_FACTOR: f64 = 0.8;
+const PREFIX_FACTOR: f64 = format::LIMITS.prefix_factor;
 
 /// A parsed query.
 #[derive(Debug, Default, Clone, PartialEq)]

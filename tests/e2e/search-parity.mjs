@@ -20,29 +20,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 vm.runInThisContext(readFileSync(join(here, "../../themes/escribe/static/search.js"), "utf8"));
 const { Engine, parse } = globalThis.BlamelessSearch;
 
-const queries = given.length ? given.map((q) => [q, [], "relevance"]) : [
-  ["snapshot", [], "relevance"],
-  ["snapsh", [], "relevance"],
-  ["database snapshot", [], "relevance"],
-  ["restor", [], "relevance"],
-  ["replication lag", [], "relevance"],
-  ['"stale snapshot"', [], "relevance"],
-  ['"snapshot stale"', [], "relevance"],
-  ["dns -failover", [], "relevance"],
-  ["tag:dns", [], "newest"],
-  ["service:billing", [], "oldest"],
-  ["severity:sev1", [], "outage"],
-  ["year:2018", [], "relevance"],
-  ["us-east-1", [], "relevance"],
-  ["pg_stat_activity", [], "relevance"],
-  ["10.0.0.1", [], "relevance"],
-  ["OOMKilled 502", [], "relevance"],
-  ["Café", [], "relevance"],
-  ["the", [["severity", ["SEV1", "SEV2"]]], "relevance"],
-  ["", [["severity", ["SEV2"]]], "newest"],
-  ["a", [["status", ["published"]], ["severity", ["SEV3"]]], "outage"],
-  ["nothing-matches-this-zzz", [], "relevance"],
-];
+// The queries, each [query, [[facet, [values]]...], sort], are shared
+// with the Rust tests (tests/it/search.rs reads the same file).
+const shared = JSON.parse(readFileSync(join(here, "search-queries.json"), "utf8"));
+const queries = given.length ? given.map((q) => [q, [], "relevance"]) : shared;
 
 function bytesLoader() {
   const seen = new Map();

@@ -433,3 +433,63 @@ fn the_search_command_prints_results_and_explains_its_errors() {
         .stderr
         .ends_with("\nhint: run `blameless build` first, or give the built site with --site\n"));
 }
+
+/// The queries `tests/e2e/search-parity.mjs` puts to search.js and
+/// `blameless search`, put here to `blameless search` and the library on
+/// the demo site: the three answer alike on the same queries.
+#[test]
+fn the_shared_parity_queries_get_the_same_answers_from_the_cli_and_the_library() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::new();
+    common::copy_dir(&root.join("content"), &site.path().join("content"));
+    std::fs::copy(
+        root.join("blameless.yaml"),
+        site.path().join("blameless.yaml"),
+    )
+    .unwrap();
+    let run = site.run(&["build", "--today", "2026-01-01", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(root.join("tests/e2e/search-queries.json")).unwrap();
+    let queries: Vec<(String, Vec<(String, Vec<String>)>, String)> =
+        serde_json::from_str(&text).unwrap();
+    assert!(queries.len() >= 20, "{}", queries.len());
+    assert!(queries.iter().any(|(q, ..)| q.starts_with('"')), "a phrase");
+    let mut index = Index::open(&site.path().join("public")).unwrap();
+    for (q, selected, sort) in &queries {
+        let query = index.parse(q);
+        let library = index
+            .search(&query, selected, Sort::from_name(sort).unwrap())
+            .unwrap();
+        let mut args = vec![
+            "search", q, "--sort", sort, "--limit", "50", "--format", "json",
+        ];
+        let filters: Vec<String> = selected
+            .iter()
+            .flat_map(|(k, vs)| vs.iter().map(move |v| format!("{k}={v}")))
+            .collect();
+        for filter in &filters {
+            args.extend(["--filter", filter.as_str()]);
+        }
+        let run = site.run(&args);
+        assert_eq!(run.code, 0, "{q}: {}", run.stderr);
+        let cli: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(cli["total"], library.ids.len(), "{q}");
+        let ids: Vec<(u64, i64)> = cli["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].as_u64().unwrap(), r["score"].as_i64().unwrap()))
+            .collect();
+        let want: Vec<(u64, i64)> = library
+            .ids
+            .iter()
+            .zip(&library.scores)
+            .take(50)
+            .map(|(&id, &score)| (u64::from(id), score))
+            .collect();
+        assert_eq!(ids, want, "{q}");
+        let facets: std::collections::BTreeMap<String, Vec<(String, usize)>> =
+            serde_json::from_value(cli["facets"].clone()).unwrap();
+        assert_eq!(facets, library.facets.into_iter().collect(), "{q}");
+    }
+}

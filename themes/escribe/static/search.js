@@ -12,8 +12,18 @@
 (function (global) {
   "use strict";
 
+  // The numbers matching depends on, from the index's meta.json
+  // (`limits`, written from src/search/format.rs's LIMITS): set by
+  // Engine.open, so this file restates none of them.
+  var MAX_TERM_CHARS, MAX_EXPANSIONS, PREFIX_FACTOR;
+  function setLimits(limits) {
+    if (!limits) throw new Error("the search index gives no limits");
+    MAX_TERM_CHARS = limits.term_chars;
+    MAX_EXPANSIONS = limits.expansions;
+    PREFIX_FACTOR = limits.prefix_factor;
+  }
+
   // ---- Tokenizer (src/search/tokenize.rs) ----
-  var MAX_TERM_CHARS = 64;
   var NOT_WORD = /[^\p{Alphabetic}\p{N}_\-./:@]/u;
   var JOINER = /[_\-./:@]/;
   var JOINERS_AT_ENDS = /^[_\-./:@]+|[_\-./:@]+$/g;
@@ -33,6 +43,7 @@
     return Array.from(s).slice(0, MAX_TERM_CHARS).join("");
   }
   function runs(normalized) {
+    if (MAX_TERM_CHARS === undefined) throw new Error("open the search index first");
     var out = [];
     var pieces = normalized.split(NOT_WORD);
     for (var i = 0; i < pieces.length; i++) {
@@ -77,8 +88,6 @@
 
   // ---- Query parser (src/search/query.rs, parse) ----
   var FILTER_KEYS = ["severity", "service", "tag", "year", "status", "author"];
-  var MAX_EXPANSIONS = 100;
-  var PREFIX_FACTOR = 0.8;
   var SPACE = /\p{White_Space}/u;
 
   // keys: the facets a query may name (the built-in ones unless given;
@@ -161,6 +170,7 @@
       this.opening = this.load("meta.json", true).then(function (text) {
         var meta = JSON.parse(text);
         if (meta.format !== 1) throw new Error("search index format " + meta.format + " is not 1");
+        setLimits(meta.limits);
         self.meta = meta;
         return meta;
       });
