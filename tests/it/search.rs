@@ -434,6 +434,9 @@ fn the_search_command_prints_results_and_explains_its_errors() {
         .ends_with("\nhint: run `blameless build` first, or give the built site with --site\n"));
 }
 
+/// Facet selections: each facet with the values selected.
+type Selected = Vec<(String, Vec<String>)>;
+
 /// The queries `tests/e2e/search-parity.mjs` puts to search.js and
 /// `blameless search`, put here to `blameless search` and the library on
 /// the demo site: the three answer alike on the same queries.
@@ -450,8 +453,7 @@ fn the_shared_parity_queries_get_the_same_answers_from_the_cli_and_the_library()
     let run = site.run(&["build", "--today", "2026-01-01", "--color", "never"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = std::fs::read_to_string(root.join("tests/e2e/search-queries.json")).unwrap();
-    let queries: Vec<(String, Vec<(String, Vec<String>)>, String)> =
-        serde_json::from_str(&text).unwrap();
+    let queries: Vec<(String, Selected, String)> = serde_json::from_str(&text).unwrap();
     assert!(queries.len() >= 20, "{}", queries.len());
     assert!(queries.iter().any(|(q, ..)| q.starts_with('"')), "a phrase");
     let mut index = Index::open(&site.path().join("public")).unwrap();
