@@ -154,3 +154,16 @@ pub fn texts(doc: &Html, selector: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Asserts that `actual` is, word for word, the snapshot
+/// `tests/it/snapshots/NAME` (no wildcards, no path rewriting). After a
+/// deliberate change of messages, `SNAPSHOTS=overwrite cargo test` writes
+/// what they are now; `git diff` then shows every message that changed.
+pub fn assert_snapshot(actual: &str, name: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/snapshots")
+        .join(name);
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        .eq(actual, snapbox::Data::read_from(&path, None).raw());
+}

@@ -4,7 +4,7 @@
 //! and the configuration's errors about them.
 
 use crate::common;
-use common::{writeup, Site};
+use common::{assert_snapshot, writeup, Site};
 
 /// `check --format json` on `site`: each finding as
 /// "line:column rule field: message", and the exit code.
@@ -102,13 +102,7 @@ fn every_format_names_the_rule_and_gives_the_hint() {
     )]);
     let run = site.run(&["check", "--color", "never"]);
     assert_eq!(run.code, 0);
-    assert_eq!(
-        run.stderr,
-        "content/a.md:7:17: warning[blame-language]: \"careless\" puts the cause in a person, not in the system\n \
-         7 | An operator was careless.\n   |                 ^\n  \
-         = hint: say what in the system made the mistake possible or let it through, e.g. \"the restore tool did not show which host it would overwrite\"\n\
-         check ok: 0 errors, 1 warning in 1 write-up\n"
-    );
+    assert_snapshot(&run.stderr, "lint-blame-language.txt");
     let github = site.run(&["check", "--format", "github"]);
     assert!(
         github.stdout.starts_with(
