@@ -1,7 +1,7 @@
 //! Rendering each page of the plan (one function per kind of
 //! [`super::plan::Job`]) into the staging folder; each returns how many
-//! files it wrote. Also the sidebar and the list entries' summaries, which
-//! the derive stage renders once for every page.
+//! files it wrote. Also the list entries' summaries, which the derive stage
+//! renders once for every page.
 
 use super::views::{self, page_path, pagination, LinkView, SiteView, Urls};
 use super::{BuildError, Rendering};
@@ -11,6 +11,18 @@ use crate::taxonomy::Kind;
 use crate::templates::{Templates, THEME_STATIC};
 use serde::Serialize;
 use tera::Context;
+
+/// A list of write-ups shown a page at a time: the home page, a term's.
+#[derive(Clone, Copy)]
+struct List<'l> {
+    template: &'l str,
+    /// Where its first page is (`tags/dns/`; empty for the home page).
+    base: &'l str,
+    title: &'l str,
+    /// The write-ups, newest first.
+    indices: &'l [usize],
+    per_page: usize,
+}
 
 impl Rendering<'_> {
     /// The context every template gets.
@@ -50,20 +62,21 @@ impl Rendering<'_> {
         })
     }
 
-    /// Renders page `number` (0 is the first) of the list of `indices`
-    /// (newest first) at `base`.
-    #[allow(clippy::too_many_arguments)]
+    /// Renders page `number` (0 is the first) of `list`.
     fn list_page(
         &self,
-        template: &str,
-        base: &str,
-        title: &str,
-        indices: &[usize],
-        per_page: usize,
+        list: &List,
         number: usize,
         extra: &dyn Fn(&mut Context),
         feeds: Vec<LinkView>,
     ) -> Result<usize, BuildError> {
+        let List {
+            template,
+            base,
+            title,
+            indices,
+            per_page,
+        } = *list;
         let total = indices.len().div_ceil(per_page).max(1);
         let chunk = indices.chunks(per_page).nth(number).unwrap_or(&[]);
         let full_posts = self.derived.config.home_full_posts && base.is_empty();
@@ -164,16 +177,14 @@ pub(super) fn writeup_page(site: &Rendering, i: usize) -> Result<usize, BuildErr
 
 pub(super) fn home_page(site: &Rendering, number: usize) -> Result<usize, BuildError> {
     let all: Vec<usize> = (0..site.derived.writeups.len()).collect();
-    site.list_page(
-        "index.html",
-        "",
-        &site.derived.config.title,
-        &all,
-        site.derived.config.paginate.max(1),
-        number,
-        &|_| {},
-        Vec::new(),
-    )
+    let list = List {
+        template: "index.html",
+        base: "",
+        title: &site.derived.config.title,
+        indices: &all,
+        per_page: site.derived.config.paginate.max(1),
+    };
+    site.list_page(&list, number, &|_| {}, Vec::new())
 }
 
 /// The site's `templates/KEY/NAME` for a taxonomy's page, else `theme`.
@@ -234,16 +245,15 @@ pub(super) fn term_page(
         ctx.insert("kind_url", &site.derived.urls.link(&base));
         ctx.insert("term", view);
     };
-    site.list_page(
-        &taxonomy_template(site, key, "term.html", "term.html"),
-        &path,
-        &title,
-        &term.pages,
-        taxonomy.per_page(site.derived.config),
-        number,
-        &extra,
-        feeds,
-    )
+    let template = taxonomy_template(site, key, "term.html", "term.html");
+    let list = List {
+        template: &template,
+        base: &path,
+        title: &title,
+        indices: &term.pages,
+        per_page: taxonomy.per_page(site.derived.config),
+    };
+    site.list_page(&list, number, &extra, feeds)
 }
 
 #[derive(Serialize)]

@@ -204,20 +204,18 @@ pub fn action_items(doc: &Document, d: &mut Draft, owner: Option<&str>, prioriti
                 {
                     d.taken.push(block.range.clone());
                 }
-                BlockKind::Table(head, rows) if start.is_some() => {
-                    let status = defaults.status;
-                    if table(
-                        doc,
-                        d,
-                        head,
-                        rows,
-                        block.range.start,
-                        owner,
-                        status,
-                        priorities,
-                    ) {
-                        d.taken.push(block.range.clone());
-                    }
+                BlockKind::Table(head, rows)
+                    if start.is_some()
+                        && table(
+                            doc,
+                            d,
+                            (head, rows),
+                            block.range.start,
+                            &defaults,
+                            priorities,
+                        ) =>
+                {
+                    d.taken.push(block.range.clone());
                 }
                 BlockKind::Paragraph => {
                     let source = doc.source(&block.range);
@@ -252,18 +250,18 @@ pub fn action_items(doc: &Document, d: &mut Draft, owner: Option<&str>, prioriti
     }
 }
 
-/// A table of action items; whether every cell went into a field.
-#[allow(clippy::too_many_arguments)]
+/// A table of action items (its head and rows, at byte `at`), whose
+/// items take the owner and status of `defaults` where they give none;
+/// whether every cell went into a field.
 fn table(
     doc: &Document,
     d: &mut Draft,
-    head: &[String],
-    rows: &[Vec<String>],
+    (head, rows): (&[String], &[Vec<String>]),
     at: usize,
-    owner: Option<&str>,
-    status: Option<&'static str>,
+    defaults: &Item,
     priorities: &[String],
 ) -> bool {
+    let (owner, status) = (defaults.owner.as_deref(), defaults.status);
     let col = |names: &[&str]| {
         head.iter().position(|h| {
             let h = h.to_lowercase();

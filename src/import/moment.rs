@@ -3,7 +3,7 @@
 //! alternative in brackets (`13:14 EDT (17:14 UTC)`), a date before or
 //! after (`2017/01/31 18:00`, `12:45 PM PST Saturday Oct 30th`, `22:30 UTC
 //! (Oct 29)`) and marks of an approximate time. [`moment_at_start`] reads
-//! one that leads an entry; [`times_in`] finds those in a sentence.
+//! one that leads an entry; [`times_in_zone`] finds those in a sentence.
 
 use super::when::{bare, date_at, weekday, zone, Day};
 use jiff::civil::Time;
@@ -223,10 +223,7 @@ pub fn says_next_day(words: &[&str]) -> Option<usize> {
     (next && part).then_some(the + 2)
 }
 
-/// Every time with a zone in `text` (`At 15:23 UTC we`, `by 9:40 UTC`,
-/// `On 2021-04-27 at 15:09 UTC`), with a date written just before or after
-/// it. A time without a zone in prose is too often a version, a score or
-/// a duration to be taken for a moment.
+/// [`times_in_zone`] with no zone the story gave: only times with a zone.
 #[cfg(test)]
 pub fn times_in(text: &str) -> Vec<Found> {
     times_in_zone(text, None)
@@ -246,9 +243,12 @@ const TIME_LEADS: &[&str] = &[
     "about",
 ];
 
-/// [`times_in`], where a time the story gives no zone takes `zone` (the
-/// one its times were last given in) when a word leads it (`At 15:10 we
-/// moved traffic`): without a zone, a bare `14:38` could be anything.
+/// Every time with a zone in `text` (`At 15:23 UTC we`, `by 9:40 UTC`,
+/// `On 2021-04-27 at 15:09 UTC`), with a date written just before or after
+/// it. A time without a zone in prose is too often a version, a score or
+/// a duration to be taken for a moment, except where a word leads it (`At
+/// 15:10 we moved traffic`) and the story gave a zone before
+/// (`zone_default`, the one its times were last given in).
 pub fn times_in_zone(text: &str, zone_default: Option<&str>) -> Vec<Found> {
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut at = 0;

@@ -1,5 +1,5 @@
 //! How search text becomes terms. The theme's `search.js` repeats these
-//! rules exactly (its `normalize` and `tokens`), so what the build indexes
+//! rules exactly (its `normalize`, `terms` and `atoms`), so what the build indexes
 //! is what the browser looks up; `tests/e2e/search-parity.mjs` checks the two
 //! agree on real queries.
 //!
