@@ -398,6 +398,17 @@ fn take_output(opts: &Options) -> Result<(PathBuf, OutputLock), Error> {
     Ok((output, lock))
 }
 
+/// Says so when `path` cannot be watched (the system's limit of watched
+/// folders, say): its edits would otherwise be missed without a word.
+fn watched(result: notify::Result<()>, path: &Path) {
+    if let Err(e) = result {
+        eprintln!(
+            "warning: cannot watch {} for changes ({e}); edits there are not picked up until serve is restarted",
+            path.display()
+        );
+    }
+}
+
 /// The site's sources, watched for changes.
 struct Sources {
     watcher: notify::RecommendedWatcher,
@@ -430,11 +441,11 @@ impl Sources {
         for dir in SOURCE_DIRS {
             let path = root.join(dir);
             if path.is_dir() {
-                let _ = watcher.watch(&path, RecursiveMode::Recursive);
+                watched(watcher.watch(&path, RecursiveMode::Recursive), &path);
             }
         }
         // The root itself, not recursively: the config file, and source folders created later.
-        let _ = watcher.watch(&root, RecursiveMode::NonRecursive);
+        watched(watcher.watch(&root, RecursiveMode::NonRecursive), &root);
         Ok(Sources {
             watcher,
             events,
@@ -474,7 +485,7 @@ impl Sources {
             for dir in SOURCE_DIRS {
                 let path = self.root.join(dir);
                 if event.paths.contains(&path) && path.is_dir() {
-                    let _ = self.watcher.watch(&path, RecursiveMode::Recursive);
+                    watched(self.watcher.watch(&path, RecursiveMode::Recursive), &path);
                 }
             }
             // Wait until the burst of changes is over.

@@ -540,7 +540,17 @@ fn previews_of_killed_serves_are_removed() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    assert!(lines.any(|l| l.unwrap().starts_with("Serving")));
+    let mut before = Vec::new();
+    let serving = lines.any(|l| {
+        let l = l.unwrap();
+        before.push(l.clone());
+        l.starts_with("Serving")
+    });
+    assert!(
+        serving,
+        "serve stopped before serving:\n{}",
+        before.join("\n")
+    );
     let own = tmp
         .path()
         .join(format!("blameless-serve-{}/site", child.id()));
