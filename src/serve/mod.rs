@@ -402,11 +402,15 @@ fn take_output(opts: &Options) -> Result<(PathBuf, OutputLock), Error> {
 /// folders, say): its edits would otherwise be missed without a word.
 fn watched(result: notify::Result<()>, path: &Path) {
     if let Err(e) = result {
-        eprintln!(
-            "warning: cannot watch {} for changes ({e}); edits there are not picked up until serve is restarted",
-            path.display()
-        );
+        eprintln!("{}", unwatched(path, &e));
     }
+}
+
+fn unwatched(path: &Path, error: &notify::Error) -> String {
+    format!(
+        "warning: cannot watch {} for changes ({error}); edits there are not picked up until serve is restarted",
+        path.display()
+    )
 }
 
 /// The site's sources, watched for changes.
@@ -504,6 +508,15 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_that_cannot_be_watched_is_named_with_what_it_means() {
+        let error = notify::Error::io(std::io::Error::other("no space left on device"));
+        assert_eq!(
+            unwatched(Path::new("/site/content"), &error),
+            "warning: cannot watch /site/content for changes (no space left on device); edits there are not picked up until serve is restarted"
+        );
+    }
 
     #[test]
     fn written_files_name_the_pages_to_reload() {
