@@ -77,11 +77,7 @@ impl Error {
                 "the build failed; the previous output was left as it was".into(),
             ],
             Error::Output(e) => vec![e.to_string()],
-            // One message a file that exists, each an error line.
-            Error::Scaffold(e @ ScaffoldError::Exists(_)) => {
-                e.to_string().lines().map(str::to_string).collect()
-            }
-            Error::Scaffold(e @ ScaffoldError::Io(..)) => vec![e.to_string()],
+            Error::Scaffold(e) => e.lines(),
         }
     }
 }

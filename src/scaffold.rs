@@ -199,18 +199,22 @@ pub enum ScaffoldError {
     Io(PathBuf, std::io::Error),
 }
 
+impl ScaffoldError {
+    /// What it says, a line for each file that exists.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            ScaffoldError::Exists(paths) => paths
+                .iter()
+                .map(|p| format!("{} already exists; not overwriting it", p.display()))
+                .collect(),
+            ScaffoldError::Io(path, e) => vec![format!("cannot write {}: {e}", path.display())],
+        }
+    }
+}
+
 impl std::fmt::Display for ScaffoldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ScaffoldError::Exists(paths) => {
-                let lines: Vec<String> = paths
-                    .iter()
-                    .map(|p| format!("{} already exists; not overwriting it", p.display()))
-                    .collect();
-                f.write_str(&lines.join("\n"))
-            }
-            ScaffoldError::Io(path, e) => write!(f, "cannot write {}: {e}", path.display()),
-        }
+        f.write_str(&self.lines().join("\n"))
     }
 }
 

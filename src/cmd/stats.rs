@@ -3,7 +3,6 @@
 use super::{Error, Global, ReportFormat};
 use crate::diagnostic::{self, Format};
 
-/// `blameless stats`.
 /// Arguments of `blameless stats`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct StatsArgs {
@@ -15,6 +14,7 @@ pub struct StatsArgs {
     pub today: Option<String>,
 }
 
+/// `blameless stats`.
 pub fn stats(global: &Global, args: &StatsArgs) -> Result<(), Error> {
     let format = match args.format {
         ReportFormat::Human => Format::Human,
