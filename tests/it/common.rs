@@ -167,3 +167,9 @@ pub fn assert_snapshot(actual: &str, name: &str) {
         .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
         .eq(actual, snapbox::Data::read_from(&path, None).raw());
 }
+
+/// `lines` as one text, each line ending in a newline, to compare with a
+/// snapshot.
+pub fn lines<S: AsRef<str>>(lines: &[S]) -> String {
+    lines.iter().map(|l| format!("{}\n", l.as_ref())).collect()
+}

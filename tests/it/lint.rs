@@ -75,22 +75,9 @@ fn blame_language_in_every_field_and_the_prose_of_the_body() {
     let site = Site::with(&[("content/a.md", BLAMING)]);
     let (lines, code) = findings(&site, &[]);
     assert_eq!(code, 0);
-    let m = "puts the cause in a person, not in the system";
-    assert_eq!(
-        lines,
-        [
-            format!("2:25 warning blame-language title: title: \"human error\" {m}"),
-            format!("3:23 warning blame-language dek: dek: \"careless\" {m}"),
-            format!("11:3 warning blame-language summary: summary: \"blame\" {m}"),
-            format!("13:32 warning blame-language impact.summary: impact.summary: \"negligence\" {m}"),
-            format!("14:16 warning blame-language impact.data_loss: impact.data_loss: \"Sloppy\" {m}"),
-            format!("18:32 warning blame-language timeline[0].event: timeline[0].event: \"Human Error\" {m}"),
-            format!("23:17 warning blame-language lessons.went_wrong[0]: lessons.went_wrong[0]: \"Lack of attention\" {m}"),
-            format!("24:22 warning blame-language lessons.lucky[0]: lessons.lucky[0]: \"his fault\" {m}"),
-            format!("26:20 warning blame-language action_items[0].task: action_items[0].task: \"fat-fingered\" {m}"),
-            format!("29:9 warning blame-language -: \"his fault\" {m}"),
-            format!("30:20 warning blame-language -: \"should have known\" {m}"),
-        ]
+    common::assert_snapshot(
+        &common::lines(&lines),
+        "lint-blame-language-in-every-field-and-the-prose-of-the-body.txt",
     );
 }
 
@@ -132,16 +119,9 @@ fn vague_action_items_ask_people_to_do_better() {
 ";
     let site = Site::with(&[("content/a.md", &writeup("A", items, "Body.\n"))]);
     let (lines, _) = findings(&site, &[]);
-    let m = "asks people to do better; it changes nothing that would stop this happening again";
-    assert_eq!(
-        lines,
-        [
-            format!("7:11 warning vague-action-item action_items[0].task: action_items[0].task: \"Be more careful\" {m}"),
-            format!("9:12 warning vague-action-item action_items[1].task: action_items[1].task: \"Remind\" {m}"),
-            format!("9:30 warning vague-action-item action_items[1].task: action_items[1].task: \"double-check\" {m}"),
-            format!("9:53 warning vague-action-item action_items[1].task: action_items[1].task: \"don't forget\" {m}"),
-            format!("13:11 warning vague-action-item action_items[3].task: action_items[3].task: \"Try not to\" {m}"),
-        ]
+    common::assert_snapshot(
+        &common::lines(&lines),
+        "lint-vague-action-items-ask-people-to-do-better.txt",
     );
     let run = site.run(&["check", "--color", "never"]);
     assert!(run.stderr.contains("= hint: name the change that makes the mistake hard to repeat: a check, an alert, a guard in a tool or a step in a process, e.g. \"the deploy script refuses a config with no replicas\"\n"), "{}", run.stderr);
@@ -164,9 +144,9 @@ fn levels_turn_rules_off_or_into_errors_and_a_write_up_may_allow_one() {
     ]);
     let (lines, code) = findings(&site, &[]);
     assert_eq!(code, 1);
-    assert_eq!(
-        lines,
-        ["10:3 error blame-language -: \"careless\" puts the cause in a person, not in the system"]
+    common::assert_snapshot(
+        &common::lines(&lines),
+        "lint-levels-turn-rules-off-or-into-errors-and-a-write-up-may-allow-one.txt",
     );
     // An error is an error for `build` too.
     let build = site.run(&["build", "--color", "never"]);
@@ -195,13 +175,9 @@ fn the_phrase_lists_are_the_sites_own() {
         ),
     ]);
     let (lines, _) = findings(&site, &[]);
-    assert_eq!(
-        lines,
-        [
-            "7:11 warning vague-action-item action_items[0].task: action_items[0].task: \"Be mindful\" asks people to do better; it changes nothing that would stop this happening again",
-            "10:12 warning blame-language -: \"USER ERROR\" puts the cause in a person, not in the system",
-            "11:16 warning blame-language -: \"SCHLAMPEREI\" puts the cause in a person, not in the system",
-        ]
+    common::assert_snapshot(
+        &common::lines(&lines),
+        "lint-the-phrase-lists-are-the-sites-own.txt",
     );
 }
 
@@ -243,22 +219,9 @@ fn the_policy_asks_each_severity_for_its_fields() {
     ]);
     let (lines, code) = findings(&site, &[]);
     assert_eq!(code, 0);
-    let need = |f: &str| {
-        format!("4:11 warning missing-field {f}: a SEV1 write-up needs `{f}` (policy.SEV1.require in the configuration), and this one has none")
-    };
-    assert_eq!(
-        lines,
-        [
-            need("extra.comms"),
-            need("impact"),
-            need("incident.detected"),
-            need("lessons"),
-            need("teams"),
-            "14:5 warning action-item-incomplete action_items[0]: action_items[0]: an open action item of a SEV1 write-up needs `due` (policy.SEV1.action_items_need)".to_string(),
-            "5:9 warning late-publication status: still `draft` 30 days after the incident was resolved (2026-11-01); a SEV1 write-up is to be published within 5 days (policy.SEV1.publish_within_days)".to_string(),
-            "4:11 warning missing-field lessons: a SEV2 write-up needs `lessons` (policy.SEV2.require in the configuration), and this one has none".to_string(),
-            "7:5 warning action-item-incomplete action_items[0]: action_items[0]: an open action item of a SEV2 write-up needs `priority` (policy.SEV2.action_items_need)".to_string(),
-        ]
+    common::assert_snapshot(
+        &common::lines(&lines),
+        "lint-the-policy-asks-each-severity-for-its-fields.txt",
     );
     let run = site.run(&["check", "--color", "never", "--today", "2026-11-06"]);
     assert!(run.stderr.contains("  = hint: add `detected:` under `incident:`, or keep `status: draft` until it has it\n"), "{}", run.stderr);
@@ -324,20 +287,9 @@ fn configuration_errors_of_lint_and_policy() {
             )
         })
         .collect();
-    assert_eq!(
-        lines,
-        [
-            "2:3 unknown key `blame_language` in `lint` | did you mean `blame-language`?",
-            "3:22 lint.vague-action-item: \"loud\" is not a level | use off, warning or error",
-            "4:16 lint.blame_words: every entry must have a word | remove the entries with no letter or digit",
-            "4:17 lint.blame_words[0]: must not be empty | ",
-            "6:3 policy: `SEV9` is not a configured severity | did you mean `SEV1`? The severities: SEV1, SEV2, SEV3, SEV4, SEV5",
-            "6:31 policy.SEV9.publish_within_days: must be at least 1 | ",
-            "8:15 policy.SEV1.require: \"lesson\" is not a front-matter field a write-up can be asked for | did you mean `lessons`?",
-            "8:23 policy.SEV1.require: \"extra.\" is not a front-matter field a write-up can be asked for | name a front-matter field such as timeline, lessons, incident.detected or extra.<key>",
-            "9:25 policy.SEV1.action_items_need: \"owner\" is not a field of an action item that can be asked for | use due, ticket, priority",
-            "6:14 lint_allow[0]: \"blame-langauge\" is not a rule of `check` | did you mean `blame-language`? The rules: blame-language, vague-action-item, action-item-incomplete, missing-field, late-publication, implausible-timeline",
-        ]
+    common::assert_snapshot(
+        &common::lines(&lines),
+        "lint-configuration-errors-of-lint-and-policy.txt",
     );
 }
 
@@ -399,15 +351,9 @@ fn implausible_timelines_are_warned_at_the_field_with_a_hint() {
     let site = Site::with(&[("content/a.md", &text)]);
     let (lines, code) = findings(&site, &[]);
     assert_eq!(code, 0);
-    let far = "an entry so far from it often has the wrong day";
-    assert_eq!(
-        lines,
-        [
-            "9:13 warning implausible-timeline incident.resolved: incident.resolved: the incident lasts 59 days, from 2020-01-02 10:00 to 2020-03-02 09:00; pages show that as its duration".to_string(),
-            format!("11:9 warning implausible-timeline timeline[0].at: timeline[0].at: 2019-12-01 09:00 is 32 days before the incident (2020-01-02 10:00); {far}"),
-            "14:11 warning implausible-timeline timeline[1].type: timeline[1] is a resolution at 2020-01-02 10:10, before the incident was detected (incident.detected, 2020-01-02 10:20)".to_string(),
-            format!("19:9 warning implausible-timeline timeline[3].at: timeline[3].at: 2020-03-20 08:00 is 17 days after the incident (2020-03-02 09:00); {far}"),
-        ]
+    common::assert_snapshot(
+        &common::lines(&lines),
+        "lint-implausible-timelines-are-warned-at-the-field-with-a-hint.txt",
     );
     // The hint says what to look at; human output shows it.
     let run = site.run(&["check", "--today", "2026-12-01", "--color", "never"]);
