@@ -1,8 +1,9 @@
 // Loads pages of a built blameless site in headless Chromium at phone and
 // desktop widths and checks what a reader would meet: no console errors, no
 // failed requests, no request leaving the site, no horizontal scrolling on a
-// phone, and no serious or critical axe-core accessibility violations (in the
-// light and the dark color scheme).
+// phone, the text of timelines and action items at least 200 px wide on a
+// phone and their values unbroken, and no serious or critical axe-core
+// accessibility violations (in the light and the dark color scheme).
 // Saves a screenshot of each page at each width.
 //
 //   node site-check.mjs SITE_DIR SHOTS_DIR [PATH ...]
@@ -105,6 +106,38 @@ for (const [name, pagePath] of pages) {
     if (width === 375) {
       const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       if (scrollWidth > innerWidth) problems.push(`scrolls sideways at ${width}px: ${scrollWidth}px wide`);
+    }
+    // The timeline and the action items, which a reader must be able to
+    // read: on a phone a cell of prose (four words or more) is at least
+    // 200 px wide; at any width a value (a time, an owner, a date, a ticket:
+    // a <time>, or two words at most) is on one line; no cell is cut off.
+    const cells = await page.evaluate(() => [
+      ...document.querySelectorAll("section.timeline td, section.action-items td, table.items-table td"),
+    ].map((td) => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      // A box starts a new line when it begins below the ones before it end.
+      const boxes = [...range.getClientRects()].filter((r) => r.width > 0).sort((a, b) => a.top - b.top);
+      let lines = boxes.length ? 1 : 0, bottom = boxes.length ? boxes[0].bottom : 0;
+      for (const r of boxes.slice(1)) {
+        if (r.top >= bottom - 1) lines++;
+        bottom = Math.max(bottom, r.bottom);
+      }
+      const text = td.textContent.trim().replace(/\s+/g, " ");
+      return {
+        text: text.slice(0, 40),
+        words: text ? text.split(" ").length : 0,
+        time: td.querySelector("time") !== null,
+        width: td.getBoundingClientRect().width,
+        cut: td.scrollWidth > td.clientWidth + 1,
+        lines,
+      };
+    }));
+    for (const c of cells.filter((c) => c.words)) {
+      const value = c.time || c.words <= 2;
+      if (!value && c.words >= 4 && width === 375 && c.width < 200) problems.push(`"${c.text}" is ${Math.round(c.width)}px wide`);
+      if (value && c.lines > 1) problems.push(`"${c.text}" breaks over ${c.lines} lines`);
+      if (c.cut) problems.push(`"${c.text}" is cut off`);
     }
     await page.addScriptTag({ content: axeSource });
     const results = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
