@@ -134,8 +134,14 @@ pub(super) fn parse_text(source: Source, config: &Config) -> Parsed {
     // The write-up and the checks across files share the one copy.
     let text: Arc<str> = text.into();
     let named = name_date(&stem);
-    let mut writeup = unread(&file, content_path, stem, text.clone(), &split, scan);
-    writeup.source_hash = hash;
+    let mut writeup = unread(
+        &file,
+        content_path,
+        stem,
+        (text.clone(), hash),
+        &split,
+        scan,
+    );
     let mut reader = Reader::default();
     frontmatter::read(&mut reader, &value, config, named, &mut writeup);
     parsed.problems = reader.problems;
@@ -219,15 +225,15 @@ fn default_slug(stem: &str) -> String {
     crate::text::slugify(if is_dated(stem) { &stem[11..] } else { stem })
 }
 
-/// A write-up of `file` before its front matter is read: every field at
-/// its default. A write-up with missing or bad required fields is still
+/// A write-up of `file` (its text and that text's source hash) before its
+/// front matter is read: every field at its default. A write-up with missing or bad required fields is still
 /// made (and then left out, as its file has errors) so that the checks
 /// across files report its other problems too.
 fn unread(
     file: &str,
     content_path: String,
     stem: String,
-    text: Arc<str>,
+    (text, source_hash): (Arc<str>, u64),
     split: &FrontMatterSplit,
     scan: markdown::Scan,
 ) -> WriteUp {
@@ -237,7 +243,7 @@ fn unread(
         slug: default_slug(&stem),
         stem,
         text,
-        source_hash: 0,
+        source_hash,
         body_start: split.body_start,
         body_line: split.body_line,
         title: String::new(),
