@@ -22,7 +22,7 @@ pub const THEME_TEMPLATES: &[(&str, &str)] = theme_files!("templates":
 
 /// The default theme's static files, by path in the output.
 pub const THEME_STATIC: &[(&str, &str)] =
-    theme_files!("static": "style.css", "favicon.svg", "search.js");
+    theme_files!("static": "style.css", "favicon.svg", "search.js", "items.js");
 
 #[derive(Debug)]
 pub struct TemplateError {

@@ -27,6 +27,8 @@ type Rendered = (String, FieldsHtml, u64);
 /// Everything the pages of one build are made from.
 pub(crate) struct Derived<'a> {
     pub config: &'a Config,
+    /// The build date: overdue action items are judged against it.
+    pub today: jiff::civil::Date,
     pub urls: Urls,
     pub site: SiteView,
     /// The published write-ups, newest first.
@@ -90,6 +92,7 @@ pub(crate) fn derive<'a>(
     writeups: Vec<&'a WriteUp>,
     about: Option<&str>,
     previous: Option<Reuse>,
+    today: jiff::civil::Date,
 ) -> Result<Derived<'a>, BuildError> {
     let urls = Urls::new(config);
     let order: Vec<(String, String)> = writeups
@@ -148,7 +151,7 @@ pub(crate) fn derive<'a>(
             if let Some(entry) = known.take() {
                 return Ok(entry);
             }
-            let view = views::entry_view(w, config, &urls, &tax, views::LIST_TERMS);
+            let view = views::entry_view(w, config, &urls, &tax, views::LIST_TERMS, today);
             Ok(Entry {
                 hash: hash_of(serde_json::to_vec(&view).unwrap_or_default()),
                 summary: pages::summary(&templates, &site, &view)?,
@@ -172,6 +175,7 @@ pub(crate) fn derive<'a>(
     let term_views = views::term_views(config, &urls, &tax);
     Ok(Derived {
         config,
+        today,
         urls,
         site,
         writeups,

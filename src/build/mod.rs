@@ -2,15 +2,16 @@
 //! [`build`]): select the write-ups to publish; derive what pages are made
 //! of (`derive.rs`); plan every output file as a job with a hash of what it
 //! depends on (`plan.rs`); render the jobs whose hash changed (`render.rs`,
-//! with `pages.rs` and `insight_pages.rs`); publish. A whole build is a
+//! with `pages.rs`, `action_items.rs` and `exports.rs`); publish. A whole build is a
 //! build with no previous plan; `serve` keeps each build's plan for the
 //! next.
 
+mod action_items;
 mod derive;
+mod exports;
 mod fields;
 mod fingerprint;
 mod glance;
-mod insight_pages;
 mod pages;
 mod plan;
 mod related;
@@ -186,14 +187,21 @@ pub fn build(
         }
         None => (None, None),
     };
-    let derived = derive::derive(root, config, writeups, content.about.as_deref(), reuse)?;
+    let derived = derive::derive(
+        root,
+        config,
+        writeups,
+        content.about.as_deref(),
+        reuse,
+        opts.today,
+    )?;
     laps.lap("templates, bodies, taxonomies, entries and sidebar");
     let jobs = plan::plan(&derived);
     let sidebar = plan::sidebar_hash(&derived);
     let changes = previous.map(|p| plan::Changes::since(&p, &jobs, sidebar));
     laps.lap("plan");
     let (staging, changes) = stage(opts, root, changes)?;
-    let site = Rendering::new(derived, staging, opts.today);
+    let site = Rendering::new(derived, staging);
     let (files, timings) = render::render_jobs(&site, root, &jobs, changes.as_ref(), pages_done)?;
     laps.timings.extend(timings);
     laps.restart();

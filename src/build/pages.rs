@@ -143,10 +143,12 @@ pub(super) fn writeup_page(site: &Rendering, i: usize) -> Result<usize, BuildErr
             site.derived.config,
             &site.derived.urls,
             &site.derived.tax,
+            site.derived.today,
         ),
         &site.derived.bodies[i],
         &site.derived.fields[i],
         site.derived.config,
+        site.derived.today,
     );
     let link = |j: usize| LinkView {
         name: site.derived.entries[j].view.title.clone(),

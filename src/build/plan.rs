@@ -163,6 +163,7 @@ pub(crate) fn plan(site: &Derived) -> Vec<Planned> {
                 config,
                 &site.urls,
                 &site.tax,
+                site.today,
             ) {
                 std::borrow::Cow::Owned(view) => {
                     hash_of(serde_json::to_vec(&view).unwrap_or_default())

@@ -9,7 +9,7 @@ use super::derive::Derived;
 use super::pages;
 use super::plan::{Changes, Job, Planned};
 use super::syndication::{self, FeedItems};
-use super::{insight_pages, stats_page, BuildError, Laps, PagesDone, Timings};
+use super::{action_items, exports, stats_page, BuildError, Laps, PagesDone, Timings};
 use crate::output::{OutputError, Staging};
 use crate::taxonomy::Kind;
 use rayon::prelude::*;
@@ -22,16 +22,10 @@ pub(crate) struct Rendering<'a> {
     pub staging: Staging<'a>,
     /// Each write-up's feed item, made once for every feed it is in.
     pub feed_items: FeedItems,
-    /// The build date: overdue action items are judged against it.
-    pub today: jiff::civil::Date,
 }
 
 impl<'a> Rendering<'a> {
-    pub fn new(
-        derived: Derived<'a>,
-        staging: Staging<'a>,
-        today: jiff::civil::Date,
-    ) -> Rendering<'a> {
+    pub fn new(derived: Derived<'a>, staging: Staging<'a>) -> Rendering<'a> {
         let feed_items = (0..derived.writeups.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
@@ -39,7 +33,6 @@ impl<'a> Rendering<'a> {
             derived,
             staging,
             feed_items,
-            today,
         }
     }
 }
@@ -60,8 +53,8 @@ fn render(site: &Rendering, root: &Path, job: Job) -> Result<usize, BuildError> 
         Job::Robots => syndication::robots(site),
         Job::SearchIndex => Ok(search_index(site)?),
         Job::Stats => stats_page::stats_page(site),
-        Job::ActionItems => insight_pages::action_item_pages(site, site.today),
-        Job::Exports => insight_pages::export_files(site, site.today),
+        Job::ActionItems => action_items::action_item_pages(site),
+        Job::Exports => exports::export_files(site),
         Job::Assets => pages::assets(site, root),
         Job::Asset(i, a) => pages::writeup_file(site, root, i, a),
     }

@@ -5,7 +5,7 @@
 use super::fields::FieldsHtml;
 pub use super::urls::Urls;
 use crate::config::Config;
-use crate::content::{WriteUp, ENTRY_TYPES};
+use crate::content::{FollowUps, WriteUp, ENTRY_TYPES};
 use crate::datetime::{self, human_duration, long_date, offset_label};
 use crate::taxonomy::{Kind, Taxonomy, Term};
 use serde::Serialize;
@@ -96,6 +96,11 @@ pub struct EntryView {
     /// When it started, local time in the site zone.
     pub started: Option<String>,
     pub word_count: usize,
+    /// Where its action items stand on the build date:
+    /// `2 done · 1 in progress · 2 overdue` (empty without any).
+    pub follow_ups: String,
+    /// How many of them are overdue.
+    pub overdue: usize,
 }
 
 /// How many tags, services and authors an entry in a list (and a feed
@@ -161,8 +166,10 @@ pub fn entry_view(
     urls: &Urls,
     tax: &Taxonomies,
     terms: usize,
+    today: jiff::civil::Date,
 ) -> EntryView {
     let path = Urls::writeup_path(&w.slug);
+    let follow_ups = FollowUps::of(&w.action_items, today);
     EntryView {
         title: w.title.clone(),
         dek: w.dek.clone(),
@@ -191,6 +198,8 @@ pub fn entry_view(
             shown_time(w, t, &w.tz(&config.tz), approx)
         }),
         word_count: w.scan.words,
+        follow_ups: follow_ups.line(),
+        overdue: follow_ups.overdue,
     }
 }
 
@@ -237,6 +246,7 @@ pub struct ActionView {
     pub priority: Option<String>,
     pub status: &'static str,
     pub closed: bool,
+    pub overdue: bool,
     pub due: Option<String>,
     pub ticket: Option<String>,
     pub ticket_url: Option<String>,
@@ -332,6 +342,7 @@ pub fn page_entry<'a>(
     config: &Config,
     urls: &Urls,
     tax: &Taxonomies,
+    today: jiff::civil::Date,
 ) -> Cow<'a, EntryView> {
     if [&w.services, &w.tags, &w.authors]
         .iter()
@@ -339,7 +350,7 @@ pub fn page_entry<'a>(
     {
         Cow::Borrowed(listed)
     } else {
-        Cow::Owned(entry_view(w, config, urls, tax, usize::MAX))
+        Cow::Owned(entry_view(w, config, urls, tax, usize::MAX, today))
     }
 }
 
@@ -369,6 +380,7 @@ pub(crate) fn page_view<'a>(
     body_html: &'a str,
     fields: &FieldsHtml,
     config: &Config,
+    today: jiff::civil::Date,
 ) -> PageView<'a> {
     let tz = &w.tz(&config.tz);
     let start = w.start();
@@ -426,6 +438,7 @@ pub(crate) fn page_view<'a>(
             priority: a.priority.clone(),
             status: a.status.as_str(),
             closed: a.status.is_closed(),
+            overdue: a.is_overdue(today),
             due: a.due.map(|d| d.to_string()),
             ticket: a.ticket.as_deref().map(crate::tickets::label),
             ticket_url: a.ticket_link(config),

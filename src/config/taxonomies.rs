@@ -83,10 +83,16 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
 ];
 
 /// Names a taxonomy key may not take: pages of the site (`/search/`), the
-/// search page's own facets and parameters, and keys `incidents.json` gives
-/// every write-up.
+/// search page's own facets and parameters, the filters of
+/// `/action-items/` (a taxonomy's own are `/action-items/<key>/<term>/`),
+/// and keys `incidents.json` gives every write-up.
 const RESERVED: &[&str] = &[
     "incidents",
+    "owner",
+    "overdue",
+    "open",
+    "in-progress",
+    "closed",
     "page",
     "archive",
     "search",

@@ -20,7 +20,8 @@ pub use checks::{overdue_warnings, resolve_content_link};
 pub use lint::late_warnings;
 pub use load::{load, load_cached, Content, Loader};
 pub use model::{
-    ActionItem, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry, WriteUp, ENTRY_TYPES,
+    ActionItem, FollowUps, Impact, ItemStatus, Lessons, Moments, Status, TimelineEntry, WriteUp,
+    ENTRY_TYPES,
 };
 pub use parse::{check_text, split_front_matter, FrontMatterSplit};
 pub use sources::{find_sources, source_hashes, Found, MAX_FILE_BYTES};

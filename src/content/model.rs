@@ -150,6 +150,55 @@ impl ActionItem {
     }
 }
 
+/// Where a write-up's action items stand on a day. Each item is counted
+/// once: an overdue item is counted as overdue, not also as open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FollowUps {
+    pub done: usize,
+    pub wontfix: usize,
+    pub in_progress: usize,
+    pub open: usize,
+    pub overdue: usize,
+}
+
+impl FollowUps {
+    pub fn of(items: &[ActionItem], today: Date) -> FollowUps {
+        let mut tally = FollowUps::default();
+        for item in items {
+            let count = match item.status {
+                _ if item.is_overdue(today) => &mut tally.overdue,
+                ItemStatus::Done => &mut tally.done,
+                ItemStatus::Wontfix => &mut tally.wontfix,
+                ItemStatus::InProgress => &mut tally.in_progress,
+                ItemStatus::Open => &mut tally.open,
+            };
+            *count += 1;
+        }
+        tally
+    }
+
+    pub fn total(&self) -> usize {
+        self.done + self.wontfix + self.in_progress + self.open + self.overdue
+    }
+
+    /// `2 done · 1 in progress · 2 overdue`: the counts that are not zero,
+    /// from the finished to the late; empty without action items.
+    pub fn line(&self) -> String {
+        [
+            (self.done, "done"),
+            (self.wontfix, "won't do"),
+            (self.in_progress, "in progress"),
+            (self.open, "open"),
+            (self.overdue, "overdue"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+    }
+}
+
 /// One validated write-up.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WriteUp {

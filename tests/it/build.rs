@@ -337,6 +337,17 @@ fn taxonomy_pages_and_archive() {
         texts(&archive, "main h3"),
         ["May 2020 (1)", "March 2019 (1)", "October 2018 (1)"]
     );
+    // A year index at the top jumps to each year's section.
+    assert_eq!(
+        texts(&archive, "nav.year-index li"),
+        ["2020 (1)", "2019 (1)", "2018 (1)"]
+    );
+    let year = scraper::Selector::parse("nav.year-index a").unwrap();
+    for a in archive.select(&year) {
+        let id = a.value().attr("href").unwrap().trim_start_matches('#');
+        let target = scraper::Selector::parse(&format!("main h2#{id}")).unwrap();
+        assert_eq!(archive.select(&target).count(), 1, "{id}");
+    }
     assert!(site.read("public/404.html").contains("Page not found"));
     assert_eq!(site.read("public/robots-extra.txt"), "static file\n");
     assert!(site

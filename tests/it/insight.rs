@@ -2,7 +2,7 @@
 //! figures were worked out by hand (see tests/fixtures/insight).
 
 use crate::common;
-use common::Site;
+use common::{texts, writeup, Site};
 use scraper::{Html, Selector};
 
 fn built() -> Site {
@@ -99,61 +99,125 @@ fn stats_page_shows_every_figure() {
 }
 
 #[test]
-fn action_items_page_groups_by_status_and_owner_and_flags_overdue() {
+fn action_items_are_one_list_with_a_page_per_filter() {
     let site = built();
     let doc = Html::parse_document(&site.read("public/action-items/index.html"));
-    let h2 = Selector::parse("main h2").unwrap();
-    let headings: Vec<String> = doc.select(&h2).map(|h| h.text().collect()).collect();
+    // What is still to do, each item once, the overdue one first, with
+    // where it comes from.
+    assert_eq!(texts(&doc, "#items-heading"), ["Still to do (2)"]);
     assert_eq!(
-        headings,
+        rows(&doc, "table.items-table"),
         [
-            "Open (1)",
-            "In progress (1)",
-            "By owner: what is still open"
+            "Write the runbook, with care Overdue From SEV1 Alpha outage | ann | P2 | open | 2020-02-01 | OPS 2",
+            "Cache the lookups From SEV2 Bravo slowdown | bob |  | in-progress | 2030-01-01 | "
         ]
     );
-    // What is closed is on a page of its own.
-    let closed = Html::parse_document(&site.read("public/action-items/closed/index.html"));
-    let headings: Vec<String> = closed.select(&h2).map(|h| h.text().collect()).collect();
-    assert_eq!(headings, ["Done (1)", "Won't do (1)"]);
-    assert_eq!(
-        rows(&closed, "section[aria-labelledby=status-wontfix]"),
-        ["Rewrite the client | ann |  | wontfix |  |  | Charlie errors"]
-    );
-    let owner = Selector::parse("section[aria-labelledby=status-done] td a[href*=owner]").unwrap();
-    assert_eq!(
-        closed.select(&owner).next().unwrap().value().attr("href"),
-        Some("/action-items/#owner-ann")
-    );
-    assert_eq!(
-        rows(&doc, "section[aria-labelledby=status-open]"),
-        ["Write the runbook, with care Overdue | ann | P2 | open | 2020-02-01 | OPS 2 | Alpha outage"]
-    );
-    let link = Selector::parse("section[aria-labelledby=status-open] td a[href^=https]").unwrap();
+    let link = Selector::parse("table.items-table td a[href^=https]").unwrap();
     assert_eq!(
         doc.select(&link).next().unwrap().value().attr("href"),
         Some("https://tracker.example.com/browse/OPS%202")
     );
-    let h3 = Selector::parse("main h3").unwrap();
-    let owners: Vec<(String, String)> = doc
-        .select(&h3)
-        .map(|h| {
-            (
-                h.value().attr("id").unwrap().to_string(),
-                h.text().collect(),
-            )
+    // Every filter is a page of its own, linked with its count; the page
+    // shown is marked.
+    let filters = Selector::parse(".item-filters a").unwrap();
+    let links: Vec<(String, String)> = doc
+        .select(&filters)
+        .map(|a| {
+            let text: String = a.text().collect();
+            (text, a.value().attr("href").unwrap().to_string())
         })
         .collect();
+    let expected = [
+        ("Still to do (2)", "/action-items/"),
+        ("Overdue (1)", "/action-items/overdue/"),
+        ("Open (1)", "/action-items/open/"),
+        ("In progress (1)", "/action-items/in-progress/"),
+        ("Closed (2)", "/action-items/closed/"),
+        ("SEV1 (1)", "/action-items/severity/sev1/"),
+        ("SEV2 (1)", "/action-items/severity/sev2/"),
+        ("ann (1)", "/action-items/owner/ann/"),
+        ("bob (1)", "/action-items/owner/bob/"),
+    ];
+    assert_eq!(links, expected.map(|(t, u)| (t.to_string(), u.to_string())));
     assert_eq!(
-        owners,
+        texts(&doc, ".item-filters a[aria-current=page]"),
+        ["Still to do (2)"]
+    );
+    for (_, url) in expected {
+        let page = Html::parse_document(&site.read(&format!("public{url}index.html")));
+        let current = texts(&page, ".item-filters a[aria-current=page]");
+        assert_eq!(current.len(), 1, "{url}");
+    }
+    let overdue = Html::parse_document(&site.read("public/action-items/overdue/index.html"));
+    assert_eq!(texts(&overdue, "#items-heading"), ["Overdue (1)"]);
+    assert_eq!(rows(&overdue, "table.items-table").len(), 1);
+    let bob = Html::parse_document(&site.read("public/action-items/owner/bob/index.html"));
+    assert_eq!(texts(&bob, "h1"), ["Action items: bob"]);
+    assert_eq!(
+        texts(&bob, "#items-heading"),
+        ["Owner bob: still to do (1)"]
+    );
+    assert_eq!(
+        rows(&bob, "table.items-table"),
+        ["Cache the lookups From SEV2 Bravo slowdown | bob |  | in-progress | 2030-01-01 | "]
+    );
+    // What is closed is a list of its own.
+    let closed = Html::parse_document(&site.read("public/action-items/closed/index.html"));
+    assert_eq!(texts(&closed, "#items-heading"), ["Closed (2)"]);
+    assert_eq!(
+        rows(&closed, "table.items-table"),
         [
-            (
-                "owner-ann".to_string(),
-                "ann: 1 open, 1 overdue".to_string()
-            ),
-            ("owner-bob".to_string(), "bob: 1 open".to_string()),
+            "Add an alert From SEV1 Alpha outage | ann | P1 | done |  | OPS-1",
+            "Rewrite the client From SEV2 Charlie errors | ann |  | wontfix |  | "
         ]
     );
+}
+
+#[test]
+fn an_owner_with_nothing_left_to_do_has_no_page_and_no_link() {
+    let site = Site::fixture("insight");
+    site.write(
+        "content/2021-07-02-e.md",
+        writeup(
+            "Echo",
+            "action_items:\n  - {task: Tidy up, owner: cleo, status: done}\n",
+            "Echo.",
+        )
+        .as_bytes(),
+    );
+    let run = site.run(&["build", "--today", "2021-01-01", "--future"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!site.path().join("public/action-items/owner/cleo").exists());
+    let closed = Html::parse_document(&site.read("public/action-items/closed/index.html"));
+    assert!(texts(&closed, "table.items-table td").contains(&"cleo".to_string()));
+    let links = texts(&closed, "table.items-table td a[href*=owner]");
+    assert!(!links.contains(&"cleo".to_string()), "{links:?}");
+    assert!(links.contains(&"ann".to_string()), "{links:?}");
+    let all = Html::parse_document(&site.read("public/action-items/index.html"));
+    assert!(!texts(&all, ".item-filters a")
+        .iter()
+        .any(|t| t.starts_with("cleo")));
+}
+
+#[test]
+fn a_write_up_and_its_list_entries_say_where_its_follow_ups_stand() {
+    let site = built();
+    let page = Html::parse_document(&site.read("public/incidents/a/index.html"));
+    assert_eq!(texts(&page, ".follow-ups"), ["1 done · 1 overdue"]);
+    assert_eq!(
+        texts(&page, "section.action-items tr.overdue td.text"),
+        ["Write the runbook, with care Overdue"]
+    );
+    let home = Html::parse_document(&site.read("public/index.html"));
+    let line = Selector::parse(".facts-line a.has-overdue").unwrap();
+    let a = home
+        .select(&line)
+        .next()
+        .expect("an entry flags its overdue items");
+    assert_eq!(a.text().collect::<String>(), "1 done · 1 overdue");
+    assert_eq!(a.value().attr("href"), Some("/incidents/a/#action-items"));
+    let c = texts(&home, ".facts-line a[href='/incidents/c/#action-items']");
+    assert_eq!(c, ["1 won't do"]);
 }
 
 #[test]

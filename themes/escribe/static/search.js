@@ -511,7 +511,7 @@
     meta.append(" · ");
     meta.append(el("span", { class: "badge search-severity" }, hit.severity));
     if (hit.services.length) meta.append(" · " + hit.services.join(", "));
-    if (hit.outage) meta.append(" · outage " + hit.outage);
+    if (hit.outage) meta.append(" · duration " + hit.outage);
     li.append(meta);
     // Summary, body, details, code, dek: the first that shows a match.
     var order = [3, 5, 4, 6, 1], chosen = null;
