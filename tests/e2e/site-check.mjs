@@ -70,6 +70,26 @@ async function firstLink(from, selector) {
   return href;
 }
 
+async function filtersInPlace(page, from) {
+  const link = await page.$(".item-filters a:not([aria-current])");
+  if (!link) return [];
+  const to = await link.getAttribute("href");
+  // The address and the marked filter both say `path`.
+  const shows = (path) => page.waitForFunction((path) => location.pathname === path &&
+    document.querySelector(".item-filters a[aria-current]")?.getAttribute("href") === path,
+    path, { timeout: 5000 }).then(() => true, () => false);
+  await page.evaluate(() => { window.stayedOnPage = true; });
+  const before = await page.textContent("#items-heading");
+  await link.click();
+  if (!(await shows(to))) return [`following the filter ${to} did not show its list`];
+  const problems = [];
+  if (!(await page.evaluate(() => window.stayedOnPage === true))) problems.push(`following the filter ${to} loaded a new page`);
+  if ((await page.textContent("#items-heading")) === before) problems.push(`the filter ${to} left the heading "${before.trim()}"`);
+  await page.goBack();
+  if (!(await shows(from))) problems.push(`Back from the filter ${to} did not bring ${from} back`);
+  return problems;
+}
+
 let passed = 0;
 let failed = 0;
 const fail = (what) => { failed++; console.log(`FAIL ${what}`); };
@@ -141,6 +161,11 @@ for (const [name, pagePath] of pages) {
       if (!value && c.words >= 4 && width === 375 && c.width < 200) problems.push(`"${c.text}" is ${Math.round(c.width)}px wide`);
       if (value && c.lines > 1) problems.push(`"${c.text}" breaks over ${c.lines} lines`);
       if (c.cut) problems.push(`"${c.text}" is cut off`);
+    }
+    // The action items' filters: with JavaScript, following one swaps its
+    // list in place (no page load) and Back brings the first list back.
+    if (name === "action-items" && width === 1280 && scheme === "light" && !scriptsOnly) {
+      problems.push(...await filtersInPlace(page, pagePath));
     }
     await page.addScriptTag({ content: axeSource });
     const results = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
