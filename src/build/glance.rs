@@ -5,12 +5,17 @@
 //! the axis span the time to detect, mitigate and resolve; a long quiet
 //! stretch is shortened and drawn as a broken axis.
 //!
-//! Labels never overlap: each is at least a line below the one before,
-//! pushed down (or pulled up) from its marker and joined to it by a leader
-//! that crosses no other. The drawing is no wider than a phone's column,
+//! Markers never cover each other: where entries come faster than the
+//! scale can show, each is drawn at least a line below the one before and
+//! the rest of the axis moves down with it, so every label sits beside its
+//! marker. The moments (started, detected, mitigated, resolved) are named
+//! on the right of the axis. Each marker links to its row in the table and
+//! carries its entry as a tooltip. The drawing is no wider than a phone's column,
 //! so its text is never scaled below its size. Colours come from the
 //! theme's classes (light, dark and print); text is `currentColor`. The
-//! SVG has a title and a description, and the table stays the data.
+//! SVG is a group with a title and a description; screen readers meet its
+//! markers as links named by their entries, not its loose labels; the
+//! table stays the data.
 
 use crate::content::WriteUp;
 use crate::datetime::{self, human_duration};
@@ -27,8 +32,9 @@ const AXIS_X: f64 = 150.0;
 const BAR_X: f64 = 166.0;
 const BAR_STEP: f64 = 15.0;
 const BAR_WIDTH: f64 = 10.0;
-/// Where the length of a shortened stretch is written.
-const NOTE_X: f64 = 216.0;
+/// Where the length of a shortened stretch is written, and the moments
+/// named.
+const NOTE_X: f64 = 212.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 16.0;
 /// The least distance between two labels' centres.
@@ -116,6 +122,26 @@ impl Scale {
     }
 }
 
+/// Where each time of `points` (sorted, as seconds) is drawn: at `scale`,
+/// but at least `LINE` below the point before, the push carried on to
+/// every later point so that the stretches after a burst keep their
+/// lengths.
+fn spread(points: &[i64], scale: &Scale) -> Vec<f64> {
+    let mut pushed = 0.0;
+    let mut out: Vec<f64> = Vec::with_capacity(points.len());
+    for &t in points {
+        let mut y = scale.y(t) + pushed;
+        if let Some(&before) = out.last() {
+            if y < before + LINE {
+                pushed += before + LINE - y;
+                y = before + LINE;
+            }
+        }
+        out.push(y);
+    }
+    out
+}
+
 /// Label centres for markers at `marks` (sorted): each stack of labels
 /// that would overlap is centred on its markers, a line apart, none above
 /// `TOP`; stacks that then meet are merged and centred again.
@@ -161,7 +187,7 @@ fn place_labels(marks: &[f64]) -> Vec<f64> {
 
 /// The picture of `w`'s timeline, shown in `tz` (named `zone`), as a
 /// `<figure>` with its legend; `None` with fewer than two entries.
-pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
+pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str, ids: &[String]) -> Option<String> {
     if w.timeline.len() < 2 {
         return None;
     }
@@ -178,11 +204,31 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
     times.dedup();
     let height = (entries.len() as f64 * 22.0).clamp(140.0, 420.0);
     let scale = Scale::new(&times, height);
-    let marks: Vec<f64> = entries.iter().map(|e| scale.y(e.at.as_second())).collect();
+    // Every entry is a point, and every moment no entry is at.
+    let mut points: Vec<i64> = entries.iter().map(|e| e.at.as_second()).collect();
+    points.extend(times.iter().filter(|t| {
+        entries
+            .binary_search_by_key(*t, |e| e.at.as_second())
+            .is_err()
+    }));
+    points.sort_unstable();
+    let drawn = spread(&points, &scale);
+    // A time's place: that of the first point at it.
+    let y = |t: i64| drawn[points.partition_point(|&p| p < t).min(points.len() - 1)];
+    let mut marks: Vec<f64> = Vec::with_capacity(entries.len());
+    let mut same = 0;
+    for (i, e) in entries.iter().enumerate() {
+        // Entries at the same time take the points at it in order.
+        same = if i > 0 && entries[i - 1].at == e.at {
+            same + 1
+        } else {
+            0
+        };
+        let first = points.partition_point(|&p| p < e.at.as_second());
+        marks.push(drawn[first + same]);
+    }
     let labels = place_labels(&marks);
-    let bottom = scale
-        .y(*times.last()?)
-        .max(labels.last().copied().unwrap_or(TOP) + 4.0);
+    let bottom = y(*times.last()?).max(labels.last().copied().unwrap_or(TOP) + 4.0);
     let total_height = (bottom + BOTTOM).ceil();
 
     let span = times.last()? - times[0];
@@ -190,16 +236,16 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"glance-svg\" viewBox=\"0 0 {WIDTH} {total_height}\" width=\"{WIDTH}\" height=\"{total_height}\" role=\"img\" aria-labelledby=\"glance-title glance-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
+        "<svg class=\"glance-svg\" viewBox=\"0 0 {WIDTH} {total_height}\" width=\"{WIDTH}\" height=\"{total_height}\" role=\"group\" aria-labelledby=\"glance-title\" aria-describedby=\"glance-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
          <title id=\"glance-title\">The timeline at a glance</title><desc id=\"glance-desc\">{}</desc>",
         escape_html(&description(w, &entries, tz, zone, &scale.quiet))
     );
     // The axis, broken where a quiet stretch is shortened.
-    let (first, last) = (scale.y(times[0]), scale.y(*times.last()?));
+    let (first, last) = (y(times[0]), y(*times.last()?));
     let mut axis = format!("M{AXIS_X} {first:.1}");
     let mut notes = String::new();
     for &(a, b) in &scale.quiet {
-        let (upper, lower) = (scale.y(a) + 6.0, scale.y(b) - 6.0);
+        let (upper, lower) = (y(a) + 6.0, y(b) - 6.0);
         let middle = (upper + lower) / 2.0;
         let _ = write!(
             axis,
@@ -208,20 +254,20 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
             lower + 2.0,
             x = AXIS_X - 6.0
         );
+        // One line in the middle of the break, clear of the moments'
+        // names at its ends.
         let _ = write!(
             notes,
-            "<text class=\"g-quiet\" x=\"{NOTE_X}\" y=\"{:.1}\" font-size=\"11\">{}</text>\
-             <text class=\"g-quiet\" x=\"{NOTE_X}\" y=\"{:.1}\" font-size=\"11\">quiet</text>",
-            middle - 1.0,
+            "<text class=\"g-quiet\" aria-hidden=\"true\" x=\"{NOTE_X}\" y=\"{:.1}\" font-size=\"11\">{} quiet</text>",
+            middle + 4.0,
             escape_html(&human_duration(b - a)),
-            middle + 11.0
         );
     }
     // The path goes on from the last break (or the top) to the end.
     let _ = write!(
         svg,
         "<path class=\"g-axis\" d=\"{axis}M{AXIS_X} {:.1}V{last:.1}\"/>{notes}",
-        scale.quiet.last().map_or(first, |&(_, b)| scale.y(b) - 6.0)
+        scale.quiet.last().map_or(first, |&(_, b)| y(b) - 6.0)
     );
     // The bars, each from the start to its moment.
     if let Some(started) = m.started {
@@ -233,11 +279,11 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
                 continue;
             };
             let x = BAR_X + BAR_STEP * i as f64;
-            let (y0, y1) = (scale.y(started.as_second()), scale.y(end.as_second()));
+            let (y0, y1) = (y(started.as_second()), y(end.as_second()));
             let _ = write!(
                 svg,
                 "<rect class=\"g-bar g-bar-{i}\" x=\"{x}\" y=\"{y0:.1}\" width=\"{BAR_WIDTH}\" height=\"{:.1}\"/>\
-                 <text class=\"g-letter\" x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{letter}</text>",
+                 <text class=\"g-letter\" aria-hidden=\"true\" x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{letter}</text>",
                 (y1 - y0).max(1.5),
                 x + BAR_WIDTH / 2.0,
                 y0 - 5.0
@@ -258,12 +304,17 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
         }
         let kind = e.kind.as_str();
         let approx = if e.approx { " g-approx" } else { "" };
+        let local = e.at.to_zoned(tz.clone());
+        // The marker is a link to its row, with its entry as a tooltip.
         let _ = write!(
             svg,
-            "<path class=\"g-mark g-{kind}{approx}\" transform=\"translate({AXIS_X} {mark:.1})\" d=\"{}\"/>",
+            "<a href=\"#{}\"><title>{:02}:{:02} {kind}: {}</title><path class=\"g-mark g-{kind}{approx}\" transform=\"translate({AXIS_X} {mark:.1})\" d=\"{}\"/></a>",
+            escape_html(&ids[i]),
+            local.hour(),
+            local.minute(),
+            escape_html(&e.event),
             shape(kind)
         );
-        let local = e.at.to_zoned(tz.clone());
         let this_day = local.date();
         let mut text = if day != Some(this_day) {
             format!(
@@ -284,16 +335,73 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str) -> Option<String> {
         }
         let _ = write!(
             svg,
-            "<text class=\"g-label\" x=\"{LABEL_X}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+            "<text class=\"g-label\" aria-hidden=\"true\" x=\"{LABEL_X}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
             label + 4.0,
             text
         );
     }
+    moment_names(&mut svg, m, &y, &marks, &entries);
     svg.push_str("</svg>");
     Some(format!(
         "<figure class=\"glance\" id=\"glance\">{svg}<figcaption class=\"glance-legend\">{}</figcaption></figure>",
         legend(w, &entries)
     ))
+}
+
+/// The moments named on the right of the axis at their places (`y`),
+/// those at one time as one name (`mitigated, resolved`), each with a tick
+/// on the axis where no entry's marker is.
+fn moment_names(
+    svg: &mut String,
+    m: &crate::content::Moments,
+    y: &dyn Fn(i64) -> f64,
+    marks: &[f64],
+    entries: &[&crate::content::TimelineEntry],
+) {
+    let mut named: Vec<(i64, Vec<&str>)> = Vec::new();
+    for (name, at) in [
+        ("started", m.started),
+        ("detected", m.detected),
+        ("mitigated", m.mitigated),
+        ("resolved", m.resolved),
+    ] {
+        let Some(at) = at.map(|t| t.as_second()) else {
+            continue;
+        };
+        match named.iter_mut().find(|(t, _)| *t == at) {
+            Some((_, names)) => names.push(name),
+            None => named.push((at, vec![name])),
+        }
+    }
+    for (at, names) in named {
+        let place = y(at);
+        let on_entry = entries
+            .iter()
+            .zip(marks)
+            .any(|(e, &mark)| e.at.as_second() == at && (mark - place).abs() < 0.5);
+        if !on_entry {
+            let _ = write!(
+                svg,
+                "<path class=\"g-tick\" d=\"M{} {place:.1}h12\"/>",
+                AXIS_X - 6.0
+            );
+        }
+        // Two names a line: four would not fit beside the bars.
+        let _ = write!(
+            svg,
+            "<text class=\"g-moment\" aria-hidden=\"true\" y=\"{:.1}\" font-size=\"10\">",
+            place + 3.5
+        );
+        for (k, line) in names.chunks(2).enumerate() {
+            let _ = write!(
+                svg,
+                "<tspan x=\"{NOTE_X}\" dy=\"{}\">{}</tspan>",
+                if k == 0 { 0.0 } else { 11.0 },
+                line.join(", ")
+            );
+        }
+        svg.push_str("</text>");
+    }
 }
 
 /// The legend: the types drawn, what the bars are, and what `≈` means.
@@ -401,6 +509,23 @@ mod tests {
         assert_eq!(labels[4], 200.0);
         // The cluster's labels are spread around it, not all below.
         assert!(labels[0] < 40.0 && labels[3] > 43.0, "{labels:?}");
+    }
+
+    #[test]
+    fn a_burst_is_spread_a_line_apart_and_what_follows_keeps_its_length() {
+        // An hour drawn 300 px high: entries a minute apart would be 5 px apart.
+        let times = [0, 60, 60, 120, 3600];
+        let scale = Scale::new(&times, 300.0);
+        let drawn = spread(&times, &scale);
+        for pair in drawn.windows(2) {
+            assert!(pair[1] - pair[0] >= LINE - 1e-9, "{drawn:?}");
+        }
+        // The last stretch is as long as the scale draws it.
+        let last = drawn[4] - drawn[3];
+        assert!(
+            (last - (scale.y(3600) - scale.y(120))).abs() < 1e-9,
+            "{drawn:?}"
+        );
     }
 
     #[test]

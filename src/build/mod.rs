@@ -7,11 +7,13 @@
 //! next.
 
 mod action_items;
+mod anchors;
 mod derive;
 mod exports;
 mod fields;
 mod fingerprint;
 mod glance;
+mod page_view;
 mod pages;
 mod plan;
 mod related;

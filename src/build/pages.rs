@@ -135,7 +135,7 @@ pub(super) fn summary(
 pub(super) fn writeup_page(site: &Rendering, i: usize) -> Result<usize, BuildError> {
     let n = site.derived.writeups.len();
     let w: &WriteUp = site.derived.writeups[i];
-    let mut view = views::page_view(
+    let mut view = super::page_view::page_view(
         w,
         views::page_entry(
             w,
@@ -161,7 +161,7 @@ pub(super) fn writeup_page(site: &Rendering, i: usize) -> Result<usize, BuildErr
         .iter()
         .map(|r| {
             let e = &site.derived.entries[r.index].view;
-            views::RelatedView {
+            super::page_view::RelatedView {
                 title: e.title.clone(),
                 url: e.url.clone(),
                 date_long: e.date_long.clone(),

@@ -162,6 +162,23 @@ for (const [name, pagePath] of pages) {
       if (value && c.lines > 1) problems.push(`"${c.text}" breaks over ${c.lines} lines`);
       if (c.cut) problems.push(`"${c.text}" is cut off`);
     }
+    // The timeline picture: no marker covered by another by more than half.
+    const covered = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll("#glance path.g-mark")]
+        .map((m) => m.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+      const found = [];
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length && boxes[j].top < boxes[i].bottom; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          const smaller = Math.min(a.width * a.height, b.width * b.height);
+          if (w > 0 && h > 0 && w * h > smaller / 2) found.push(Math.round(a.top));
+        }
+      }
+      return found;
+    });
+    if (!scriptsOnly) for (const y of covered) problems.push(`a timeline marker at y=${y} is more than half covered by the next`);
     // The action items' filters: with JavaScript, following one swaps its
     // list in place (no page load) and Back brings the first list back.
     if (name === "action-items" && width === 1280 && scheme === "light" && !scriptsOnly) {

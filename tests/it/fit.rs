@@ -158,11 +158,11 @@ fn fields_render_inline_markdown_and_tickets_link_anywhere() {
     let site = fit();
     let page = site.read("public/incidents/node-deletion/index.html");
     for fragment in [
-        "<td class=\"text\" data-label=\"Event\">The autoscaler's new rule matched <code>role=worker</code> on every node</td>",
-        "<td class=\"text\" data-label=\"Event\">Nodes drained with <code>kubectl drain</code>, as in <a href=\"/eng/incidents/db-outage/\">the database outage</a></td>",
-        "<li>The <em>runbook</em> for a cold start was current</li>",
+        "<td class=\"text\" data-label=\"Event\">The autoscaler's new rule matched <code>role=worker</code> on every node <a class=\"permalink\" href=\"#",
+        "<td class=\"text\" data-label=\"Event\">Nodes drained with <code>kubectl drain</code>, as in <a href=\"/eng/incidents/db-outage/\">the database outage</a> <a class=\"permalink\" href=\"#",
+        "<li id=\"lesson-the-runbook-for-a-cold-start-was-current\">The <em>runbook</em> for a cold start was current <a class=\"permalink\" href=\"#lesson-the-runbook-for-a-cold-start-was-current\"",
         "<p>Every <strong>batch job</strong> in the cluster was stopped; see <a href=\"https://grafana.example.com/d/jobs\">the dashboard</a>.</p>",
-        "<td class=\"text\" data-label=\"Task\">Show which nodes a scale-in rule matches in <code>plan</code> output</td>",
+        "<td class=\"text\" data-label=\"Task\">Show which nodes a scale-in rule matches in <code>plan</code> output <a class=\"permalink\" href=\"#",
         "<a href=\"https://jira.example.com/browse/INFRA-1094\">INFRA-1094</a>",
         "<a href=\"https://gitlab.com/gitlab-org/gitlab-ce/-/issues/27581\">gitlab-ce#27581</a>",
         "<a href=\"https://github.com/example/cluster-config/issues/12\">cluster-config#12</a>",

@@ -41,9 +41,14 @@ fn the_picture_is_above_the_table_with_a_title_and_a_description() {
     assert_eq!(order, ["h2", "figure", "div"]);
     assert_eq!(
         attrs(&doc, "#glance svg.glance-svg", "aria-labelledby"),
-        ["glance-title glance-desc"]
+        ["glance-title"]
     );
-    assert_eq!(attrs(&doc, "#glance svg.glance-svg", "role"), ["img"]);
+    assert_eq!(
+        attrs(&doc, "#glance svg.glance-svg", "aria-describedby"),
+        ["glance-desc"]
+    );
+    // A group: its markers are links a screen reader can reach.
+    assert_eq!(attrs(&doc, "#glance svg.glance-svg", "role"), ["group"]);
     assert_eq!(texts(&doc, "#glance-title"), ["The timeline at a glance"]);
     assert_eq!(
         texts(&doc, "#glance-desc"),
@@ -109,21 +114,56 @@ fn one_marker_per_entry_shaped_by_type_and_labels_a_line_apart() {
             "≈ approximate (drawn hollow)",
         ]
     );
-    // Three bars from the start, each as long as its span: 25 min, 2 h 10
-    // min and 3 h on the scale of the axis.
-    let heights: Vec<f64> = attrs(&doc, "#glance svg.glance-svg rect.g-bar", "height")
+    // Three bars from the start, each ending at its moment's marker (the
+    // detection, the mitigation, the resolution).
+    let number = |a: &str| -> Vec<f64> {
+        attrs(&doc, "#glance svg.glance-svg rect.g-bar", a)
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let bars: Vec<(f64, f64)> = number("y").into_iter().zip(number("height")).collect();
+    let marks = mark_ys(&doc);
+    assert_eq!(bars.len(), 3);
+    for ((y, height), mark) in bars.iter().zip([marks[1], marks[7], marks[8]]) {
+        assert!((y - marks[0]).abs() < 0.1, "{bars:?} {marks:?}");
+        assert!((y + height - mark).abs() < 0.1, "{bars:?} {marks:?}");
+    }
+    // Entries two minutes apart are drawn a line apart, so no marker
+    // covers another.
+    for pair in marks.windows(2) {
+        assert!(pair[1] - pair[0] >= 16.0 - 1e-6, "{marks:?}");
+    }
+    // Each marker links to its row and says what it marks.
+    let links = attrs(&doc, "#glance svg.glance-svg a", "href");
+    assert_eq!(links.len(), 9);
+    for href in &links {
+        let id = href.trim_start_matches('#');
+        assert_eq!(
+            texts(&doc, &format!("#timeline tr[id='{id}']")).len(),
+            1,
+            "{href}"
+        );
+    }
+    assert_eq!(links[1], "#t-2026-03-02-1425");
+    assert!(texts(&doc, "#glance svg a title")[1].starts_with("14:25 detection: "));
+    // The moments are named beside the axis.
+    assert_eq!(
+        texts(&doc, "#glance text.g-moment"),
+        ["started", "detected", "mitigated", "resolved"]
+    );
+}
+
+fn mark_ys(doc: &Html) -> Vec<f64> {
+    attrs(doc, "#glance svg.glance-svg path.g-mark", "transform")
         .iter()
-        .map(|h| h.parse().unwrap())
-        .collect();
-    assert_eq!(heights.len(), 3);
-    assert!(
-        (heights[0] / heights[2] - 25.0 / 180.0).abs() < 0.01,
-        "{heights:?}"
-    );
-    assert!(
-        (heights[1] / heights[2] - 130.0 / 180.0).abs() < 0.01,
-        "{heights:?}"
-    );
+        .map(|t| {
+            t.trim_start_matches("translate(150 ")
+                .trim_end_matches(')')
+                .parse()
+                .unwrap()
+        })
+        .collect()
 }
 
 #[test]
@@ -166,7 +206,7 @@ fn long_quiet_stretches_are_drawn_as_a_broken_axis() {
     let doc = html(&site, "incidents/three-days/index.html");
     assert_eq!(
         texts(&doc, "#glance text.g-quiet"),
-        ["2 d 3 h 50 min", "quiet", "17 h 00 min", "quiet"]
+        ["2 d 3 h 50 min quiet", "17 h 00 min quiet"]
     );
     assert!(texts(&doc, "#glance-desc")[0]
         .ends_with("Drawn shortened: 2 d 3 h 50 min and 17 h 00 min quiet."));
@@ -175,15 +215,7 @@ fn long_quiet_stretches_are_drawn_as_a_broken_axis() {
     assert_eq!(axis.len(), 1);
     assert_eq!(axis[0].matches('V').count(), 3, "{}", axis[0]);
     // The first three hours get more of the height than the last day.
-    let marks: Vec<f64> = attrs(&doc, "#glance svg.glance-svg path.g-mark", "transform")
-        .iter()
-        .map(|t| {
-            t.trim_start_matches("translate(150 ")
-                .trim_end_matches(')')
-                .parse()
-                .unwrap()
-        })
-        .collect();
+    let marks = mark_ys(&doc);
     assert!(marks[3] - marks[0] > marks[5] - marks[4], "{marks:?}");
 }
 
