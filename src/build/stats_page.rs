@@ -11,18 +11,6 @@ use crate::taxonomy::Kind;
 use crate::text::{slugify, thousands};
 use serde::Serialize;
 
-/// A duration for chart axes: `45m`, `3h`, `2.5d`.
-pub fn short_duration(seconds: f64) -> String {
-    let minutes = seconds / 60.0;
-    if minutes < 90.0 {
-        format!("{minutes:.0}m")
-    } else if minutes < 48.0 * 60.0 {
-        format!("{:.0}h", minutes / 60.0)
-    } else {
-        format!("{:.1}d", minutes / 1440.0)
-    }
-}
-
 fn human(seconds: Option<i64>) -> String {
     seconds.map(human_duration).unwrap_or_else(|| "–".into())
 }
@@ -251,7 +239,7 @@ fn stats_charts(
                 &format!("Two lines over the quarters: the median and the 90th percentile of the {} from the start of each incident. The table below has the numbers.", name.to_lowercase()),
                 &quarters,
                 &series,
-                &short_duration,
+                charts::Axis::Duration,
             ),
         );
     }

@@ -19,18 +19,105 @@ const TOP: f64 = 34.0;
 const PLOT_HEIGHT: f64 = 200.0;
 const BOTTOM: f64 = 40.0;
 
-/// A round number at or above `max` for the top of an axis.
-fn nice_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
+/// What a value axis counts, which decides its steps and its unit.
+#[derive(Clone, Copy)]
+pub enum Axis {
+    /// Whole things: steps of 1, 2, 5, 10, 20, 25, 50, …
+    Count,
+    /// Seconds, labelled in one unit for the whole axis: minutes, hours
+    /// or days, whichever its step is a whole number of.
+    Duration,
+}
+
+/// At most this many steps from 0 to the top: five or six grid lines.
+const MAX_STEPS: f64 = 5.0;
+
+/// An axis's grid: every `step` from 0 to `top`.
+struct Ticks {
+    step: f64,
+    top: f64,
+    axis: Axis,
+}
+
+impl Ticks {
+    /// The smallest round step that reaches `max` in `MAX_STEPS` or fewer.
+    fn new(max: f64, axis: Axis) -> Ticks {
+        let max = max.max(0.0);
+        let step = match axis {
+            Axis::Count => {
+                let mut magnitude = 1.0;
+                loop {
+                    let fits = [1.0, 2.0, 2.5, 5.0]
+                        .iter()
+                        .map(|m| m * magnitude)
+                        // A quarter of a thing is not a count.
+                        .filter(|step: &f64| step.fract() == 0.0)
+                        .find(|step| max / step <= MAX_STEPS);
+                    if let Some(step) = fits {
+                        break step;
+                    }
+                    magnitude *= 10.0;
+                }
+            }
+            Axis::Duration => {
+                const MIN: f64 = 60.0;
+                const HOUR: f64 = 3600.0;
+                const DAY: f64 = 86400.0;
+                let steps = [
+                    MIN,
+                    2.0 * MIN,
+                    5.0 * MIN,
+                    10.0 * MIN,
+                    15.0 * MIN,
+                    30.0 * MIN,
+                    HOUR,
+                    2.0 * HOUR,
+                    3.0 * HOUR,
+                    6.0 * HOUR,
+                    12.0 * HOUR,
+                    DAY,
+                    2.0 * DAY,
+                    7.0 * DAY,
+                    14.0 * DAY,
+                ];
+                let mut days = 28.0;
+                steps
+                    .into_iter()
+                    .find(|step| max / step <= MAX_STEPS)
+                    .unwrap_or_else(|| loop {
+                        if max / (days * DAY) <= MAX_STEPS {
+                            break days * DAY;
+                        }
+                        days *= 2.0;
+                    })
+            }
+        };
+        let top = ((max / step).ceil() * step).max(step);
+        Ticks { step, top, axis }
     }
-    let magnitude = 10f64.powf(max.log10().floor());
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if step * magnitude >= max {
-            return step * magnitude;
+
+    fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        let n = (self.top / self.step).round() as usize;
+        (0..=n).map(move |k| k as f64 * self.step)
+    }
+
+    /// A value on this axis, in its one unit: `30 min`, `6 h`, `2 d`.
+    fn label(&self, value: f64) -> String {
+        match self.axis {
+            Axis::Count => format!("{value:.0}"),
+            Axis::Duration if self.step < 3600.0 => format!("{:.0} min", value / 60.0),
+            Axis::Duration if self.step < 86400.0 => format!("{:.0} h", value / 3600.0),
+            Axis::Duration => format!("{:.0} d", value / 86400.0),
         }
     }
-    10.0 * magnitude
+}
+
+/// A value as a point's tooltip says it: exact.
+fn exact(value: f64, axis: Axis) -> String {
+    match axis {
+        Axis::Count => format!("{value}"),
+        Axis::Duration => crate::datetime::human_duration(value.round() as i64),
+    }
 }
 
 fn open(out: &mut String, id: &str, title: &str, desc: &str, height: f64) {
@@ -43,25 +130,50 @@ fn open(out: &mut String, id: &str, title: &str, desc: &str, height: f64) {
     );
 }
 
-fn legend(out: &mut String, series: &[Series]) {
+/// The key of each series: a swatch, or for lines a piece of the line as
+/// it is drawn.
+fn legend(out: &mut String, series: &[Series], as_lines: bool) {
     let mut x = LEFT;
-    for s in series {
+    for (k, s) in series.iter().enumerate() {
+        let color = escape_html(&s.color);
+        if as_lines {
+            let (width, dash) = line_style(k);
+            let _ = write!(
+                out,
+                "<path d=\"M{x:.1} 14h18\" stroke=\"{color}\" stroke-width=\"{width}\"{dash}/>"
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"8\" width=\"12\" height=\"12\" fill=\"{color}\"/>"
+            );
+        }
+        let swatch = if as_lines { 22.0 } else { 16.0 };
         let _ = write!(
             out,
-            "<rect x=\"{x:.1}\" y=\"8\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"18\" font-size=\"12\" fill=\"currentColor\">{}</text>",
-            escape_html(&s.color),
-            x + 16.0,
+            "<text x=\"{:.1}\" y=\"18\" font-size=\"12\" fill=\"currentColor\">{}</text>",
+            x + swatch,
             escape_html(&s.name)
         );
-        x += 28.0 + 7.5 * s.name.chars().count() as f64;
+        x += swatch + 12.0 + 7.5 * s.name.chars().count() as f64;
     }
 }
 
-/// Horizontal grid lines with value labels, and x labels thinned to fit.
-fn axes(out: &mut String, top: f64, labels: &[String], format: &dyn Fn(f64) -> String) {
-    for i in 0..=4 {
-        let value = top * f64::from(i) / 4.0;
-        let y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * f64::from(i) / 4.0;
+/// How the `k`th line is drawn: the first wide and solid, the others
+/// narrow and dashed on top of it, so that lines that coincide both show.
+fn line_style(k: usize) -> (f64, &'static str) {
+    if k == 0 {
+        (5.0, "")
+    } else {
+        (2.0, " stroke-dasharray=\"7 4\"")
+    }
+}
+
+/// Horizontal grid lines at round values with their labels, and x labels
+/// thinned to fit.
+fn axes(out: &mut String, ticks: &Ticks, labels: &[String]) {
+    for value in ticks.values() {
+        let y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * value / ticks.top;
         let _ = write!(
             out,
             "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"currentColor\" stroke-opacity=\"0.2\"/>\
@@ -69,7 +181,7 @@ fn axes(out: &mut String, top: f64, labels: &[String], format: &dyn Fn(f64) -> S
             WIDTH - RIGHT,
             LEFT - 6.0,
             y + 4.0,
-            escape_html(&format(value))
+            escape_html(&ticks.label(value))
         );
     }
     let n = labels.len().max(1);
@@ -109,7 +221,7 @@ pub fn stacked_bars(
     let height = TOP + PLOT_HEIGHT + BOTTOM;
     let mut out = String::new();
     open(&mut out, id, title, desc, height);
-    legend(&mut out, series);
+    legend(&mut out, series, false);
     let totals: Vec<f64> = (0..labels.len())
         .map(|i| {
             series
@@ -118,9 +230,9 @@ pub fn stacked_bars(
                 .sum()
         })
         .collect();
-    // At least 4, so that the five grid lines of a count fall on whole numbers.
-    let top = nice_max(totals.iter().copied().fold(0.0, f64::max)).max(4.0);
-    axes(&mut out, top, labels, &|v| format!("{v:.0}"));
+    let ticks = Ticks::new(totals.iter().copied().fold(0.0, f64::max), Axis::Count);
+    let top = ticks.top;
+    axes(&mut out, &ticks, labels);
     if labels.is_empty() {
         empty(&mut out);
     }
@@ -158,24 +270,26 @@ pub fn lines(
     desc: &str,
     labels: &[String],
     series: &[Series],
-    format: &dyn Fn(f64) -> String,
+    axis: Axis,
 ) -> String {
     let height = TOP + PLOT_HEIGHT + BOTTOM;
     let mut out = String::new();
     open(&mut out, id, title, desc, height);
-    legend(&mut out, series);
+    legend(&mut out, series, true);
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().copied())
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
-    let top = nice_max(max);
-    axes(&mut out, top, labels, format);
+    let ticks = Ticks::new(max, axis);
+    let top = ticks.top;
+    axes(&mut out, &ticks, labels);
     if labels.is_empty() || max <= 0.0 {
         empty(&mut out);
     }
     let slot = (WIDTH - LEFT - RIGHT) / labels.len().max(1) as f64;
-    for s in series {
+    for (k, s) in series.iter().enumerate() {
+        let (width, dash) = line_style(k);
         let mut path = String::new();
         let mut pen_down = false;
         for (i, v) in s.values.iter().enumerate() {
@@ -189,17 +303,18 @@ pub fn lines(
             pen_down = true;
             let _ = write!(
                 out,
-                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"{}\"><title>{}: {} {}</title></circle>",
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{}\" fill=\"{}\"><title>{}: {} {}</title></circle>",
+                width.max(3.0),
                 escape_html(&s.color),
                 escape_html(&labels[i]),
-                escape_html(&format(*v)),
+                escape_html(&exact(*v, axis)),
                 escape_html(&s.name)
             );
         }
         if !path.is_empty() {
             let _ = write!(
                 out,
-                "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>",
+                "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"{dash}/>",
                 path.trim_end(),
                 escape_html(&s.color)
             );
@@ -261,12 +376,71 @@ pub fn horizontal_bars(
 mod tests {
     use super::*;
 
+    fn grid(max: f64, axis: Axis) -> Vec<String> {
+        let ticks = Ticks::new(max, axis);
+        ticks.values().map(|v| ticks.label(v)).collect()
+    }
+
     #[test]
-    fn axis_tops_are_round() {
-        assert_eq!(nice_max(0.0), 1.0);
-        assert_eq!(nice_max(7.0), 10.0);
-        assert_eq!(nice_max(13.0), 20.0);
-        assert_eq!(nice_max(240.0), 250.0);
+    fn grid_lines_fall_on_round_values_in_one_unit() {
+        assert_eq!(grid(0.0, Axis::Count), ["0", "1"]);
+        assert_eq!(grid(5.0, Axis::Count), ["0", "1", "2", "3", "4", "5"]);
+        assert_eq!(grid(7.0, Axis::Count), ["0", "2", "4", "6", "8"]);
+        assert_eq!(grid(13.0, Axis::Count), ["0", "5", "10", "15"]);
+        assert_eq!(
+            grid(240.0, Axis::Count),
+            ["0", "50", "100", "150", "200", "250"]
+        );
+        // Durations: minutes, hours or days, never mixed on one axis.
+        assert_eq!(
+            grid(6.0 * 3600.0, Axis::Duration),
+            ["0 h", "2 h", "4 h", "6 h"]
+        );
+        assert_eq!(
+            grid(83.0 * 60.0, Axis::Duration),
+            ["0 min", "30 min", "60 min", "90 min"]
+        );
+        assert_eq!(
+            grid(3.0 * 86400.0, Axis::Duration),
+            ["0 d", "1 d", "2 d", "3 d"]
+        );
+        assert_eq!(
+            grid(40.0 * 86400.0, Axis::Duration),
+            ["0 d", "14 d", "28 d", "42 d"]
+        );
+        let long = grid(400.0 * 86400.0, Axis::Duration);
+        assert!(long.len() <= 6 && long.len() >= 2, "{long:?}");
+    }
+
+    #[test]
+    fn lines_that_coincide_both_show() {
+        let labels = vec!["2020 Q1".to_string(), "2020 Q2".to_string()];
+        let same = |name: &str, color: &str| Series {
+            name: name.into(),
+            color: color.into(),
+            values: vec![3600.0, 7200.0],
+        };
+        let svg = lines(
+            "t",
+            "T",
+            "d",
+            &labels,
+            &[same("median", "#111"), same("90th percentile", "#999")],
+            Axis::Duration,
+        );
+        // The first wide and solid, the second narrow and dashed on top.
+        assert!(
+            svg.contains("stroke=\"#111\" stroke-width=\"5\"/>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("stroke=\"#999\" stroke-width=\"2\" stroke-dasharray=\"7 4\"/>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<title>2020 Q2: 2 h 00 min median</title>"),
+            "{svg}"
+        );
     }
 
     #[test]
