@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 pub struct Item<'a> {
     pub title: &'a str,
     pub link: String,
+    pub guid: Guid,
     pub pub_date: String,
     /// Text, not HTML.
     pub description: String,
@@ -19,6 +20,15 @@ pub struct Item<'a> {
     pub content_html: Option<std::borrow::Cow<'a, str>>,
     pub categories: Vec<&'a str>,
     pub authors: Vec<&'a str>,
+}
+
+/// What makes an item new to a feed reader.
+pub enum Guid {
+    /// The page's address, which is also its id.
+    Permalink(String),
+    /// An id that is not an address (a write-up's address and the day it
+    /// was updated).
+    Other(String),
 }
 
 pub struct Channel<'a> {
@@ -50,10 +60,14 @@ pub fn item(item: &Item) -> ItemXml {
     out.push_str("  <item>\n");
     let _ = writeln!(out, "    <title>{}</title>", escape_xml(item.title));
     let _ = writeln!(out, "    <link>{}</link>", escape_xml(&item.link));
+    let (permalink, guid) = match &item.guid {
+        Guid::Permalink(url) => ("true", url),
+        Guid::Other(id) => ("false", id),
+    };
     let _ = writeln!(
         out,
-        "    <guid isPermaLink=\"true\">{}</guid>",
-        escape_xml(&item.link)
+        "    <guid isPermaLink=\"{permalink}\">{}</guid>",
+        escape_xml(guid)
     );
     let _ = writeln!(out, "    <pubDate>{}</pubDate>", item.pub_date);
     for author in &item.authors {

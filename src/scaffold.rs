@@ -116,6 +116,7 @@ pub fn writeup_template(title: &str, date: Date, severity: &str, author: &str) -
 title: {title}
 dek: "One line shown in parentheses under the title."
 date: {date}                    # publication date
+# updated: {date}               # the day of a later change in substance: feeds announce it again
 status: draft                       # draft | review | published
 severity: {severity}
 authors: [{author}]

@@ -196,6 +196,23 @@ pub(crate) fn derive<'a>(
 }
 
 impl Derived<'_> {
+    /// The write-ups of a feed of `indices` (newest first by date): the
+    /// `limit` newest by the day they were published or last updated, so
+    /// that an updated write-up is announced again.
+    pub fn feed_order(&self, indices: &[usize], limit: usize) -> Vec<usize> {
+        let day = |i: usize| {
+            let w = self.writeups[i];
+            w.updated.unwrap_or(w.date)
+        };
+        let mut order = indices.to_vec();
+        if indices.iter().any(|&i| self.writeups[i].updated.is_some()) {
+            // Stable: the same day keeps the list's order.
+            order.sort_by_key(|&i| std::cmp::Reverse(day(i)));
+        }
+        order.truncate(limit);
+        order
+    }
+
     /// What the next build may take over, once this one is done with it.
     pub fn into_reuse(self) -> Reuse {
         let hashes = || self.writeups.iter().map(|w| w.source_hash);

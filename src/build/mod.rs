@@ -10,6 +10,7 @@ mod action_items;
 mod anchors;
 mod derive;
 mod exports;
+mod feed_content;
 mod fields;
 mod fingerprint;
 mod glance;

@@ -147,7 +147,7 @@ pub(crate) fn plan(site: &Derived) -> Vec<Planned> {
     let all_entries = Inputs::new(&entry).done();
     let feed = |indices: &[usize]| -> u64 {
         let mut h = Inputs::default();
-        for &i in indices.iter().take(limit) {
+        for i in site.feed_order(indices, limit) {
             h = h.and(text[i]).and(body[i]);
         }
         h.done()

@@ -12,12 +12,13 @@ use crate::taxonomy::Kind;
 /// item reads the same in every feed it is in.
 pub(super) type FeedItems = Vec<std::sync::OnceLock<ItemXml>>;
 
-/// The items of a feed of `indices`, newest first, up to the limit.
+/// The items of a feed of `indices`, newest first (by the day published
+/// or updated), up to the limit.
 fn feed_items<'s>(site: &'s Rendering, indices: &[usize]) -> Vec<&'s ItemXml> {
-    indices
-        .iter()
-        .take(site.derived.config.feed.limit)
-        .map(|&i| site.feed_items[i].get_or_init(|| feeds::item(&feed_item(site, i))))
+    site.derived
+        .feed_order(indices, site.derived.config.feed.limit)
+        .into_iter()
+        .map(|i| site.feed_items[i].get_or_init(|| feeds::item(&feed_item(site, i))))
         .collect()
 }
 
@@ -34,18 +35,32 @@ fn feed_item<'s>(site: &'s Rendering, i: usize) -> Item<'s> {
         ));
     }
     if let Some(d) = &e.duration {
-        facts.push(format!("outage {d}"));
+        facts.push(format!("duration {d}"));
     }
+    let dek = e
+        .dek
+        .as_ref()
+        .map(|d| format!("({d}) "))
+        .unwrap_or_default();
     Item {
         title: &w.title,
         link: e.permalink.clone(),
-        pub_date: datetime::rfc822(datetime::start_of_day(w.date, &site.derived.config.tz)),
-        description: format!("[{}] {}", facts.join(" · "), e.summary),
+        // An update is a new item for readers: a new guid, dated the day
+        // of the update.
+        guid: match w.updated {
+            Some(day) => feeds::Guid::Other(format!("{}#updated-{day}", e.permalink)),
+            None => feeds::Guid::Permalink(e.permalink.clone()),
+        },
+        pub_date: datetime::rfc822(datetime::start_of_day(
+            w.updated.unwrap_or(w.date),
+            &site.derived.config.tz,
+        )),
+        description: format!("{dek}[{}] {}", facts.join(" · "), e.summary),
         // Feed readers show an item away from its page: every relative
         // address in it (a file beside the page, `/…`, `#…`) made absolute.
         content_html: site.derived.config.feed.full_content.then(|| {
             std::borrow::Cow::Owned(crate::markdown::refs::absolute(
-                &site.derived.bodies[i],
+                &super::feed_content::content(site, i),
                 site.derived.config.origin(),
                 &e.permalink,
             ))
@@ -119,7 +134,8 @@ pub(super) fn sitemap(site: &Rendering) -> Result<usize, BuildError> {
     }
     sitemap.push((site.derived.urls.absolute("archive/"), None));
     for e in &site.derived.entries {
-        sitemap.push((e.view.permalink.clone(), Some(e.view.date.clone())));
+        let day = e.view.updated.as_ref().unwrap_or(&e.view.date);
+        sitemap.push((e.view.permalink.clone(), Some(day.clone())));
     }
     site.staging
         .write("sitemap.xml", feeds::sitemap(&sitemap).as_bytes())?;

@@ -76,6 +76,9 @@ pub struct EntryView {
     pub date: String,
     /// `Sunday, October 7th, 2018`
     pub date_long: String,
+    /// `updated:`, as `date` and `date_long` are.
+    pub updated: Option<String>,
+    pub updated_long: Option<String>,
     pub year: i16,
     pub status: &'static str,
     /// Not published: shown with a banner (only built with `--drafts`).
@@ -176,6 +179,8 @@ pub fn entry_view(
         permalink: urls.absolute(&path),
         date: w.date.to_string(),
         date_long: long_date(w.date),
+        updated: w.updated.map(|d| d.to_string()),
+        updated_long: w.updated.map(long_date),
         year: w.date.year(),
         status: w.status.as_str(),
         draft: w.status != crate::content::Status::Published,

@@ -64,6 +64,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "title",
     "dek",
     "date",
+    "updated",
     "slug",
     "status",
     "severity",

@@ -17,6 +17,8 @@ const KEY_HINTS: &[(&str, &str)] = &[
     ("time_zone", "did you mean `timezone`?"),
     ("tz", "did you mean `timezone`?"),
     ("categories", "did you mean `tags`?"),
+    ("lastmod", "did you mean `updated`? (the day the write-up was last changed)"),
+    ("modified", "did you mean `updated`? (the day the write-up was last changed)"),
 ];
 
 fn required<'v>(r: &mut Reader, map: &'v Mapping, key: &str, example: &str) -> Option<&'v Value> {
@@ -77,6 +79,19 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>,
     }
     if let Some(date) = date {
         w.date = date;
+    }
+    if let Some(v) = map.get("updated") {
+        if let Some(text) = r.text(v, &p("updated")) {
+            match datetime::parse_date(&text, tz) {
+                Ok(day) if date.is_some_and(|date| day < date) => r.error(
+                    &p("updated"),
+                    format!("updated: {day} is before the write-up's date, {}", w.date),
+                    Some("give the day the write-up was last changed".into()),
+                ),
+                Ok(day) => w.updated = Some(day),
+                Err(e) => r.error(&p("updated"), format!("updated: {e}"), None),
+            }
+        }
     }
     let severities = config.severity_names();
     let example = format!(

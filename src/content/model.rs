@@ -222,6 +222,10 @@ pub struct WriteUp {
     pub title: String,
     pub dek: Option<String>,
     pub date: Date,
+    /// When it was last changed in substance (`updated:`); feeds announce
+    /// it again from that day.
+    #[serde(default)]
+    pub updated: Option<Date>,
     pub slug: String,
     pub slug_explicit: bool,
     pub status: Status,

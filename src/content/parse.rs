@@ -248,6 +248,7 @@ fn unread(
         body_line: split.body_line,
         title: String::new(),
         dek: None,
+        updated: None,
         date: jiff::civil::date(1970, 1, 1),
         slug_explicit: false,
         status: Status::Published,

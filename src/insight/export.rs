@@ -76,6 +76,8 @@ struct Incident<'a> {
     title: &'a str,
     dek: Option<&'a str>,
     date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
     status: &'static str,
     severity: &'a str,
     authors: &'a [String],
@@ -127,6 +129,7 @@ fn incident<'a>(
         title: &w.title,
         dek: w.dek.as_deref(),
         date: w.date.to_string(),
+        updated: w.updated.map(|d| d.to_string()),
         status: w.status.as_str(),
         severity: &w.severity,
         authors: &w.authors,

@@ -106,6 +106,8 @@ fn feed_items_have_only_absolute_addresses() {
                 .map(String::from),
         );
     }
+    // The body's, then the impact's, the timeline's and the action
+    // items' tickets.
     assert_eq!(
         addresses,
         [
@@ -114,6 +116,11 @@ fn feed_items_have_only_absolute_addresses() {
             "https://wiki.example.com/eng/incidents/node-deletion/rule%20v1.yaml",
             "https://wiki.example.com/eng/incidents/node-deletion/heatmap.png",
             "https://wiki.example.com/eng/img/logo.svg",
+            "https://grafana.example.com/d/jobs",
+            "https://wiki.example.com/eng/incidents/db-outage/",
+            "https://jira.example.com/browse/INFRA-1094",
+            "https://gitlab.com/gitlab-org/gitlab-ce/-/issues/27581",
+            "https://github.com/example/cluster-config/issues/12",
         ]
     );
 }

@@ -8,6 +8,7 @@
 
 mod common;
 
+mod anchors;
 mod architecture;
 mod bounds;
 mod build;
@@ -15,6 +16,7 @@ mod cache;
 mod check;
 mod cli;
 mod confinement;
+mod feeds;
 mod fit;
 mod glance;
 mod hostile;
