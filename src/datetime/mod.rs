@@ -164,19 +164,12 @@ pub fn human_duration(seconds: i64) -> String {
     }
 }
 
-/// Offset from the start of an incident: `T+0m`, `T+1h05m`, `T-10m`,
-/// `T+2d03h`.
+/// Offset from the start of an incident, in the words of every other
+/// duration on the page: `+0 min`, `+1 h 05 min`, `-10 min`,
+/// `+1 d 0 h 11 min`.
 pub fn offset_label(seconds: i64) -> String {
     let sign = if seconds < 0 { '-' } else { '+' };
-    let minutes = seconds.unsigned_abs() / 60;
-    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-    if days > 0 {
-        format!("T{sign}{days}d{hours:02}h{mins:02}m")
-    } else if hours > 0 {
-        format!("T{sign}{hours}h{mins:02}m")
-    } else {
-        format!("T{sign}{mins}m")
-    }
+    format!("{sign}{}", human_duration(seconds.saturating_abs()))
 }
 
 /// Midnight at the start of `date` in `tz`, as a moment.
@@ -284,10 +277,10 @@ mod tests {
         for &(seconds, want) in cases {
             assert_eq!(human_duration(seconds), want, "{seconds} s");
         }
-        assert_eq!(offset_label(0), "T+0m");
-        assert_eq!(offset_label(65 * 60), "T+1h05m");
-        assert_eq!(offset_label(-600), "T-10m");
-        assert_eq!(offset_label(24 * 3600 + 11 * 60), "T+1d00h11m");
+        assert_eq!(offset_label(0), "+0 min");
+        assert_eq!(offset_label(65 * 60), "+1 h 05 min");
+        assert_eq!(offset_label(-600), "-10 min");
+        assert_eq!(offset_label(24 * 3600 + 11 * 60), "+1 d 0 h 11 min");
     }
 
     #[test]

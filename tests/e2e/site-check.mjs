@@ -129,8 +129,9 @@ for (const [name, pagePath] of pages) {
     }
     // The timeline and the action items, which a reader must be able to
     // read: on a phone a cell of prose (four words or more) is at least
-    // 200 px wide; at any width a value (a time, an owner, a date, a ticket:
-    // a <time>, or at most two words in 24 characters) is on one line; no
+    // 200 px wide; at any width a value (a time, an offset, an owner, a
+    // date, a ticket: a <time>, a cell the theme marks `value`, or at most
+    // two words in 24 characters) is on one line; no
     // cell is cut off. (Not for hostile content, whose cells are made to be
     // odd.)
     const cells = await page.evaluate(() => [
@@ -150,7 +151,7 @@ for (const [name, pagePath] of pages) {
         text: text.slice(0, 40),
         words: text ? text.split(" ").length : 0,
         length: text.length,
-        time: td.querySelector("time") !== null,
+        time: td.querySelector("time") !== null || td.classList.contains("value"),
         width: td.getBoundingClientRect().width,
         cut: td.scrollWidth > td.clientWidth + 1,
         lines,
@@ -183,6 +184,22 @@ for (const [name, pagePath] of pages) {
     // list in place (no page load) and Back brings the first list back.
     if (name === "action-items" && width === 1280 && scheme === "light" && !scriptsOnly) {
       problems.push(...await filtersInPlace(page, pagePath));
+    }
+    // On paper: a write-up says where it lives; the filters, links and
+    // pagination meant for a screen are left out.
+    if (width === 1280 && scheme === "light" && !scriptsOnly) {
+      await page.emulateMedia({ media: "print" });
+      const printed = await page.evaluate(() => {
+        const shown = (e) => e && getComputedStyle(e).display !== "none";
+        const address = document.querySelector(".print-address");
+        return {
+          address: shown(address) ? address.textContent : null,
+          screenOnly: [...document.querySelectorAll(".item-filters, .permalink, .pagination, .site-nav")].filter(shown).length,
+        };
+      });
+      if (name === "writeup" && !(printed.address ?? "").includes("://")) problems.push("printed, the write-up does not show its address");
+      if (printed.screenOnly) problems.push(`printed, ${printed.screenOnly} links meant for a screen are shown`);
+      await page.emulateMedia({ media: "screen" });
     }
     await page.addScriptTag({ content: axeSource });
     const results = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));

@@ -93,9 +93,9 @@ fn writeup_page_shows_facts_timeline_lessons_and_action_items() {
     assert_eq!(
         rows(&page, ".timeline tbody tr"),
         [
-            "2018-09-20 17:40 T+0m trigger Restore run against production",
-            "2018-09-20 18:45 T+1h05m detection Engineer realises",
-            "2018-09-20 21:30 T+3h50m mitigation Newer snapshot restored",
+            "2018-09-20 17:40 +0 min trigger Restore run against production",
+            "2018-09-20 18:45 +1 h 05 min detection Engineer realises",
+            "2018-09-20 21:30 +3 h 50 min mitigation Newer snapshot restored",
         ]
     );
     assert_eq!(
