@@ -25,7 +25,7 @@ contact: "Questions? Ask in #incident-review."
 sidebar:
   about: true             # show content/_about.md
   tag_cloud_size: 40      # how many of the most used tags the Pile o'Tags shows
-  services_limit: 50      # how many of the most used services "Stuff We Run" lists
+  services_limit: 15      # how many of the most used services "Stuff We Run" lists
   links:                  # shown after the services in "Stuff We Run"
     - {title: "Status page", url: "https://status.example.com/"}
 

@@ -152,7 +152,7 @@ impl Default for Config {
             sidebar: Sidebar {
                 about: true,
                 tag_cloud_size: 40,
-                services_limit: 50,
+                services_limit: 15,
                 links: Vec::new(),
             },
             severities: (0..5)
