@@ -115,6 +115,8 @@ pub struct PageView<'a> {
     pub body_html: &'a str,
     /// The zone its times are shown in: its own `timezone`, else the site's.
     pub timezone: String,
+    /// Other names it is known by.
+    pub aliases: &'a [String],
     /// The team's own keys (`extra:` in its front matter); empty without.
     pub extra: Cow<'a, serde_json::Value>,
     pub moments: Vec<MomentView>,
@@ -222,6 +224,7 @@ pub(crate) fn page_view<'a>(
         body_html,
         glance: super::glance::glance(w, tz, &timezone, &timeline_ids),
         timezone,
+        aliases: &w.aliases,
         extra: match &w.extra {
             Some(extra) => Cow::Borrowed(extra),
             None => Cow::Owned(serde_json::Value::Object(Default::default())),

@@ -113,15 +113,45 @@ pub(crate) fn render_jobs(
     Ok((files, laps.timings))
 }
 
+/// What each write-up is called besides its title: its slug's words, its
+/// aliases, and the text of every link to it from another write-up.
+fn other_names(writeups: &[&crate::content::WriteUp]) -> Vec<Vec<String>> {
+    let by_path: std::collections::HashMap<&str, usize> = writeups
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.content_path.as_str(), i))
+        .collect();
+    let mut names: Vec<Vec<String>> = writeups
+        .iter()
+        .map(|w| {
+            let mut own = vec![w.slug.replace('-', " ")];
+            own.extend(w.aliases.iter().cloned());
+            own
+        })
+        .collect();
+    for (i, w) in writeups.iter().enumerate() {
+        for link in &w.scan.links {
+            let target = crate::content::resolve_content_link(&w.content_path, &link.dest)
+                .and_then(|path| by_path.get(path.as_str()).copied());
+            if let Some(target) = target.filter(|&t| t != i && !link.text.trim().is_empty()) {
+                names[target].push(link.text.clone());
+            }
+        }
+    }
+    names
+}
+
 /// Writes the search index of the published write-ups.
 fn search_index(site: &Rendering) -> Result<usize, OutputError> {
     let own = site.derived.tax.declared();
+    let mut names = other_names(&site.derived.writeups);
     let docs: Vec<crate::search::Document> = site
         .derived
         .writeups
         .iter()
         .zip(&site.derived.entries)
-        .map(|(w, e)| crate::search::Document {
+        .enumerate()
+        .map(|(i, (w, e))| crate::search::Document {
             writeup: w,
             url: e.view.url.clone(),
             date: e.view.date_long.clone(),
@@ -141,6 +171,7 @@ fn search_index(site: &Rendering) -> Result<usize, OutputError> {
                 .iter()
                 .map(|t| super::views::term_names(w.names(t.key()), t))
                 .collect(),
+            names: std::mem::take(&mut names[i]),
         })
         .collect();
     let facets: Vec<crate::search::OwnFacet> = own

@@ -78,6 +78,7 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
     "lessons",
     "action_items",
     "related",
+    "aliases",
     "timezone",
     "extra",
     "lint_allow",

@@ -17,6 +17,7 @@ const KEY_HINTS: &[(&str, &str)] = &[
     ("time_zone", "did you mean `timezone`?"),
     ("tz", "did you mean `timezone`?"),
     ("categories", "did you mean `tags`?"),
+    ("alias", "did you mean `aliases`? It takes a list: aliases: [the stale snapshot]"),
     ("lastmod", "did you mean `updated`? (the day the write-up was last changed)"),
     ("modified", "did you mean `updated`? (the day the write-up was last changed)"),
 ];
@@ -163,6 +164,9 @@ pub fn read(r: &mut Reader, value: &Value, config: &Config, named: Option<Date>,
     }
     if let Some(v) = map.get("related") {
         w.related = r.text_list(v, &p("related"));
+    }
+    if let Some(v) = map.get("aliases") {
+        w.aliases = r.text_list(v, &p("aliases"));
     }
     for taxonomy in declared {
         let Some(v) = map.get(taxonomy.key.as_str()) else {

@@ -226,6 +226,10 @@ pub struct WriteUp {
     /// it again from that day.
     #[serde(default)]
     pub updated: Option<Date>,
+    /// Other names people know it by (`aliases:`): shown on its page and
+    /// found by search.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub slug: String,
     pub slug_explicit: bool,
     pub status: Status,

@@ -249,6 +249,7 @@ fn unread(
         title: String::new(),
         dek: None,
         updated: None,
+        aliases: Vec::new(),
         date: jiff::civil::date(1970, 1, 1),
         slug_explicit: false,
         status: Status::Published,

@@ -14,6 +14,10 @@ pub struct WriteUpLink {
     pub dest: String,
     /// Byte offset of the link in the body.
     pub offset: usize,
+    /// Its text: the words this write-up calls the other one by, which
+    /// search finds the other one by.
+    #[serde(default)]
+    pub text: String,
 }
 
 /// An image or a link in a body that names a file of the site.
@@ -106,6 +110,8 @@ pub fn scan(body: &str) -> Scan {
     // The image or heading being read: where it starts, its text so far.
     let mut image: Option<(usize, String)> = None;
     let mut heading: Option<(usize, String)> = None;
+    // Inside a link to another write-up: its index in `scan.links`.
+    let mut writeup_link: Option<usize> = None;
     let mut nesting = crate::html_nesting::Nesting::default();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -115,9 +121,11 @@ pub fn scan(body: &str) -> Scan {
                 }
                 match &tag {
                     Tag::Link { dest_url, .. } if is_writeup_link(dest_url) => {
+                        writeup_link = Some(scan.links.len());
                         scan.links.push(WriteUpLink {
                             dest: dest_url.to_string(),
                             offset: range.start,
+                            text: String::new(),
                         });
                     }
                     Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
@@ -145,6 +153,7 @@ pub fn scan(body: &str) -> Scan {
                     first_done = true;
                 }
                 match end {
+                    TagEnd::Link => writeup_link = None,
                     TagEnd::Image => {
                         if let Some((offset, alt)) = image.take() {
                             if alt.trim().is_empty() {
@@ -173,6 +182,9 @@ pub fn scan(body: &str) -> Scan {
                 }
                 for (_, so_far) in [&mut image, &mut heading].into_iter().flatten() {
                     so_far.push_str(&text);
+                }
+                if let Some(link) = writeup_link.and_then(|i| scan.links.get_mut(i)) {
+                    link.text.push_str(&text);
                 }
             }
             Event::SoftBreak | Event::HardBreak if in_first_paragraph => {

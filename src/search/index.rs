@@ -45,6 +45,9 @@ pub struct Document<'a> {
     /// Canonical term names of each of the site's own taxonomies, in the
     /// order of [`OwnFacet`]s given to [`write_index`].
     pub own_terms: Vec<Vec<String>>,
+    /// What people call it besides its title: its slug's words, its
+    /// aliases, and the text of links to it from other write-ups.
+    pub names: Vec<String>,
 }
 
 /// A site's own taxonomy in the index: its values are words of the
@@ -65,6 +68,7 @@ impl Document<'_> {
         terms.extend(w.authors.iter().map(String::as_str));
         terms.push(&w.severity);
         terms.extend(self.own_terms.iter().flatten().map(String::as_str));
+        terms.extend(self.names.iter().map(String::as_str));
         let mut details: Vec<&str> = Vec::new();
         details.extend(w.impact.summary.as_deref());
         details.extend(w.impact.data_loss.as_deref());

@@ -495,3 +495,67 @@ fn the_shared_parity_queries_get_the_same_answers_from_the_cli_and_the_library()
         assert_eq!(facets, library.facets.into_iter().collect(), "{q}");
     }
 }
+
+/// A write-up is found by what people call it besides its title: its
+/// address's words, its `aliases` (shown on its page), and the text of
+/// links to it from other write-ups.
+#[test]
+fn a_write_up_is_found_by_its_slug_its_aliases_and_the_links_to_it() {
+    let site = Site::new();
+    site.write("blameless.yaml", b"title: T\n");
+    site.write(
+        "content/2020-01-02-prod-db-stale-snapshot.md",
+        common::writeup(
+            "Production database replaced with an old copy",
+            "aliases: [the Friday restore]\n",
+            "It happened.",
+        )
+        .as_bytes(),
+    );
+    site.write(
+        "content/2020-01-03-dns.md",
+        common::writeup(
+            "Resolvers kept old records",
+            "",
+            "Same database as [the lagging replica night](2020-01-02-prod-db-stale-snapshot.md).",
+        )
+        .as_bytes(),
+    );
+    let run = site.run(&["build", "--color", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found = |q: &str| -> Vec<String> {
+        let run = site.run(&["search", q, "--format", "json"]);
+        assert_eq!(run.code, 0, "{q}: {}", run.stderr);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        json["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let target = "/incidents/prod-db-stale-snapshot/".to_string();
+    assert_eq!(found("stale snapshot"), [target.clone()], "its slug");
+    assert_eq!(found("friday restore"), [target.clone()], "an alias");
+    assert_eq!(
+        found("\"friday restore\""),
+        [target.clone()],
+        "an alias as a phrase"
+    );
+    // The write-up with the link has the words too; the one it names ranks
+    // first.
+    assert_eq!(
+        found("lagging replica"),
+        [target.clone(), "/incidents/dns/".to_string()],
+        "a link's text"
+    );
+    // (A fact's name and value are a <dt> and a <dd>, read here as one text.)
+    let page = common::html(&site, "incidents/prod-db-stale-snapshot/index.html");
+    assert_eq!(
+        common::texts(&page, "#facts div")
+            .into_iter()
+            .filter(|t| t.starts_with("Also known as"))
+            .collect::<Vec<_>>(),
+        ["Also known asthe Friday restore"]
+    );
+}

@@ -265,8 +265,29 @@
     var at = id % this.meta.chunk;
     return this.texts.get(chunk).then(function (list) { return list[at]; });
   };
-  // selected: [[facetKey, [values]]]; sort: one of SORTS.
-  Engine.prototype.search = async function (query, selected, sort) {
+  // Work on the main thread gives way this often, so typing never waits
+  // on a search (a long task is 50 ms).
+  var SLICE_MS = 12;
+  var Stale = function () {};
+  // selected: [[facetKey, [values]]]; sort: one of SORTS. isStale, when
+  // given, says a newer query has come: the search stops where it gives
+  // way and resolves to null.
+  Engine.prototype.search = async function (query, selected, sort, isStale) {
+    try {
+      return await this.searchUnlessStale(query, selected, sort, isStale || function () { return false; });
+    } catch (e) {
+      if (e instanceof Stale) return null;
+      throw e;
+    }
+  };
+  Engine.prototype.searchUnlessStale = async function (query, selected, sort, isStale) {
+    var sliceStart = Date.now();
+    async function giveWay() {
+      if (Date.now() - sliceStart < SLICE_MS) return;
+      await new Promise(function (resolve) { setTimeout(resolve, 0); });
+      if (isStale()) throw new Stale();
+      sliceStart = Date.now();
+    }
     await this.open();
     var anySelected = selected.some(function (s) { return s[1].length > 0; });
     if (isEmptyQuery(query) && !anySelected) return { ids: [], scores: [], facets: [] };
@@ -304,13 +325,14 @@
     if (query.phrases.length) {
       var candidates = Array.from(base.keys());
       var hits = await Promise.all(candidates.map(function (id) { return self.hit(id); }));
-      candidates.forEach(function (id, k) {
-        var fieldAtoms = hits[k].fields.map(atoms);
+      for (var k = 0; k < candidates.length; k++) {
+        await giveWay();
+        var fields = hits[k].fields;
         var ok = query.phrases.every(function (p) {
-          return fieldAtoms.some(function (fa) { return containsRun(fa, p); });
+          return fields.some(function (field) { return containsRun(atoms(field), p); });
         });
-        if (!ok) base.delete(id);
-      });
+        if (!ok) base.delete(candidates[k]);
+      }
     }
     var chosen = [];
     selected.forEach(function (s) {
@@ -401,6 +423,15 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var facetsBox = document.getElementById("search-facets");
+  // On a phone the facets come after the results, folded; beside them on
+  // a wide screen, always open.
+  var narrow = window.matchMedia("(max-width: 52rem)");
+  var facetsFold = document.getElementById("search-facets-box");
+  if (facetsFold) {
+    var fold = function () { facetsFold.open = !narrow.matches; };
+    fold();
+    if (narrow.addEventListener) narrow.addEventListener("change", fold);
+  }
   var more = document.getElementById("search-more");
   var PAGE = 10;
   var FACET_SHOWN = 12;
@@ -580,12 +611,12 @@
     var query = parse(state.q, engine.filterKeys());
     var results;
     try {
-      results = await engine.search(query, selectedList(), state.sort);
+      results = await engine.search(query, selectedList(), state.sort, function () { return gen !== generation; });
     } catch (err) {
       if (gen === generation) status.textContent = "Search is unavailable: " + err.message;
       throw err;
     }
-    if (gen !== generation) return;
+    if (gen !== generation || !results) return;
     if (results.facets.length) {
       // Loaded already by the search that counted them.
       var table = await engine.docs();
