@@ -534,19 +534,19 @@ fn a_write_up_is_found_by_its_slug_its_aliases_and_the_links_to_it() {
             .map(|r| r["url"].as_str().unwrap().to_string())
             .collect()
     };
-    let target = "/incidents/prod-db-stale-snapshot/".to_string();
-    assert_eq!(found("stale snapshot"), [target.clone()], "its slug");
-    assert_eq!(found("friday restore"), [target.clone()], "an alias");
+    let target = "/incidents/prod-db-stale-snapshot/";
+    assert_eq!(found("stale snapshot"), [target], "its slug");
+    assert_eq!(found("friday restore"), [target], "an alias");
     assert_eq!(
         found("\"friday restore\""),
-        [target.clone()],
+        [target],
         "an alias as a phrase"
     );
     // The write-up with the link has the words too; the one it names ranks
     // first.
     assert_eq!(
         found("lagging replica"),
-        [target.clone(), "/incidents/dns/".to_string()],
+        [target, "/incidents/dns/"],
         "a link's text"
     );
     // (A fact's name and value are a <dt> and a <dd>, read here as one text.)
