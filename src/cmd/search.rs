@@ -71,11 +71,18 @@ pub fn search(global: &Global, args: &SearchArgs) -> Result<(), Error> {
             .collect::<Result<_, _>>()?;
         Ok((results, shown))
     });
-    let (results, shown) = answer.map_err(|e| {
+    let damaged = |e: std::io::Error| {
         Error::Usage(format!(
             "the search index is damaged: {e}\nhint: rebuild the site"
         ))
-    })?;
+    };
+    let (results, shown) = answer.map_err(damaged)?;
+    // Nothing found for some words: what the search page offers instead.
+    let suggestions = if results.ids.is_empty() && !query.is_empty() {
+        index.suggest(&args.query, &selected).map_err(damaged)?
+    } else {
+        crate::search::Suggestions::default()
+    };
     if args.format == ReportFormat::Json {
         let json = serde_json::json!({
             "total": results.ids.len(),
@@ -83,6 +90,7 @@ pub fn search(global: &Global, args: &SearchArgs) -> Result<(), Error> {
                 "id": id, "score": score, "url": hit.url, "title": hit.title(), "date": hit.date,
             })).collect::<Vec<_>>(),
             "facets": results.facets.iter().map(|(k, values)| (k.clone(), values.clone())).collect::<std::collections::BTreeMap<_, _>>(),
+            "suggestions": suggestions,
         });
         println!(
             "{}",
@@ -100,6 +108,15 @@ pub fn search(global: &Global, args: &SearchArgs) -> Result<(), Error> {
                 hit.severity,
                 hit.title(),
                 hit.url
+            );
+        }
+        if let Some(nearest) = &suggestions.nearest {
+            println!("did you mean: {nearest}");
+        }
+        for (fewer, found) in &suggestions.fewer {
+            println!(
+                "with fewer words: {fewer} ({})",
+                plural(*found, "write-up", "write-ups")
             );
         }
     }

@@ -20,11 +20,13 @@ mod format;
 mod index;
 mod packing;
 mod query;
+mod suggest;
 mod tokenize;
 
 pub use format::{Facet, Hit};
 pub use index::{write_index, Document, OwnFacet, FIELDS};
 pub use query::{parse, parse_with, Index, Query, Results, Sort};
+pub use suggest::Suggestions;
 pub use tokenize::{atoms, normalize, query_terms, term_order, terms};
 
 /// Format version of the index files; `search.js` refuses other versions.

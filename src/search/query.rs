@@ -208,7 +208,7 @@ impl Index {
     }
 
     /// The shard that holds `term`, if any could.
-    fn shard_of(&self, term: &str) -> Option<usize> {
+    pub(super) fn shard_of(&self, term: &str) -> Option<usize> {
         let after = self
             .meta
             .shards
@@ -216,7 +216,7 @@ impl Index {
         after.checked_sub(1)
     }
 
-    fn shard(&mut self, i: usize) -> std::io::Result<Rc<Shard>> {
+    pub(super) fn shard(&mut self, i: usize) -> std::io::Result<Rc<Shard>> {
         if let Some(shard) = self.shards.get(&i) {
             return Ok(Rc::clone(shard));
         }
@@ -245,6 +245,18 @@ impl Index {
         let shard = Rc::new(shard);
         self.shards.insert(i, Rc::clone(&shard));
         Ok(shard)
+    }
+
+    /// How many documents have `term` itself.
+    pub(super) fn term_count(&mut self, term: &str) -> std::io::Result<usize> {
+        let Some(s) = self.shard_of(term) else {
+            return Ok(0);
+        };
+        let shard = self.shard(s)?;
+        Ok(shard
+            .iter()
+            .find(|(t, _)| t == term)
+            .map_or(0, |(_, postings)| postings.len()))
     }
 
     /// Postings of `term`, or of every term it begins (at most

@@ -105,6 +105,15 @@ await settle();
 list = await titles();
 check("'restor' finds the write-up about a restore", list.some((t) => /snapshot/.test(t)), JSON.stringify(list));
 
+// Nothing found: the nearest known word is offered, and following it searches.
+await page.fill("#search-q", "snapshto");
+await page.waitForFunction(() => !document.getElementById("search-suggest").hidden, null, { timeout: 5000 }).catch(() => {});
+const offered = await page.textContent("#search-suggest");
+check("a query that finds nothing offers the nearest word", /Did you mean snapshot\?/.test(offered), offered);
+await page.click("#search-suggest a");
+await page.waitForFunction(() => /write-ups? match/.test(document.getElementById("search-status").textContent) && !/No/.test(document.getElementById("search-status").textContent));
+check("following it searches for it", (await page.inputValue("#search-q")) === "snapshot" && new URL(page.url()).searchParams.get("q") === "snapshot", page.url());
+
 // Keyboard: arrow down from the box to the results, Enter opens one.
 await page.focus("#search-q");
 await page.keyboard.press("ArrowDown");

@@ -59,6 +59,12 @@ for (const [q, selected, sort] of queries) {
     if (JSON.stringify(values) !== JSON.stringify(jsFacets[key])) problems.push(`facet ${key} differs`);
   }
   if (Object.keys(jsFacets).length !== Object.keys(rust.facets).length) problems.push("facet keys differ");
+  // A query that finds nothing: both offer the same instead.
+  if (!js.ids.length && parse(q, engine.filterKeys()).words.length) {
+    const offered = await engine.suggest(q, selected);
+    const want = JSON.stringify(rust.suggestions), got = JSON.stringify(offered);
+    if (want !== got) problems.push(`suggestions: rust ${want}, js ${got}`);
+  }
   const kb = [...seen.values()].reduce((a, b) => a + b, 0) / 1024;
   const label = `${JSON.stringify(q)}${selected.length ? " " + JSON.stringify(selected) : ""} ${sort}`;
   if (problems.length) {

@@ -559,3 +559,42 @@ fn a_write_up_is_found_by_its_slug_its_aliases_and_the_links_to_it() {
         ["Also known asthe Friday restore"]
     );
 }
+
+/// A query that finds nothing offers the nearest known words and the
+/// query with a word fewer, as the search page does.
+#[test]
+fn a_query_that_finds_nothing_offers_nearer_words_and_fewer_of_them() {
+    let site = Site::new();
+    site.write("blameless.yaml", b"title: T\n");
+    site.write(
+        "content/2020-01-02-a.md",
+        common::writeup(
+            "Replication lag on the primary",
+            "",
+            "The snapshot was old.",
+        )
+        .as_bytes(),
+    );
+    site.write(
+        "content/2020-01-03-b.md",
+        common::writeup("Snapshot restored to production", "", "A restore ran.").as_bytes(),
+    );
+    assert_eq!(site.run(&["build"]).code, 0);
+    let search = |q: &str| site.run(&["search", q, "--color", "never"]).stdout;
+    assert_eq!(
+        search("replicaton"),
+        "0 write-ups match\ndid you mean: replication\n"
+    );
+    assert_eq!(
+        search("snapshot primary restored"),
+        "0 write-ups match\nwith fewer words: snapshot restored (1 write-up)\nwith fewer words: snapshot primary (1 write-up)\n"
+    );
+    // Only a word the index does not know is replaced; phrases, facets and
+    // exclusions are kept as they are.
+    assert_eq!(
+        search("\"lag primary\" snapshto -dns"),
+        "0 write-ups match\ndid you mean: \"lag primary\" snapshot -dns\n"
+    );
+    // Something found: nothing offered.
+    assert_eq!(search("snapshot").lines().count(), 5);
+}

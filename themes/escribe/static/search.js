@@ -371,6 +371,77 @@
       facets: facets,
     };
   };
+  // ---- Suggestions for a query that finds nothing (src/search/suggest.rs) ----
+  var MAX_FEWER = 3, MAX_WORDS = 6;
+  function plainWord(token) {
+    return !/^[-"]/.test(token) && token.indexOf(":") < 0 && token.indexOf('"') < 0;
+  }
+  function distance(a, b, max) {
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > max) return -1;
+    var row = [];
+    for (var j = 0; j <= b.length; j++) row.push(j);
+    for (var i = 0; i < a.length; i++) {
+      var previous = row[0];
+      row[0] = i + 1;
+      var best = row[0];
+      for (j = 0; j < b.length; j++) {
+        var here = Math.min(previous + (a[i] !== b[j] ? 1 : 0), row[j] + 1, row[j + 1] + 1);
+        previous = row[j + 1];
+        row[j + 1] = here;
+        best = Math.min(best, here);
+      }
+      if (best > max) return -1;
+    }
+    return row[b.length] <= max ? row[b.length] : -1;
+  }
+  Engine.prototype.termCount = async function (term) {
+    var s = this.shardOf(term);
+    if (s < 0) return 0;
+    var shard = await this.shard(s);
+    for (var k = 0; k < shard.length; k++) if (shard[k][0] === term) return shard[k][1].length;
+    return 0;
+  };
+  Engine.prototype.nearestTerm = async function (term) {
+    var max = Array.from(term).length <= 4 ? 1 : 2;
+    var s = this.shardOf(term);
+    if (s < 0) return null;
+    var shard = await this.shard(s), best = null;
+    for (var k = 0; k < shard.length; k++) {
+      var d = distance(term, shard[k][0], max);
+      if (d < 0) continue;
+      var n = shard[k][1].length;
+      if (!best || d < best[0] || (d === best[0] && n > best[1])) best = [d, n, shard[k][0]];
+    }
+    return best ? best[2] : null;
+  };
+  // What to offer for `input`, which found nothing with `selected`: {fewer:
+  // [[query, found]], nearest: query or null}.
+  Engine.prototype.suggest = async function (input, selected) {
+    var tokens = input.split(/\p{White_Space}+/u).filter(Boolean);
+    var words = [];
+    tokens.forEach(function (t, i) { if (plainWord(t)) words.push(i); });
+    var out = { fewer: [], nearest: null };
+    if (words.length >= 2 && words.length <= MAX_WORDS) {
+      for (var w = 0; w < words.length; w++) {
+        var shorter = tokens.filter(function (_, i) { return i !== words[w]; }).join(" ");
+        var found = (await this.search(parse(shorter, this.filterKeys()), selected, "relevance")).ids.length;
+        if (found > 0 && !out.fewer.some(function (f) { return f[0] === shorter; })) out.fewer.push([shorter, found]);
+      }
+      out.fewer.sort(function (a, b) { return b[1] - a[1]; });
+      out.fewer = out.fewer.slice(0, MAX_FEWER);
+    }
+    var replaced = tokens.slice(), any = false;
+    for (var k = 0; k < words.length; k++) {
+      var terms = queryTerms(tokens[words[k]]);
+      if (terms.length !== 1 || (await this.termCount(terms[0])) > 0) continue;
+      var near = await this.nearestTerm(terms[0]);
+      if (near !== null) { replaced[words[k]] = near; any = true; }
+    }
+    if (any) out.nearest = replaced.join(" ");
+    return out;
+  };
+
   function containsRun(list, run) {
     outer: for (var i = 0; i + run.length <= list.length; i++) {
       for (var j = 0; j < run.length; j++) if (list[i + j] !== run[j]) continue outer;
@@ -433,6 +504,7 @@
     if (narrow.addEventListener) narrow.addEventListener("change", fold);
   }
   var more = document.getElementById("search-more");
+  var suggestBox = document.getElementById("search-suggest");
   var PAGE = 10;
   var FACET_SHOWN = 12;
   var state = { q: "", sort: "relevance", selected: {} };
@@ -460,9 +532,10 @@
     input.value = state.q;
     sortSelect.value = state.sort;
   }
-  function urlOf() {
+  function urlOf(q) {
     var params = new URLSearchParams();
-    if (state.q) params.set("q", state.q);
+    q = q === undefined ? state.q : q;
+    if (q) params.set("q", q);
     Object.keys(state.selected).forEach(function (k) {
       state.selected[k].forEach(function (v) { params.append(k, v); });
     });
@@ -636,7 +709,37 @@
       status.textContent = total + (total === 1 ? " write-up matches." : " write-ups match.");
     }
     renderFacets(results);
+    suggestBox.hidden = true;
+    suggestBox.textContent = "";
+    if (!total && !nothingAsked && query.words.length) await offer(gen);
     await showMore(gen);
+  }
+
+  // A query that finds nothing: the nearest known words, and the query
+  // with a word fewer (each a link that searches for it).
+  async function offer(gen) {
+    var s = await engine.suggest(state.q, selectedList());
+    if (gen !== generation || (!s.nearest && !s.fewer.length)) return;
+    var link = function (q) {
+      var a = el("a", { href: urlOf(q) }, q);
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        input.value = state.q = q;
+        history.pushState(null, "", urlOf());
+        run();
+      });
+      return a;
+    };
+    if (s.nearest) suggestBox.append("Did you mean ", link(s.nearest), "? ");
+    if (s.fewer.length) {
+      suggestBox.append("With fewer words: ");
+      s.fewer.forEach(function (f, i) {
+        if (i) suggestBox.append(", ");
+        suggestBox.append(link(f[0]), " (" + f[1] + ")");
+      });
+      suggestBox.append(".");
+    }
+    suggestBox.hidden = false;
   }
 
   input.addEventListener("input", function () {
