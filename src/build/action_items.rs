@@ -12,8 +12,8 @@ use crate::text::slugify;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Items per page: a team's week of follow-ups on one screenful of cards,
-/// and about 60 KB of HTML.
+/// Items per page: at most about 100 KB of HTML a page (about 650 bytes an
+/// item, with the filters and the sidebar), whatever the site's size.
 pub const PER_PAGE: usize = 100;
 
 /// The folder of every page here.
