@@ -80,7 +80,8 @@ impl Index {
                 }
             }
             // Most found first; ties in the order of the words left out.
-            out.fewer.sort_by_key(|(_, found)| std::cmp::Reverse(*found));
+            out.fewer
+                .sort_by_key(|(_, found)| std::cmp::Reverse(*found));
             out.fewer.truncate(MAX_FEWER);
         }
         let mut replaced = tokens.iter().map(|t| t.to_string()).collect::<Vec<_>>();
