@@ -36,9 +36,11 @@ for (const width of [375, 1280]) {
     await page.click("#search-q");
     const start = Date.now();
     await page.keyboard.type(query, { delay: 60 });
+    // The final count, and the first result drawn (unless there is none).
     await page.waitForFunction((q) => {
       const s = document.getElementById("search-status").textContent;
-      return /match/.test(s) && new URL(location.href).searchParams.get("q") === q;
+      return /match/.test(s) && new URL(location.href).searchParams.get("q") === q &&
+        (/^No /.test(s) || document.querySelector("#search-results .search-result") !== null);
     }, query, { timeout: 30000 });
     const ms = Date.now() - start;
     const long = await page.evaluate(() => window.longTasks.slice());
@@ -49,7 +51,7 @@ for (const width of [375, 1280]) {
       const order = await page.evaluate(() => {
         const first = document.querySelector("#search-results .search-result");
         const facets = document.getElementById("search-facets-box") ?? document.getElementById("search-facets");
-        return first && facets ? [first.getBoundingClientRect().top, facets.getBoundingClientRect().top] : null;
+        return first ? [first.getBoundingClientRect().top, facets.getBoundingClientRect().top] : null;
       });
       if (order && order[0] > order[1]) problems.push(`the first result (${Math.round(order[0])} px) is under the facets (${Math.round(order[1])} px)`);
     }
