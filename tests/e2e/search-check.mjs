@@ -65,6 +65,7 @@ check("typing 'snapshot' puts the stale-snapshot write-up first",
 check("the results count is announced", /^\d+ write-ups? match/.test(await status()), await status());
 check("matched words are highlighted", (await page.$$("#search-results mark")).length > 0);
 check("the query is in the URL", new URL(page.url()).searchParams.get("q") === "snapshot", page.url());
+check("the search runs in a worker, off the page's thread", page.workers().length === 1, `${page.workers().length} workers`);
 
 // A severity facet narrows the results and goes into the URL.
 const before = list;
@@ -145,6 +146,17 @@ check("without JavaScript the fallback is shown and links to the archive",
 await noJs.close();
 
 // A site whose index is missing says so on the page.
+// Where no worker can run, the page searches on its own thread, alike.
+const noWorker = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+await noWorker.addInitScript(() => { delete window.Worker; });
+const plainPage = await noWorker.newPage();
+plainPage.on("pageerror", (e) => problems.push(`page error without a worker: ${e.message}`));
+await plainPage.goto(`${origin}/search/?q=snapshot`);
+await plainPage.waitForFunction(() => document.querySelectorAll("#search-results .search-result").length > 0);
+const plainFirst = await plainPage.$eval("#search-results .search-result h2 a", (a) => a.textContent);
+check("without a worker the same write-up comes first", /17-hour-old snapshot/.test(plainFirst) && plainPage.workers().length === 0, plainFirst);
+await noWorker.close();
+
 const broken = await browser.newContext();
 const brokenPage = await broken.newPage();
 await brokenPage.route("**/search/meta.json*", (route) => route.fulfill({ status: 404, body: "" }));

@@ -453,9 +453,7 @@
   var api = { normalize: normalize, terms: terms, atoms: atoms, queryTerms: queryTerms,
     parse: parse, Engine: Engine, SORTS: SORTS };
   global.BlamelessSearch = api;
-  if (typeof document === "undefined") return;
 
-  // ---- In the browser ----
   async function inflate(response) {
     var buf = new Uint8Array(await response.arrayBuffer());
     if (buf[0] === 0x1f && buf[1] === 0x8b) {
@@ -464,6 +462,102 @@
     }
     return new TextDecoder().decode(buf);
   }
+  function fetchingFrom(root, version) {
+    return async function (name, fresh) {
+      var v = version();
+      var url = root + "search/" + name + (v ? "?v=" + v : "");
+      var response = await fetch(url, fresh ? { cache: "no-cache" } : undefined);
+      if (!response.ok) throw new Error("could not load " + url + " (" + response.status + ")");
+      return inflate(response);
+    };
+  }
+
+  // ---- In a worker: this same file runs the engine for the page, so
+  // fetching, inflating, reading and matching never hold up typing. ----
+  if (typeof document === "undefined" && typeof importScripts === "function") {
+    var served = null, build = "", latest = 0;
+    global.onmessage = async function (e) {
+      var m = e.data;
+      if (m.method === "search") latest = Math.max(latest, m.id);
+      try {
+        if (!served) served = new Engine(fetchingFrom(m.root, function () { return build; }));
+        var a = m.args, value;
+        if (m.method === "open") {
+          value = await served.open();
+          build = value.build;
+        } else if (m.method === "search") {
+          value = await served.search(a[0], a[1], a[2], function () { return m.id < latest; });
+        } else if (m.method === "labels") {
+          value = (await served.docs()).facets.map(function (f) { return { key: f.key, label: f.label }; });
+        } else if (m.method === "hit") {
+          value = await served.hit(a[0]);
+        } else if (m.method === "suggest") {
+          value = await served.suggest(a[0], a[1]);
+        }
+        global.postMessage({ id: m.id, value: value });
+      } catch (err) {
+        global.postMessage({ id: m.id, error: String(err && err.message || err) });
+      }
+    };
+    return;
+  }
+  if (typeof document === "undefined") return;
+
+  // ---- In the browser ----
+  var scriptUrl = document.currentScript && document.currentScript.src;
+
+  // The engine in a worker, with the engine's own methods as the page uses
+  // them; a search a newer one overtook resolves to null.
+  function WorkerEngine(worker, root) {
+    var self = this;
+    this.worker = worker;
+    this.root = root;
+    this.next = 0;
+    this.pending = new Map();
+    this.meta = null;
+    worker.onmessage = function (e) {
+      var p = self.pending.get(e.data.id);
+      if (!p) return;
+      self.pending.delete(e.data.id);
+      if (e.data.error !== undefined) p.reject(new Error(e.data.error));
+      else p.resolve(e.data.value);
+    };
+    // A worker that cannot run (a browser's policy, a script error): every
+    // call fails, and the page falls back to the engine on its own thread.
+    worker.onerror = function (e) {
+      self.broken = true;
+      e.preventDefault();
+      self.pending.forEach(function (p) { p.reject(new Error("the search worker failed")); });
+      self.pending.clear();
+    };
+  }
+  WorkerEngine.prototype.call = function (method, args) {
+    var self = this, id = ++this.next;
+    return new Promise(function (resolve, reject) {
+      self.pending.set(id, { resolve: resolve, reject: reject });
+      self.worker.postMessage({ id: id, method: method, args: args || [], root: self.root });
+    });
+  };
+  WorkerEngine.prototype.open = function () {
+    var self = this;
+    if (!this.opening) {
+      this.opening = this.call("open").then(function (meta) {
+        setLimits(meta.limits);
+        self.meta = meta;
+        return meta;
+      });
+    }
+    return this.opening;
+  };
+  WorkerEngine.prototype.filterKeys = Engine.prototype.filterKeys;
+  WorkerEngine.prototype.search = function (query, selected, sort) {
+    return this.call("search", [query, selected, sort]);
+  };
+  WorkerEngine.prototype.docs = function () {
+    return this.call("labels").then(function (facets) { return { facets: facets }; });
+  };
+  WorkerEngine.prototype.hit = function (id) { return this.call("hit", [id]); };
+  WorkerEngine.prototype.suggest = function (input, selected) { return this.call("suggest", [input, selected]); };
 
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -481,12 +575,15 @@
   if (!app) return;
   var root = app.getAttribute("data-root") || "/";
   var build = "";
-  var engine = new Engine(async function (name, fresh) {
-    var url = root + "search/" + name + (build ? "?v=" + build : "");
-    var response = await fetch(url, fresh ? { cache: "no-cache" } : undefined);
-    if (!response.ok) throw new Error("could not load " + url + " (" + response.status + ")");
-    return inflate(response);
-  });
+  // The engine runs in a worker where the browser allows one; here
+  // otherwise, giving way to the page as it goes (see SLICE_MS).
+  var engine = null;
+  try {
+    if (typeof Worker === "function" && scriptUrl) engine = new WorkerEngine(new Worker(scriptUrl), root);
+  } catch (e) {
+    engine = null;
+  }
+  if (!engine) engine = new Engine(fetchingFrom(root, function () { return build; }));
   global.BlamelessSearch.ui = true;
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-q");
@@ -789,7 +886,11 @@
   });
 
   readUrl();
-  engine.open().then(function (meta) {
+  engine.open().catch(function (err) {
+    if (!engine.broken) throw err;
+    engine = new Engine(fetchingFrom(root, function () { return build; }));
+    return engine.open();
+  }).then(function (meta) {
     build = meta.build;
     return run();
   }).catch(function (err) {
