@@ -38,9 +38,9 @@ for (const width of [375, 1280]) {
     await page.keyboard.type(query, { delay: 60 });
     // The final count, and the first result drawn (unless there is none).
     await page.waitForFunction((q) => {
-      const s = document.getElementById("search-status").textContent;
-      return /match/.test(s) && new URL(location.href).searchParams.get("q") === q &&
-        (/^No /.test(s) || document.querySelector("#search-results .search-result") !== null);
+      const s = document.getElementById("search-status");
+      return /match/.test(s.textContent) && s.getAttribute("data-query") === q &&
+        (/^No /.test(s.textContent) || document.querySelector("#search-results .search-result") !== null);
     }, query, { timeout: 30000 });
     const ms = Date.now() - start;
     const long = await page.evaluate(() => window.longTasks.slice());

@@ -778,7 +778,8 @@
 
   async function run() {
     var gen = ++generation;
-    var query = parse(state.q, engine.filterKeys());
+    var asked = state.q;
+    var query = parse(asked, engine.filterKeys());
     var results;
     try {
       results = await engine.search(query, selectedList(), state.sort, function () { return gen !== generation; });
@@ -805,6 +806,8 @@
     } else {
       status.textContent = total + (total === 1 ? " write-up matches." : " write-ups match.");
     }
+    // The query this count answers, for whoever waits for it (tests).
+    status.setAttribute("data-query", asked);
     renderFacets(results);
     suggestBox.hidden = true;
     suggestBox.textContent = "";
