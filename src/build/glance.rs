@@ -37,7 +37,8 @@ const BAR_WIDTH: f64 = 10.0;
 const NOTE_X: f64 = 212.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 16.0;
-/// The least distance between two labels' centres.
+/// The least distance between two markers' centres, and so between two
+/// labels'.
 const LINE: f64 = 16.0;
 /// The height a shortened quiet stretch is drawn with.
 const BREAK: f64 = 30.0;
@@ -142,49 +143,6 @@ fn spread(points: &[i64], scale: &Scale) -> Vec<f64> {
     out
 }
 
-/// Label centres for markers at `marks` (sorted): each stack of labels
-/// that would overlap is centred on its markers, a line apart, none above
-/// `TOP`; stacks that then meet are merged and centred again.
-fn place_labels(marks: &[f64]) -> Vec<f64> {
-    // Sums of the marks before each index: a merged stack's mean in one
-    // step, so that placing stays linear however many stacks merge.
-    const EXACT_STACK: usize = 64;
-    let mut before = Vec::with_capacity(marks.len() + 1);
-    before.push(0.0);
-    for &mark in marks {
-        before.push(before[before.len() - 1] + mark);
-    }
-    // (first mark, how many, top label)
-    let mut stacks: Vec<(usize, usize, f64)> = Vec::new();
-    for (i, &mark) in marks.iter().enumerate() {
-        stacks.push((i, 1, mark.max(TOP)));
-        while stacks.len() > 1 {
-            let (first, n, top) = stacks[stacks.len() - 2];
-            let (_, m, next_top) = stacks[stacks.len() - 1];
-            if top + n as f64 * LINE <= next_top {
-                break;
-            }
-            stacks.pop();
-            let count = n + m;
-            // A stack of a few labels sums its marks one by one, as it
-            // always has (the same rounding, the same bytes); only a long
-            // one, which a hostile timeline makes, takes the running sums.
-            let sum = if count <= EXACT_STACK {
-                marks[first..first + count].iter().sum::<f64>()
-            } else {
-                before[first + count] - before[first]
-            };
-            let mean = sum / count as f64;
-            let top = (mean - (count - 1) as f64 * LINE / 2.0).max(TOP);
-            *stacks.last_mut().expect("two stacks") = (first, count, top);
-        }
-    }
-    stacks
-        .into_iter()
-        .flat_map(|(_, n, top)| (0..n).map(move |k| top + k as f64 * LINE))
-        .collect()
-}
-
 /// The picture of `w`'s timeline, shown in `tz` (named `zone`), as a
 /// `<figure>` with its legend; `None` with fewer than two entries.
 pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str, ids: &[String]) -> Option<String> {
@@ -227,8 +185,8 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str, ids: &[String]) -> Option<
         let first = points.partition_point(|&p| p < e.at.as_second());
         marks.push(drawn[first + same]);
     }
-    let labels = place_labels(&marks);
-    let bottom = y(*times.last()?).max(labels.last().copied().unwrap_or(TOP) + 4.0);
+    // Markers are a line apart, so each label stands beside its marker.
+    let bottom = y(*times.last()?).max(marks.last().copied().unwrap_or(TOP) + 4.0);
     let total_height = (bottom + BOTTOM).ceil();
 
     let span = times.last()? - times[0];
@@ -290,18 +248,10 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str, ids: &[String]) -> Option<
             );
         }
     }
-    // Leaders, markers and labels.
+    // Markers and their labels.
     let mut day = None;
     for (i, e) in entries.iter().enumerate() {
-        let (mark, label) = (marks[i], labels[i]);
-        if (label - mark).abs() > 0.5 {
-            let _ = write!(
-                svg,
-                "<path class=\"g-leader\" d=\"M{} {label:.1}L{} {mark:.1}\"/>",
-                LABEL_X + 4.0,
-                AXIS_X - 9.0
-            );
-        }
+        let mark = marks[i];
         let kind = e.kind.as_str();
         let approx = if e.approx { " g-approx" } else { "" };
         let local = e.at.to_zoned(tz.clone());
@@ -336,7 +286,7 @@ pub fn glance(w: &WriteUp, tz: &TimeZone, zone: &str, ids: &[String]) -> Option<
         let _ = write!(
             svg,
             "<text class=\"g-label\" aria-hidden=\"true\" x=\"{LABEL_X}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
-            label + 4.0,
+            mark + 4.0,
             text
         );
     }
@@ -499,24 +449,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_keep_a_line_apart_and_stay_near_their_markers() {
-        let marks = [40.0, 41.0, 42.0, 43.0, 200.0];
-        let labels = place_labels(&marks);
-        for pair in labels.windows(2) {
-            assert!(pair[1] - pair[0] >= LINE - 1e-9, "{labels:?}");
-        }
-        assert!(labels[0] >= TOP);
-        assert_eq!(labels[4], 200.0);
-        // The cluster's labels are spread around it, not all below.
-        assert!(labels[0] < 40.0 && labels[3] > 43.0, "{labels:?}");
-    }
-
-    #[test]
     fn a_burst_is_spread_a_line_apart_and_what_follows_keeps_its_length() {
         // An hour drawn 300 px high: entries a minute apart would be 5 px apart.
         let times = [0, 60, 60, 120, 3600];
         let scale = Scale::new(&times, 300.0);
         let drawn = spread(&times, &scale);
+        assert!((drawn[0] - TOP).abs() < 1e-9, "{drawn:?}");
         for pair in drawn.windows(2) {
             assert!(pair[1] - pair[0] >= LINE - 1e-9, "{drawn:?}");
         }
