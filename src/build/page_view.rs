@@ -126,7 +126,7 @@ pub struct PageView<'a> {
     pub impact: ImpactView,
     pub timeline: Vec<TimelineRow>,
     /// The timeline drawn (a `<figure>` with an inline SVG), with two
-    /// entries or more.
+    /// entries or more; on the write-up's page only.
     pub glance: Option<String>,
     pub lessons: LessonsView,
     pub action_items: Vec<ActionView>,
@@ -222,7 +222,9 @@ pub(crate) fn page_view<'a>(
     PageView {
         entry,
         body_html,
-        glance: super::glance::glance(w, tz, &timezone, &timeline_ids),
+        // Drawn by the page that shows it (`pages::writeup_page`): a feed
+        // item has no picture.
+        glance: None,
         timezone,
         aliases: &w.aliases,
         extra: match &w.extra {

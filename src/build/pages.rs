@@ -171,6 +171,8 @@ pub(super) fn writeup_page(site: &Rendering, i: usize) -> Result<usize, BuildErr
         })
         .collect();
     view.taxonomies = views::declared_terms(w, &site.derived.tax, &site.derived.urls);
+    let ids: Vec<String> = view.timeline.iter().map(|row| row.id.clone()).collect();
+    view.glance = super::glance::glance(w, &w.tz(&site.derived.config.tz), &view.timezone, &ids);
     let path = Urls::writeup_path(&w.slug);
     let mut ctx = site.context(&w.title, &path, Vec::new());
     ctx.insert("page", &view);
