@@ -5,7 +5,7 @@
 //! pages in place. Every list is paginated, so no page grows with the
 //! site.
 
-use super::views::{page_path, pagination, severity_view, LinkView, SeverityView};
+use super::views::{page_path, pagination, LinkView, SeverityView};
 use super::{BuildError, Rendering};
 use crate::content::ItemStatus;
 use crate::text::slugify;
@@ -102,7 +102,7 @@ fn items(site: &Rendering) -> Vec<Item> {
                     ticket_url: a.ticket_link(d.config),
                     incident_title: w.title.clone(),
                     incident_url: format!("{}#action-items", d.entries[i].view.url),
-                    severity: severity_view(&w.severity, d.config, &d.urls),
+                    severity: d.entries[i].view.severity.clone(),
                 },
                 status: a.status,
                 owner_slug,
@@ -113,15 +113,15 @@ fn items(site: &Rendering) -> Vec<Item> {
     }
     // Overdue first, then by due date and priority (none last), task.
     items.sort_by(|a, b| {
-        let key = |r: &ItemRow| {
+        fn key(r: &ItemRow) -> (bool, bool, Option<&str>, bool, Option<&str>) {
             (
                 !r.overdue,
                 r.due.is_none(),
-                r.due.clone(),
+                r.due.as_deref(),
                 r.priority.is_none(),
-                r.priority.clone(),
+                r.priority.as_deref(),
             )
-        };
+        }
         key(&a.row)
             .cmp(&key(&b.row))
             .then_with(|| a.row.task_html.cmp(&b.row.task_html))

@@ -204,11 +204,12 @@ impl Derived<'_> {
             let w = self.writeups[i];
             w.updated.unwrap_or(w.date)
         };
-        let mut order = indices.to_vec();
-        if indices.iter().any(|&i| self.writeups[i].updated.is_some()) {
-            // Stable: the same day keeps the list's order.
-            order.sort_by_key(|&i| std::cmp::Reverse(day(i)));
+        if !indices.iter().any(|&i| self.writeups[i].updated.is_some()) {
+            return indices.iter().take(limit).copied().collect();
         }
+        let mut order = indices.to_vec();
+        // Stable: the same day keeps the list's order.
+        order.sort_by_key(|&i| std::cmp::Reverse(day(i)));
         order.truncate(limit);
         order
     }
