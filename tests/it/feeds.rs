@@ -135,3 +135,47 @@ fn an_update_before_the_write_up_is_an_error_at_its_place() {
         run.stderr
     );
 }
+
+#[test]
+fn keys_other_tools_use_for_updated_and_aliases_point_to_ours() {
+    let site = Site::new();
+    site.write("blameless.yaml", b"title: T\n");
+    site.write(
+        "content/a.md",
+        writeup(
+            "A",
+            "lastmod: 2020-02-01\nmodified: 2020-02-01\nalias: [the other name]\n",
+            "Body.",
+        )
+        .as_bytes(),
+    );
+    let run = site.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let all: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let said: Vec<(String, String)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap().to_string(),
+                d["hint"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "unknown key `lastmod`",
+            "did you mean `updated`? (the day the write-up was last changed)",
+        ),
+        (
+            "unknown key `modified`",
+            "did you mean `updated`? (the day the write-up was last changed)",
+        ),
+        (
+            "unknown key `alias`",
+            "did you mean `aliases`? It takes a list: aliases: [the stale snapshot]",
+        ),
+    ];
+    assert_eq!(said, want.map(|(m, h)| (m.to_string(), h.to_string())));
+}
